@@ -1,0 +1,383 @@
+package pragma
+
+import (
+	"math"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Parse returns the Config a DSN describes: [Default], changed only by
+// what the DSN names. The result is valid: Parse runs [Config.Validate].
+//
+// The DSN is a file name, or a "file:" [URI] with parameters. Parse
+// accepts the parameters of the DSN dialects Go programs already use:
+//
+//   - ncruces/go-sqlite3: _pragma=name(value), _txlock, _timefmt,
+//     and SQLite's own vfs, mode, cache and immutable;
+//   - modernc.org/sqlite: _pragma=name(value) or name=value, _time_format;
+//   - mattn/go-sqlite3: _busy_timeout (_timeout), _foreign_keys (_fk),
+//     _journal_mode (_journal), _synchronous (_sync), _cache_size,
+//     _locking_mode (_locking), _query_only, _secure_delete,
+//     _auto_vacuum (_vacuum), _recursive_triggers (_rt),
+//     _case_sensitive_like (_cslike), _defer_foreign_keys (_defer_fk),
+//     _ignore_check_constraints, _writable_schema, and _txlock. As with
+//     mattn, a plain file name may carry parameters after a "?".
+//
+// Every other parameter is an error wrapping [ErrUnknownParameter]; an
+// unknown PRAGMA name is an error wrapping [ErrUnknownPragma]; a bad value
+// is an error wrapping [ErrInvalidValue]. Each error names the parameter
+// or PRAGMA and suggests the nearest known name. A setting named twice
+// is an error. cache=shared and cache=private are accepted and have no
+// effect: this SQLite is built without shared cache, and sqlitekit's
+// in-memory databases are shared by every connection of a pool anyway.
+//
+// A PRAGMA given without a value (_pragma=journal_mode) leaves that
+// setting to SQLite: it clears the Config field.
+//
+// [URI]: https://sqlite.org/uri.html
+func Parse(dsn string) (Config, error) {
+	c := Default()
+	path, query, err := splitDSN(dsn)
+	if err != nil {
+		return Config{}, err
+	}
+	c.Path = path
+
+	seen := map[string]bool{}
+	once := func(name string) error {
+		if seen[name] {
+			return invalid(name, "", "given twice")
+		}
+		seen[name] = true
+		return nil
+	}
+
+	for part := range strings.SplitSeq(query, "&") {
+		if part == "" {
+			continue
+		}
+		rawKey, rawValue, _ := strings.Cut(part, "=")
+		key, err1 := url.QueryUnescape(rawKey)
+		value, err2 := url.QueryUnescape(rawValue)
+		if err1 != nil || err2 != nil {
+			return Config{}, invalid(rawKey, rawValue, "bad %%-escape in %q", part)
+		}
+
+		if name, ok := mattn[key]; ok {
+			err = setPragma(&c, name, value, false, once)
+		} else {
+			err = setParam(&c, key, value, once)
+		}
+		if err != nil {
+			return Config{}, err
+		}
+	}
+	if err := c.Validate(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// splitDSN returns the file name and the query of a DSN.
+func splitDSN(dsn string) (path, query string, err error) {
+	rest, isURI := strings.CutPrefix(dsn, "file:")
+	if !isURI {
+		path, query, _ = strings.Cut(dsn, "?")
+		return path, query, nil
+	}
+	rest, _, _ = strings.Cut(rest, "#")
+	rest, query, _ = strings.Cut(rest, "?")
+	if after, ok := strings.CutPrefix(rest, "//"); ok {
+		authority, p, _ := strings.Cut(after, "/")
+		if authority != "" && authority != "localhost" {
+			return "", "", invalid("path", dsn, "URI authority %q is not supported: only empty or localhost", authority)
+		}
+		rest = "/" + p
+	}
+	path, err = url.PathUnescape(rest)
+	if err != nil {
+		return "", "", invalid("path", rest, "bad %%-escape in %q", rest)
+	}
+	return path, query, nil
+}
+
+// setParam applies a DSN parameter other than mattn's PRAGMA shortcuts.
+func setParam(c *Config, key, value string, once func(string) error) error {
+	switch key {
+	case "_pragma":
+		name, arg, bare, ok := splitPragma(value)
+		if !ok {
+			return invalid("_pragma", value, "%q is not name(value), name=value or name", value)
+		}
+		return setPragma(c, name, arg, bare, once)
+	case "_time_format":
+		key = "_timefmt" // modernc's name for the same setting
+	case "_txlock", "_timefmt", "vfs", "mode", "cache", "immutable":
+	default:
+		return unknown(ErrUnknownParameter, key, parameters())
+	}
+	if err := once(key); err != nil {
+		return err
+	}
+	switch key {
+	case "_txlock":
+		c.TxLock = TxLock(strings.ToLower(value))
+	case "_timefmt":
+		c.TimeFormat = value
+	case "vfs":
+		c.VFS = value
+	case "mode":
+		c.Mode = Mode(strings.ToLower(value))
+	case "cache":
+		if v := strings.ToLower(value); v != "shared" && v != "private" {
+			return notOneOf(key, value, "shared", "private")
+		}
+	case "immutable":
+		b, ok := parseBool(value)
+		if !ok {
+			return notBool(key, value)
+		}
+		c.Immutable = b
+	}
+	return nil
+}
+
+// splitPragma splits "name(value)", "name=value" or "name".
+func splitPragma(s string) (name, value string, bare, ok bool) {
+	s = strings.TrimSpace(s)
+	i := strings.IndexAny(s, "(=")
+	if i < 0 {
+		return strings.ToLower(s), "", true, s != ""
+	}
+	name, value = strings.ToLower(strings.TrimSpace(s[:i])), strings.TrimSpace(s[i+1:])
+	if s[i] == '(' {
+		value, ok = strings.CutSuffix(value, ")")
+		value = strings.TrimSpace(value)
+	} else {
+		ok = true
+	}
+	return name, value, false, ok && name != ""
+}
+
+// setPragma applies one PRAGMA: to its field, or appended to c.Extra.
+func setPragma(c *Config, name, value string, bare bool, once func(string) error) error {
+	if !Known(name) {
+		return unknown(ErrUnknownPragma, name, knownNames())
+	}
+	f, ok := fields[name]
+	if !ok {
+		p := Pragma{Name: name, Value: value}
+		if err := p.validate(); err != nil {
+			return err
+		}
+		c.Extra = append(c.Extra, p)
+		return nil
+	}
+	if err := once(name); err != nil {
+		return err
+	}
+	if bare {
+		if f.clear == nil {
+			return invalid(name, "", "needs a value")
+		}
+		f.clear(c)
+		return nil
+	}
+	return f.parse(c, unquote(value))
+}
+
+// unquote removes SQL quotes around a value: 'wal' or "wal".
+func unquote(v string) string {
+	if len(v) >= 2 && (v[0] == '\'' || v[0] == '"') && v[len(v)-1] == v[0] {
+		q := v[:1]
+		return strings.ReplaceAll(v[1:len(v)-1], q+q, q)
+	}
+	return v
+}
+
+// Validate reports the first thing wrong with c, as an [*Error]:
+// a value out of range or not in its enumeration, an Extra PRAGMA that
+// SQLite does not know or that has a field of its own.
+func (c Config) Validate() error {
+	if c.Path == "" {
+		return invalid("path", "", "empty: name a database file, or :memory:")
+	}
+	if strings.ContainsRune(c.Path, 0) {
+		return invalid("path", c.Path, "contains a NUL byte")
+	}
+	if err := checkEnum("mode", c.Mode, ModeReadOnly, ModeReadWrite, ModeReadWriteCreate, ModeMemory); err != nil {
+		return err
+	}
+	if err := checkEnum("_txlock", c.TxLock, TxDeferred, TxImmediate, TxExclusive); err != nil {
+		return err
+	}
+	if strings.ContainsRune(c.VFS, 0) {
+		return invalid("vfs", c.VFS, "contains a NUL byte")
+	}
+	if strings.ContainsRune(c.TimeFormat, 0) {
+		return invalid("_timefmt", c.TimeFormat, "contains a NUL byte")
+	}
+	if d := c.BusyTimeout; d < 0 || d%time.Millisecond != 0 || d > math.MaxInt32*time.Millisecond {
+		return invalid("busy_timeout", d.String(), "%v is not a whole number of milliseconds from 0 to %d", d, math.MaxInt32)
+	}
+	for _, name := range typed {
+		f := fields[name]
+		if v, set := f.format(&c); set {
+			var scratch Config
+			if err := f.parse(&scratch, v); err != nil {
+				return err
+			}
+			if w, _ := f.format(&scratch); w != v {
+				return invalid(name, v, "%q must be written %q", v, w)
+			}
+		}
+	}
+	keys := true
+	for _, p := range c.Extra {
+		if err := p.validate(); err != nil {
+			return err
+		}
+		isKey := slices.Contains(vfsPragmas, p.Name)
+		if isKey && !keys {
+			return invalid(p.Name, p.Value, "an encryption key must come before the other Extra pragmas")
+		}
+		keys = isKey
+	}
+	return nil
+}
+
+func checkEnum[T ~string](name string, v T, values ...T) error {
+	if v == "" || slices.Contains(values, v) {
+		return nil
+	}
+	names := make([]string, len(values))
+	for i, v := range values {
+		names[i] = string(v)
+	}
+	return notOneOf(name, string(v), names...)
+}
+
+func (p Pragma) validate() error {
+	if !slices.Contains(engine, p.Name) && !slices.Contains(vfsPragmas, p.Name) {
+		return unknown(ErrUnknownPragma, p.Name, knownNames())
+	}
+	if _, ok := fields[p.Name]; ok {
+		return invalid(p.Name, p.Value, "has a field of its own in Config: set that field, not Extra")
+	}
+	if !validArgument(p.Value) {
+		return invalid(p.Name, p.Value, "%q is not a number, a name or a quoted string", p.Value)
+	}
+	return nil
+}
+
+// validArgument reports whether v is a PRAGMA argument that cannot
+// smuggle in more SQL: empty, a number, a name, or a quoted string.
+func validArgument(v string) bool {
+	if v == "" {
+		return true
+	}
+	if q := v[0]; q == '\'' || q == '"' {
+		if len(v) < 2 || v[len(v)-1] != q {
+			return false
+		}
+		inner := v[1 : len(v)-1]
+		return !strings.ContainsRune(inner, 0) &&
+			!strings.Contains(strings.ReplaceAll(inner, string(q)+string(q), ""), string(q))
+	}
+	s := strings.TrimLeft(v, "+-")
+	if len(v)-len(s) > 1 || s == "" {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r == '_':
+		case r >= '0' && r <= '9', r == '.' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// String returns a DSN for c that [Parse] turns back into c, and that
+// ncruces/go-sqlite3 (sqlite3.Open and its database/sql driver) accepts
+// as it is: a "file:" URI with one _pragma parameter per setting, the
+// busy timeout first.
+//
+// A field left at its zero value where [Default] sets it is written as a
+// PRAGMA without a value (_pragma=journal_mode), which reads the setting
+// and changes nothing, or as an empty parameter (_txlock=).
+func (c Config) String() string {
+	var b strings.Builder
+	b.WriteString("file:")
+	if strings.HasPrefix(c.Path, "//") {
+		b.WriteString("//") // an empty URI authority keeps the path's slashes
+	}
+	escape(&b, c.Path, "?# ")
+	sep := byte('?')
+	add := func(key, value string) {
+		b.WriteByte(sep)
+		sep = '&'
+		b.WriteString(key)
+		b.WriteByte('=')
+		escape(&b, value, "&#+= ")
+	}
+	d := Default()
+	param := func(key, value, def string) {
+		if value != "" || def != "" {
+			add(key, value)
+		}
+	}
+	param("vfs", c.VFS, d.VFS)
+	param("mode", string(c.Mode), string(d.Mode))
+	if c.Immutable {
+		add("immutable", "1")
+	}
+	param("_txlock", string(c.TxLock), string(d.TxLock))
+	param("_timefmt", c.TimeFormat, d.TimeFormat)
+
+	extra := c.Extra
+	for len(extra) > 0 && slices.Contains(vfsPragmas, extra[0].Name) {
+		add("_pragma", extra[0].call())
+		extra = extra[1:]
+	}
+	for _, name := range typed {
+		f := fields[name]
+		v, set := f.format(&c)
+		if _, def := f.format(&d); set || def && f.clear == nil {
+			add("_pragma", name+"("+v+")")
+		} else if def {
+			add("_pragma", name)
+		}
+	}
+	for _, p := range extra {
+		add("_pragma", p.call())
+	}
+	return b.String()
+}
+
+// call returns "name(value)", or "name" without a value.
+func (p Pragma) call() string {
+	if p.Value == "" {
+		return p.Name
+	}
+	return p.Name + "(" + p.Value + ")"
+}
+
+// escape writes s to b, %-escaping '%', the bytes in special, control
+// bytes and bytes outside ASCII.
+func escape(b *strings.Builder, s, special string) {
+	const hex = "0123456789ABCDEF"
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if ch == '%' || ch < 0x20 || ch >= 0x7f || strings.IndexByte(special, ch) >= 0 {
+			b.WriteByte('%')
+			b.WriteByte(hex[ch>>4])
+			b.WriteByte(hex[ch&15])
+		} else {
+			b.WriteByte(ch)
+		}
+	}
+}

@@ -1,0 +1,47 @@
+package pragma_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/sqlitekit/sqlitekit/pragma"
+)
+
+// FuzzParse: Parse never panics, fails only with a *pragma.Error matching
+// one of the sentinels, and what it accepts round-trips through String.
+func FuzzParse(f *testing.F) {
+	for _, seed := range []string{
+		"app.db",
+		":memory:",
+		"file::memory:?cache=shared",
+		"file:///tmp/a.db?_pragma=busy_timeout(5000)&_pragma=journal_mode(wal)",
+		"app.db?_fk=1&_journal=WAL&_sync=NORMAL&_busy_timeout=5000&_txlock=immediate",
+		"file:x.db?_pragma=textkey('k''ey')&_pragma=recursive_triggers=1&_time_format=sqlite",
+		"file:a%20b.db?vfs=memdb&mode=ro&immutable=1&_pragma=journal_mode",
+		"file:x?_pragma=cache_size(-2000)&_pragma=wal_autocheckpoint(0)&_pragma=page_size(4096)",
+		"file:x?_pragma=user_version(1);DROP TABLE t",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, dsn string) {
+		c, err := pragma.Parse(dsn)
+		if err != nil {
+			var perr *pragma.Error
+			if !errors.As(err, &perr) {
+				t.Fatalf("Parse(%q) = %T %v, not a *pragma.Error", dsn, err, err)
+			}
+			if !errors.Is(err, pragma.ErrInvalidValue) && !errors.Is(err, pragma.ErrUnknownPragma) && !errors.Is(err, pragma.ErrUnknownParameter) {
+				t.Fatalf("Parse(%q) = %v, matches no sentinel", dsn, err)
+			}
+			return
+		}
+		again, err := pragma.Parse(c.String())
+		if err != nil {
+			t.Fatalf("Parse(%q) = %v; it came from Parse(%q)", c.String(), err, dsn)
+		}
+		if diff := cmp.Diff(c, again); diff != "" {
+			t.Fatalf("round trip of %q via %q (-first +second):\n%s", dsn, c.String(), diff)
+		}
+	})
+}
