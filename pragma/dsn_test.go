@@ -95,9 +95,9 @@ func TestParse_dialects(t *testing.T) {
 	groups := [][]string{
 		{
 			"file:app.db?_pragma=busy_timeout(5000)&_pragma=foreign_keys(0)&_pragma=journal_mode(delete)&_pragma=synchronous(full)&_pragma=cache_size(-8000)&_txlock=deferred", // ncruces
-			"file:app.db?_pragma=busy_timeout=5000&_pragma=foreign_keys=0&_pragma=journal_mode=DELETE&_pragma=synchronous=FULL&_pragma=cache_size=-8000&_txlock=deferred",     // modernc
-			"app.db?_busy_timeout=5000&_fk=false&_journal=DELETE&_sync=2&_cache_size=-8000&_txlock=deferred",                                                                      // mattn, short
-			"file:app.db?_timeout=5000&_foreign_keys=0&_journal_mode=delete&_synchronous=FULL&_cache_size=-8000&_txlock=deferred",                                                 // mattn, long
+			"file:app.db?_pragma=busy_timeout=5000&_pragma=foreign_keys=0&_pragma=journal_mode=DELETE&_pragma=synchronous=FULL&_pragma=cache_size=-8000&_txlock=deferred",      // modernc
+			"app.db?_busy_timeout=5000&_fk=false&_journal=DELETE&_sync=2&_cache_size=-8000&_txlock=deferred",                                                                   // mattn, short
+			"file:app.db?_timeout=5000&_foreign_keys=0&_journal_mode=delete&_synchronous=FULL&_cache_size=-8000&_txlock=deferred",                                              // mattn, long
 		},
 		{
 			"file:app.db?_timefmt=sqlite&_pragma=locking_mode(exclusive)&_pragma=recursive_triggers(1)",
@@ -130,9 +130,9 @@ func TestParse_dialects(t *testing.T) {
 func TestParse_errors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		dsn     string
+		dsn      string
 		sentinel error
-		message string // the whole error message
+		message  string // the whole error message
 	}{
 		{"file:app.db?_pragma=journal_mode(sideways)", pragma.ErrInvalidValue,
 			`pragma: journal_mode: "sideways" is not one of delete, truncate, persist, memory, wal, off`},
