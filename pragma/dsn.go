@@ -164,7 +164,7 @@ func splitPragma(s string) (name, value string, bare, ok bool) {
 // setPragma applies one PRAGMA: to its field, or appended to c.Extra.
 func setPragma(c *Config, name, value string, bare bool, once func(string) error) error {
 	if !Known(name) {
-		return unknown(ErrUnknownPragma, name, knownNames())
+		return unknown(ErrUnknownPragma, name, Names())
 	}
 	f, ok := fields[name]
 	if !ok {
@@ -261,7 +261,7 @@ func checkEnum[T ~string](name string, v T, values ...T) error {
 
 func (p Pragma) validate() error {
 	if !slices.Contains(engine, p.Name) && !slices.Contains(vfsPragmas, p.Name) {
-		return unknown(ErrUnknownPragma, p.Name, knownNames())
+		return unknown(ErrUnknownPragma, p.Name, Names())
 	}
 	if _, ok := fields[p.Name]; ok {
 		return invalid(p.Name, p.Value, "has a field of its own in Config: set that field, not Extra")

@@ -44,8 +44,11 @@ func Known(name string) bool {
 	return found || slices.Contains(vfsPragmas, name)
 }
 
-func knownNames() []string {
-	return append(slices.Clip(engine), vfsPragmas...)
+// Names returns every name [Known] accepts, sorted.
+func Names() []string {
+	names := append(slices.Clip(engine), vfsPragmas...)
+	slices.Sort(names)
+	return names
 }
 
 // typed lists the PRAGMAs that have a field of their own in Config,

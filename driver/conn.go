@@ -1,0 +1,269 @@
+package driver
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ncruces/go-sqlite3"
+)
+
+// Conn is implemented by the connections of the sqlitekit driver. Reach
+// the SQLite connection underneath with [database/sql.Conn.Raw]:
+//
+//	err := conn.Raw(func(dc any) error {
+//		db := dc.(driver.Conn).Raw()
+//		return db.Backup("main", "backup.db")
+//	})
+type Conn interface {
+	// Raw returns the SQLite connection. It is valid only inside the
+	// function given to sql.Conn.Raw.
+	Raw() *sqlite3.Conn
+}
+
+type conn struct {
+	db      *sqlite3.Conn
+	c       *connector
+	begin   string // how a default write transaction begins
+	txReset string // run after a read-only transaction ends
+}
+
+var (
+	_ Conn                                  = (*conn)(nil)
+	_ driver.Conn                           = (*conn)(nil)
+	_ driver.ConnBeginTx                    = (*conn)(nil)
+	_ driver.ConnPrepareContext             = (*conn)(nil)
+	_ driver.ExecerContext                  = (*conn)(nil)
+	_ driver.QueryerContext                 = (*conn)(nil)
+	_ driver.NamedValueChecker              = (*conn)(nil)
+	_ driver.Tx                             = tx{}
+	_ driver.StmtExecContext                = (*stmt)(nil)
+	_ driver.StmtQueryContext               = (*stmt)(nil)
+	_ driver.RowsColumnTypeDatabaseTypeName = (*rows)(nil)
+)
+
+func newConn(db *sqlite3.Conn, c *connector) *conn {
+	begin := "BEGIN"
+	if c.cfg.TxLock != "" {
+		begin = "BEGIN " + strings.ToUpper(string(c.cfg.TxLock))
+	}
+	return &conn{db: db, c: c, begin: begin}
+}
+
+func (c *conn) Raw() *sqlite3.Conn { return c.db }
+
+// Close runs PRAGMA optimize, as SQLite advises before a connection
+// closes, then closes the connection.
+//
+// https://sqlite.org/pragma.html#pragma_optimize
+func (c *conn) Close() error {
+	c.db.SetInterrupt(context.Background())
+	_ = c.db.Exec("PRAGMA optimize") // best effort: fails harmlessly on a read-only database
+	return c.db.Close()
+}
+
+// interrupted turns the error of an operation stopped because ctx is done
+// into one that matches both ctx.Err() and sqlite3.INTERRUPT.
+func interrupted(ctx context.Context, err error) error {
+	if err != nil && ctx.Err() != nil && errors.Is(err, sqlite3.INTERRUPT) {
+		return fmt.Errorf("sqlitekit: %w: %w", ctx.Err(), err)
+	}
+	return err
+}
+
+// Begin implements driver.Conn; database/sql calls BeginTx instead.
+func (c *conn) Begin() (driver.Tx, error) {
+	return c.BeginTx(context.Background(), driver.TxOptions{})
+}
+
+// BeginTx begins a transaction: a read-only one DEFERRED and with
+// query_only set, a write one as _txlock says, or IMMEDIATE for
+// sql.LevelSerializable, EXCLUSIVE for sql.LevelLinearizable.
+func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	begin := c.begin
+	switch sql.IsolationLevel(opts.Isolation) {
+	case sql.LevelDefault:
+	case sql.LevelSerializable:
+		begin = "BEGIN IMMEDIATE"
+	case sql.LevelLinearizable:
+		begin = "BEGIN EXCLUSIVE"
+	default:
+		return nil, fmt.Errorf("sqlitekit: isolation level %v is not supported: SQLite transactions are serializable", sql.IsolationLevel(opts.Isolation))
+	}
+	c.txReset = ""
+	if opts.ReadOnly {
+		begin = "BEGIN DEFERRED"
+		if !c.c.cfg.QueryOnly {
+			begin += "; PRAGMA query_only=1"
+			c.txReset = "; PRAGMA query_only=0"
+		}
+	}
+	old := c.db.SetInterrupt(ctx)
+	defer c.db.SetInterrupt(old)
+	if err := c.db.Exec(begin); err != nil {
+		if !c.db.GetAutocommit() {
+			c.rollback()
+		}
+		return nil, interrupted(ctx, err)
+	}
+	return tx{c}, nil
+}
+
+type tx struct{ c *conn }
+
+func (t tx) Commit() error {
+	c := t.c
+	err := c.db.Exec("COMMIT" + c.txReset)
+	if err != nil && !c.db.GetAutocommit() {
+		c.rollback()
+	}
+	return err
+}
+
+func (t tx) Rollback() error { return t.c.rollback() }
+
+func (c *conn) rollback() error {
+	// Roll back even when the context that began the work is done.
+	old := c.db.SetInterrupt(context.Background())
+	defer c.db.SetInterrupt(old)
+	return c.db.Exec("ROLLBACK" + c.txReset)
+}
+
+// Prepare implements driver.Conn; database/sql calls PrepareContext.
+func (c *conn) Prepare(query string) (driver.Stmt, error) {
+	return c.PrepareContext(context.Background(), query)
+}
+
+func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	s, err := c.prepare(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return &stmt{s: s, c: c}, nil
+}
+
+// prepare compiles exactly one statement.
+func (c *conn) prepare(ctx context.Context, query string) (*sqlite3.Stmt, error) {
+	old := c.db.SetInterrupt(ctx)
+	defer c.db.SetInterrupt(old)
+	s, tail, err := c.db.Prepare(query)
+	if err != nil {
+		return nil, interrupted(ctx, err)
+	}
+	if s == nil {
+		return nil, fmt.Errorf("sqlitekit: %q has no SQL statement", query)
+	}
+	if strings.TrimSpace(tail) != "" {
+		s.Close()
+		return nil, fmt.Errorf("sqlitekit: only one statement is allowed here; %q follows it (use Exec without Query for scripts)", truncate(tail))
+	}
+	return s, nil
+}
+
+func truncate(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// ExecContext runs query, which may hold several statements: the
+// positional arguments are given to the statements in turn, each taking
+// as many as it has parameters; named arguments go to every statement
+// that names them.
+func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	old := c.db.SetInterrupt(ctx)
+	defer c.db.SetInterrupt(old)
+	c.db.SetLastInsertRowID(0)
+
+	if len(args) == 0 {
+		if err := c.db.Exec(query); err != nil {
+			return nil, interrupted(ctx, err)
+		}
+		return c.result(), nil
+	}
+
+	used := make([]bool, len(args))
+	offset := 0
+	for {
+		s, tail, err := c.db.Prepare(query)
+		if err != nil {
+			return nil, interrupted(ctx, err)
+		}
+		if s == nil { // nothing left but spaces or comments
+			break
+		}
+		n, err := c.bind(s, args, offset, used)
+		if err == nil && strings.TrimSpace(tail) == "" {
+			// The last statement: refuse left-over arguments before it runs.
+			err = checkUsed(args, used)
+		}
+		if err == nil {
+			err = s.Exec()
+		}
+		err = errors.Join(err, s.Close())
+		if err != nil {
+			return nil, interrupted(ctx, err)
+		}
+		offset += n
+		query = tail
+	}
+	if err := checkUsed(args, used); err != nil {
+		return nil, err
+	}
+	return c.result(), nil
+}
+
+// checkUsed reports the first argument that no parameter took.
+func checkUsed(args []driver.NamedValue, used []bool) error {
+	for i, u := range used {
+		if !u {
+			return unusedArg(args[i])
+		}
+	}
+	return nil
+}
+
+func unusedArg(a driver.NamedValue) error {
+	if a.Name != "" {
+		return fmt.Errorf("sqlitekit: argument %q: no parameter :%[1]s, @%[1]s or $%[1]s in the statement", a.Name)
+	}
+	return fmt.Errorf("sqlitekit: argument %d: the statement has fewer parameters", a.Ordinal)
+}
+
+func (c *conn) result() driver.Result {
+	return result{id: c.db.LastInsertRowID(), rows: c.db.Changes()}
+}
+
+type result struct{ id, rows int64 }
+
+func (r result) LastInsertId() (int64, error) { return r.id, nil }
+func (r result) RowsAffected() (int64, error) { return r.rows, nil }
+
+// QueryContext runs a query of one statement.
+func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	s, err := c.prepare(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	used := make([]bool, len(args))
+	_, err = c.bind(s, args, 0, used)
+	if err == nil {
+		err = checkUsed(args, used)
+	}
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return newRows(ctx, c, s, true), nil
+}
+
+// CheckNamedValue accepts the types bind knows and leaves the others to
+// database/sql's default conversion (driver.Valuer, named types, ...).
+func (c *conn) CheckNamedValue(nv *driver.NamedValue) error {
+	return checkValue(nv.Value)
+}

@@ -1,0 +1,102 @@
+// Package driver is the sqlitekit [database/sql] driver: SQLite, tuned
+// the way experienced users tune it by hand, behind plain database/sql.
+//
+// Importing the package registers the driver name "sqlitekit":
+//
+//	import _ "github.com/sqlitekit/sqlitekit/driver"
+//
+//	db, err := sql.Open("sqlitekit", "app.db")
+//
+// Every pooled connection then runs in WAL mode with synchronous=NORMAL,
+// a 10 s busy timeout, foreign keys enforced, a page cache bounded at
+// about 20 MB, temporary storage in memory and a 64 MiB WAL size limit;
+// write transactions take the write lock at BEGIN. The FTS5 and vec1
+// extensions are registered on every connection. Nothing else in
+// database/sql code changes. The engine is SQLite translated to Go by
+// [github.com/ncruces/go-sqlite3]: no cgo.
+//
+// # Data source names
+//
+// A DSN is a file name or a "file:" [URI]. It names only what differs from
+// the defaults; [pragma.Parse] reads it, and accepts the DSNs written for
+// ncruces/go-sqlite3, modernc.org/sqlite and mattn/go-sqlite3:
+//
+//	app.db                                        the defaults
+//	file:app.db?_pragma=busy_timeout(30000)       a longer busy timeout
+//	file:app.db?_pragma=synchronous(full)         fsync at every commit
+//	file:app.db?mode=ro                           read-only
+//	app.db?_fk=0&_busy_timeout=5000               a mattn-style DSN
+//
+// A misspelled PRAGMA, an unknown parameter or a bad value fails sql.Open
+// with an error that names it (SQLite would ignore it without a word):
+//
+//	pragma: journal_mod: unknown pragma; did you mean journal_mode?
+//
+// A program that builds its configuration in Go uses [Open] with a
+// [pragma.Config] instead of a DSN, and gets a pool sized for SQLite.
+//
+// # Defaults and why
+//
+//	journal_mode=WAL         readers and the writer do not block each other
+//	synchronous=NORMAL       cannot corrupt a WAL database; one fsync less per commit
+//	busy_timeout=10000       wait for a lock instead of failing with "database is locked"
+//	foreign_keys=ON          enforce what REFERENCES says
+//	cache_size=-20000        ~20 MB page cache per connection: memory stays flat
+//	temp_store=MEMORY        no temporary files for sorts and temporary indexes
+//	journal_size_limit=64MiB the WAL shrinks back after a burst of writes
+//	_txlock=immediate        write transactions never fail late with SQLITE_BUSY_SNAPSHOT
+//
+// After the PRAGMAs run, the driver checks that the journal mode took: a
+// database that cannot be switched to WAL (a read-only file, a VFS
+// without shared memory) fails to open rather than silently staying in
+// another mode.
+//
+// # Transactions
+//
+// db.BeginTx starts a write transaction with BEGIN IMMEDIATE (or as the
+// _txlock parameter says): the transaction waits for the write lock at
+// BEGIN, in the busy handler, and cannot fail at its first write because
+// another connection wrote first. A transaction begun with
+// sql.TxOptions{ReadOnly: true} begins DEFERRED and runs with
+// query_only set, so it never takes the write lock. sql.LevelSerializable
+// begins IMMEDIATE, sql.LevelLinearizable EXCLUSIVE; the other isolation
+// levels are refused.
+//
+// # In-memory databases
+//
+// ":memory:", "file::memory:" and the shared-cache forms copied from
+// mattn ("file::memory:?cache=shared") open ONE in-memory database for
+// the whole pool of a *sql.DB: every connection sees the same tables, so
+// SetMaxOpenConns(8) works and no "one connection only" workaround is
+// needed. The database lives until the *sql.DB is closed. A named one,
+// "file:NAME?mode=memory", is shared by every *sql.DB of the process
+// that opens NAME, and lives while one of them is open. In-memory
+// databases have no WAL: SQLite keeps their journal in memory.
+//
+// # Contexts
+//
+// Cancelling the context of a query interrupts SQLite: the call returns
+// an error that matches both the context's error (errors.Is(err,
+// context.Canceled)) and sqlite3.INTERRUPT, and the connection stays
+// usable.
+//
+// # Values
+//
+// Arguments may be nil, bool, int, int64, float64, string, []byte,
+// time.Time, sqlite3.ZeroBlob, sqlite3.JSON and sqlite3.Pointer values,
+// or anything database/sql converts to one of them (driver.Valuer).
+// Columns scan back as int64, float64, string (TEXT), []byte (BLOB) or
+// nil; a column declared BOOLEAN scans 0 and 1 as false and true, and
+// one declared DATE, TIME, DATETIME or TIMESTAMP as time.Time, written
+// and read in the _timefmt format (RFC 3339 by default).
+//
+// Exec runs a script of several statements; its positional arguments go
+// to the statements in turn. Query runs one statement. An argument that
+// no parameter takes is an error, not silently dropped.
+//
+// # Closing
+//
+// A connection runs PRAGMA optimize before it closes, as SQLite advises.
+//
+// [URI]: https://sqlite.org/uri.html
+package driver
