@@ -1,0 +1,146 @@
+package vector
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"iter"
+	"strings"
+)
+
+// Querier runs a query: [*sql.DB], [*sql.Tx] and [*sql.Conn] are Queriers.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// Metric is the distance [TopK] orders by.
+type Metric int
+
+const (
+	// Cosine orders by vec_distance_cosine, 1 - cosine similarity.
+	Cosine Metric = iota
+	// L2 orders by vec_distance_l2, the Euclidean distance.
+	L2
+	// L1 orders by vec_distance_l1, the sum of absolute differences.
+	L1
+)
+
+// String returns the SQL function of the metric.
+func (m Metric) String() string {
+	switch m {
+	case Cosine:
+		return "vec_distance_cosine"
+	case L2:
+		return "vec_distance_l2"
+	case L1:
+		return "vec_distance_l1"
+	}
+	return fmt.Sprintf("Metric(%d)", int(m))
+}
+
+// TopKOptions tunes [TopK]. A nil *TopKOptions means the zero value.
+type TopKOptions struct {
+	// Metric is the distance to order by. Zero means Cosine.
+	Metric Metric
+	// Where, if not empty, is an SQL boolean expression over the columns of
+	// the table that rows must satisfy, such as "lang = ? AND NOT deleted".
+	// It is pasted into the query: never build it from untrusted input;
+	// pass values through Args.
+	Where string
+	// Args are the arguments of the placeholders in Where.
+	Args []any
+}
+
+// Match is a row found by [TopK].
+type Match struct {
+	RowID    int64
+	Distance float64
+}
+
+// TopK returns the k rows of table nearest to query by their vector column,
+// nearest first, as an exact scan:
+//
+//	SELECT rowid, vec_distance_cosine(column, ?) AS distance FROM table
+//	WHERE column IS NOT NULL AND (Where) ORDER BY distance LIMIT k
+//
+// Rows whose vector is NULL are skipped. SQLite keeps only the k best rows
+// while it scans, so memory does not grow with the table; the connection of
+// db must have the functions of [Register]. The table needs a rowid (an
+// INTEGER PRIMARY KEY is its alias). table and column are quoted as
+// identifiers.
+//
+// The sequence is single use. It yields each match with a nil error; on a
+// failure it yields one non-nil error and ends. If the loop stops early, the
+// rows are closed and an error from closing them is dropped; an error met
+// while reading is always yielded.
+func TopK(ctx context.Context, db Querier, table, column string, query []float32, k int, opts *TopKOptions) iter.Seq2[Match, error] {
+	return func(yield func(Match, error) bool) {
+		if opts == nil {
+			opts = &TopKOptions{}
+		}
+		q, args, err := topKQuery(table, column, query, k, opts)
+		if err != nil {
+			yield(Match{}, fmt.Errorf("vector: TopK: %w", err))
+			return
+		}
+		rows, err := db.QueryContext(ctx, q, args...)
+		if err != nil {
+			yield(Match{}, fmt.Errorf("vector: TopK: %w", err))
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var m Match
+			if err := rows.Scan(&m.RowID, &m.Distance); err != nil {
+				yield(Match{}, fmt.Errorf("vector: TopK: %w", err))
+				return
+			}
+			if !yield(m, nil) {
+				return
+			}
+		}
+		err = rows.Err()
+		if err == nil {
+			err = rows.Close()
+		}
+		if err != nil {
+			yield(Match{}, fmt.Errorf("vector: TopK: %w", err))
+		}
+	}
+}
+
+func topKQuery(table, column string, query []float32, k int, opts *TopKOptions) (string, []any, error) {
+	switch {
+	case table == "":
+		return "", nil, errors.New("empty table name")
+	case column == "":
+		return "", nil, errors.New("empty column name")
+	case k <= 0:
+		return "", nil, fmt.Errorf("k must be positive, got %d", k)
+	case len(query) == 0:
+		return "", nil, fmt.Errorf("query: %w: empty vector", ErrMalformed)
+	case opts.Metric < Cosine || opts.Metric > L1:
+		return "", nil, fmt.Errorf("unknown metric %d", int(opts.Metric))
+	}
+	if err := checkFinite(query); err != nil {
+		return "", nil, fmt.Errorf("query: %w", err)
+	}
+	col := quoteIdent(column)
+	var b strings.Builder
+	fmt.Fprintf(&b, "SELECT rowid, %s(%s, ?) AS distance FROM %s WHERE %s IS NOT NULL",
+		opts.Metric, col, quoteIdent(table), col)
+	if opts.Where != "" {
+		fmt.Fprintf(&b, " AND (%s)", opts.Where)
+	}
+	b.WriteString(" ORDER BY distance LIMIT ?")
+	args := make([]any, 0, len(opts.Args)+2)
+	args = append(args, Encode(query))
+	args = append(args, opts.Args...)
+	args = append(args, k)
+	return b.String(), args, nil
+}
+
+func quoteIdent(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
