@@ -68,3 +68,5 @@ func l2sqF32(a, b []float32) float32 {
 	b = b[:len(a)]
 	return l2sqAVX2(&a[0], &b[0], n) + l2sqGo(a[n:], b[n:])
 }
+
+func hasVectorKernels() bool { return hasAVX2FMA }
