@@ -27,6 +27,7 @@ type Conn interface {
 type conn struct {
 	db      *sqlite3.Conn
 	c       *connector
+	cache   *stmtCache
 	begin   string // how a default write transaction begins
 	txReset string // run after a read-only transaction ends
 }
@@ -50,7 +51,7 @@ func newConn(db *sqlite3.Conn, c *connector) *conn {
 	if c.cfg.TxLock != "" {
 		begin = "BEGIN " + strings.ToUpper(string(c.cfg.TxLock))
 	}
-	return &conn{db: db, c: c, begin: begin}
+	return &conn{db: db, c: c, begin: begin, cache: newStmtCache(c.cfg.StmtCache, &c.stats)}
 }
 
 func (c *conn) Raw() *sqlite3.Conn { return c.db }
@@ -61,8 +62,9 @@ func (c *conn) Raw() *sqlite3.Conn { return c.db }
 // https://sqlite.org/pragma.html#pragma_optimize
 func (c *conn) Close() error {
 	c.db.SetInterrupt(context.Background())
+	err := c.cache.close()
 	_ = c.db.Exec("PRAGMA optimize") // best effort: fails harmlessly on a read-only database
-	return c.db.Close()
+	return errors.Join(err, c.db.Close())
 }
 
 // interrupted turns the error of an operation stopped because ctx is done
@@ -138,29 +140,46 @@ func (c *conn) Prepare(query string) (driver.Stmt, error) {
 }
 
 func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
-	s, err := c.prepare(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return &stmt{s: s, c: c}, nil
-}
-
-// prepare compiles exactly one statement.
-func (c *conn) prepare(ctx context.Context, query string) (*sqlite3.Stmt, error) {
 	old := c.db.SetInterrupt(ctx)
 	defer c.db.SetInterrupt(old)
 	s, tail, err := c.db.Prepare(query)
 	if err != nil {
 		return nil, interrupted(ctx, err)
 	}
+	if err := oneStatement(query, s, tail); err != nil {
+		return nil, err
+	}
+	return &stmt{e: &entry{sql: query, s: s, reprepared: -1}, c: c}, nil
+}
+
+// oneStatement checks that query held exactly one statement, s, and
+// finalizes s if it did not.
+func oneStatement(query string, s *sqlite3.Stmt, tail string) error {
 	if s == nil {
-		return nil, fmt.Errorf("sqlitekit: %q has no SQL statement", query)
+		return fmt.Errorf("sqlitekit: %q has no SQL statement", truncate(query))
 	}
 	if strings.TrimSpace(tail) != "" {
 		s.Close()
-		return nil, fmt.Errorf("sqlitekit: only one statement is allowed here; %q follows it (use Exec without Query for scripts)", truncate(tail))
+		return fmt.Errorf("sqlitekit: only one statement is allowed here; %q follows it (use Exec for scripts)", truncate(tail))
 	}
-	return s, nil
+	return nil
+}
+
+// statement returns a cached statement for a query of one statement, or
+// prepares one. script reports a query of several statements (s is nil).
+func (c *conn) statement(query string) (e *entry, script bool, err error) {
+	if e := c.cache.take(query); e != nil {
+		return e, false, nil
+	}
+	s, tail, err := c.db.Prepare(query)
+	if err != nil {
+		return nil, false, err
+	}
+	if s == nil || strings.TrimSpace(tail) != "" {
+		s.Close()
+		return nil, true, nil
+	}
+	return c.cache.add(query, s), false, nil
 }
 
 func truncate(s string) string {
@@ -171,22 +190,41 @@ func truncate(s string) string {
 	return s
 }
 
-// ExecContext runs query, which may hold several statements: the
-// positional arguments are given to the statements in turn, each taking
-// as many as it has parameters; named arguments go to every statement
-// that names them.
+// ExecContext runs query. A query of one statement runs from the
+// statement cache. A script of several statements is compiled as it runs:
+// the positional arguments are given to its statements in turn, each
+// taking as many as it has parameters; named arguments go to every
+// statement that names them.
 func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
 	old := c.db.SetInterrupt(ctx)
 	defer c.db.SetInterrupt(old)
 	c.db.SetLastInsertRowID(0)
 
+	e, script, err := c.statement(query)
+	if err != nil {
+		return nil, interrupted(ctx, err)
+	}
+	if script {
+		return c.execScript(ctx, query, args)
+	}
+	err = c.bind(e.s, args, 0, nil)
+	if err == nil {
+		err = e.s.Exec()
+	}
+	err = errors.Join(err, e.s.ClearBindings(), c.cache.release(e))
+	if err != nil {
+		return nil, interrupted(ctx, err)
+	}
+	return c.result(), nil
+}
+
+func (c *conn) execScript(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
 	if len(args) == 0 {
 		if err := c.db.Exec(query); err != nil {
 			return nil, interrupted(ctx, err)
 		}
 		return c.result(), nil
 	}
-
 	used := make([]bool, len(args))
 	offset := 0
 	for {
@@ -197,7 +235,8 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 		if s == nil { // nothing left but spaces or comments
 			break
 		}
-		n, err := c.bind(s, args, offset, used)
+		n := s.BindCount()
+		err = c.bind(s, args, offset, used)
 		if err == nil && strings.TrimSpace(tail) == "" {
 			// The last statement: refuse left-over arguments before it runs.
 			err = checkUsed(args, used)
@@ -244,22 +283,28 @@ type result struct{ id, rows int64 }
 func (r result) LastInsertId() (int64, error) { return r.id, nil }
 func (r result) RowsAffected() (int64, error) { return r.rows, nil }
 
-// QueryContext runs a query of one statement.
+// QueryContext runs a query of one statement, from the statement cache.
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	s, err := c.prepare(ctx, query)
+	old := c.db.SetInterrupt(ctx)
+	defer c.db.SetInterrupt(old)
+
+	e, script, err := c.statement(query)
 	if err != nil {
+		return nil, interrupted(ctx, err)
+	}
+	if script {
+		s, tail, err := c.db.Prepare(query)
+		if err == nil {
+			err = oneStatement(query, s, tail)
+		}
 		return nil, err
 	}
-	used := make([]bool, len(args))
-	_, err = c.bind(s, args, 0, used)
-	if err == nil {
-		err = checkUsed(args, used)
-	}
-	if err != nil {
-		s.Close()
+	if err := c.bind(e.s, args, 0, nil); err != nil {
+		e.s.ClearBindings()
+		c.cache.release(e)
 		return nil, err
 	}
-	return newRows(ctx, c, s, true), nil
+	return e.query(ctx, c, true)
 }
 
 // CheckNamedValue accepts the types bind knows and leaves the others to

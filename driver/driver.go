@@ -161,6 +161,7 @@ type connector struct {
 	tmWrite sqlite3.TimeFormat
 	memory  bool
 	keeper  *sqlite3.Conn
+	stats   cacheStats
 }
 
 var _ driver.Connector = (*connector)(nil)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 	"unsafe"
@@ -34,30 +35,41 @@ func checkValue(v any) error {
 }
 
 // bind binds args to the parameters of s: the positional ones numbered
-// offset+1 to offset+BindCount, and the named ones s names. It marks the
-// args it binds in used and returns the number of parameters of s.
-func (c *conn) bind(s *sqlite3.Stmt, args []driver.NamedValue, offset int, used []bool) (int, error) {
+// offset+1 to offset+BindCount, and the named ones s names.
+// With used nil, s is the only statement and an argument it does not take
+// is an error; otherwise bind marks in used the args it binds.
+func (c *conn) bind(s *sqlite3.Stmt, args []driver.NamedValue, offset int, used []bool) error {
+	if len(args) == 0 {
+		return nil
+	}
 	n := s.BindCount()
 	for i, a := range args {
+		bound := false
 		if a.Name == "" {
 			if p := a.Ordinal - offset; p >= 1 && p <= n {
 				if err := c.bindValue(s, p, a.Value); err != nil {
-					return n, bindErr(a, err)
+					return bindErr(a, err)
 				}
-				used[i] = true
+				bound = true
 			}
-			continue
+		} else {
+			for _, prefix := range [...]string{":", "@", "$"} {
+				if p := s.BindIndex(prefix + a.Name); p != 0 {
+					if err := c.bindValue(s, p, a.Value); err != nil {
+						return bindErr(a, err)
+					}
+					bound = true
+				}
+			}
 		}
-		for _, prefix := range [...]string{":", "@", "$"} {
-			if p := s.BindIndex(prefix + a.Name); p != 0 {
-				if err := c.bindValue(s, p, a.Value); err != nil {
-					return n, bindErr(a, err)
-				}
-				used[i] = true
-			}
+		switch {
+		case used != nil:
+			used[i] = used[i] || bound
+		case !bound:
+			return unusedArg(a)
 		}
 	}
-	return n, nil
+	return nil
 }
 
 func bindErr(a driver.NamedValue, err error) error {
@@ -98,19 +110,20 @@ func (c *conn) bindValue(s *sqlite3.Stmt, p int, v any) error {
 }
 
 // stmt is a statement prepared by database/sql (db.Prepare, tx.Stmt).
+// It does not go through the statement cache: database/sql owns it.
 type stmt struct {
-	s *sqlite3.Stmt
+	e *entry
 	c *conn
 }
 
-func (s *stmt) Close() error { return s.s.Close() }
+func (s *stmt) Close() error { return s.e.s.Close() }
 
 // NumInput returns the number of parameters, or -1 (do not check) when
 // some are named.
 func (s *stmt) NumInput() int {
-	n := s.s.BindCount()
+	n := s.e.s.BindCount()
 	for i := 1; i <= n; i++ {
-		if name := s.s.BindName(i); name != "" && name[0] != '?' {
+		if name := s.e.s.BindName(i); name != "" && name[0] != '?' {
 			return -1
 		}
 	}
@@ -137,37 +150,41 @@ func named(args []driver.Value) []driver.NamedValue {
 	return nv
 }
 
-func (s *stmt) bindAll(args []driver.NamedValue) error {
-	used := make([]bool, len(args))
-	if _, err := s.c.bind(s.s, args, 0, used); err != nil {
-		return err
-	}
-	return checkUsed(args, used)
-}
-
 func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	if s.e.inUse {
+		return nil, errOpenRows
+	}
 	db := s.c.db
 	old := db.SetInterrupt(ctx)
 	defer db.SetInterrupt(old)
 	db.SetLastInsertRowID(0)
 
-	err := s.bindAll(args)
+	err := s.c.bind(s.e.s, args, 0, nil)
 	if err == nil {
-		err = s.s.Exec()
+		err = s.e.s.Exec()
 	}
-	err = errors.Join(err, s.s.ClearBindings())
+	err = errors.Join(err, s.e.s.ClearBindings())
 	if err != nil {
 		return nil, interrupted(ctx, err)
 	}
 	return s.c.result(), nil
 }
 
+var errOpenRows = errors.New("sqlitekit: the statement has open rows: close them first")
+
 func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	if err := s.bindAll(args); err != nil {
-		s.s.ClearBindings()
+	if s.e.inUse {
+		return nil, errOpenRows
+	}
+	if err := s.c.bind(s.e.s, args, 0, nil); err != nil {
+		s.e.s.ClearBindings()
 		return nil, err
 	}
-	return newRows(ctx, s.c, s.s, false), nil
+	s.e.inUse = true
+	db := s.c.db
+	old := db.SetInterrupt(ctx)
+	defer db.SetInterrupt(old)
+	return s.e.query(ctx, s.c, false)
 }
 
 // colKind is how a column's declared type asks values to be converted.
@@ -192,40 +209,81 @@ func kindOf(decl string) colKind {
 	return kindAny
 }
 
+// rows are the results of a statement, which the rows hold in use
+// until Close.
 type rows struct {
-	ctx   context.Context
-	c     *conn
-	s     *sqlite3.Stmt
-	owned bool // the rows own s: Close finalizes it
-	names []string
-	kinds []colKind
+	ctx       context.Context
+	c         *conn
+	e         *entry
+	fromCache bool // Close gives e back to the cache
+	state     rowState
 }
 
-func newRows(ctx context.Context, c *conn, s *sqlite3.Stmt, owned bool) *rows {
-	return &rows{ctx: ctx, c: c, s: s, owned: owned}
-}
+type rowState uint8
 
-func (r *rows) Columns() []string {
-	if r.names == nil {
-		r.names = make([]string, r.s.ColumnCount())
-		for i := range r.names {
-			r.names[i] = r.s.ColumnName(i)
+const (
+	rowPending rowState = iota // the statement is on a row Next has not returned
+	rowStepping
+	rowDone
+)
+
+// query runs the first step of e, bound and in use, and returns its rows.
+//
+// The first step runs here rather than in the first Next because SQLite
+// re-prepares a statement whose schema changed when it steps: only then
+// are its columns known for sure, and database/sql asks for the columns
+// before the first Next.
+func (e *entry) query(ctx context.Context, c *conn, fromCache bool) (driver.Rows, error) {
+	r := &e.rows
+	*r = rows{ctx: ctx, c: c, e: e, fromCache: fromCache}
+	if e.s.Step() {
+		r.state = rowPending
+	} else if err := e.s.Err(); err != nil {
+		r.Close()
+		return nil, interrupted(ctx, err)
+	} else {
+		r.state = rowDone
+	}
+	if n := e.s.Status(sqlite3.STMTSTATUS_REPREPARE, false); e.names == nil || n != e.reprepared {
+		e.reprepared = n
+		e.names = make([]string, e.s.ColumnCount())
+		e.kinds = make([]colKind, len(e.names))
+		for i := range e.names {
+			e.names[i] = e.s.ColumnName(i)
+			e.kinds[i] = kindOf(e.s.ColumnDeclType(i))
 		}
 	}
-	return r.names
+	return r, nil
 }
 
+// Columns returns the column names. It returns a copy: the names are
+// kept with the cached statement.
+func (r *rows) Columns() []string {
+	return slices.Clone(r.e.names)
+}
+
+// Close resets the statement and, if it came from the statement cache,
+// gives it back. The error of a failed step is not reported again here:
+// Next or Query returned it.
 func (r *rows) Close() error {
-	if r.owned {
-		return r.s.Close()
+	if r.e == nil {
+		return nil
 	}
-	return errors.Join(r.s.Reset(), r.s.ClearBindings())
+	e := r.e
+	r.e = nil
+	e.s.Reset()
+	err := e.s.ClearBindings()
+	if r.fromCache {
+		return errors.Join(err, r.c.cache.release(e))
+	}
+	e.inUse = false
+	return err
 }
 
 // ColumnTypeDatabaseTypeName returns the declared type, in upper case and
 // without its size ("VARCHAR(10)" is "VARCHAR").
 func (r *rows) ColumnTypeDatabaseTypeName(i int) string {
-	decl := strings.ToUpper(r.s.ColumnDeclType(i))
+	decl := strings.ToUpper(r.e.s.ColumnDeclType(i))
 	if j := strings.IndexByte(decl, '('); j >= 0 {
 		decl = decl[:j]
 	}
@@ -236,27 +294,30 @@ func (r *rows) ColumnTypeDatabaseTypeName(i int) string {
 // []byte that database/sql copies before the next call; BOOLEAN and
 // date/time columns are converted as their declared type asks.
 func (r *rows) Next(dest []driver.Value) error {
-	db := r.c.db
-	old := db.SetInterrupt(r.ctx)
-	defer db.SetInterrupt(old)
-	if !r.s.Step() {
-		if err := r.s.Err(); err != nil {
-			return interrupted(r.ctx, err)
-		}
+	switch r.state {
+	case rowDone:
 		return io.EOF
+	case rowPending:
+		r.state = rowStepping
+	default:
+		db := r.c.db
+		old := db.SetInterrupt(r.ctx)
+		ok := r.e.s.Step()
+		db.SetInterrupt(old)
+		if !ok {
+			r.state = rowDone
+			if err := r.e.s.Err(); err != nil {
+				return interrupted(r.ctx, err)
+			}
+			return io.EOF
+		}
 	}
 	values := unsafe.Slice((*any)(unsafe.SliceData(dest)), len(dest))
-	if err := r.s.ColumnsRaw(values...); err != nil {
+	if err := r.e.s.ColumnsRaw(values...); err != nil {
 		return err
 	}
-	if r.kinds == nil {
-		r.kinds = make([]colKind, len(dest))
-		for i := range r.kinds {
-			r.kinds[i] = kindOf(r.s.ColumnDeclType(i))
-		}
-	}
 	for i, v := range dest {
-		dest[i] = r.convert(r.kinds[i], v)
+		dest[i] = r.convert(r.e.kinds[i], v)
 	}
 	return nil
 }

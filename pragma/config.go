@@ -14,8 +14,8 @@ import (
 // The zero value of a field means "not set": sqlitekit leaves that setting
 // to SQLite (its compiled-in default, or for persistent settings such as
 // the journal mode, whatever the database file already has).
-// The exceptions are the booleans and BusyTimeout, which always state a
-// value: false and zero are settings, applied as such.
+// The exceptions are the booleans, BusyTimeout and StmtCache, which always
+// state a value: false and zero are settings, applied as such.
 //
 // Start from [Default] rather than from the zero value:
 //
@@ -54,6 +54,10 @@ type Config struct {
 	// [github.com/ncruces/go-sqlite3.TimeFormat] names, or a Go layout.
 	// Empty: "auto".
 	TimeFormat string
+	// StmtCache is how many prepared statements each connection keeps,
+	// by SQL text, for db.Query and db.Exec calls that do not prepare
+	// their own ("_stmt_cache"). Zero disables the cache.
+	StmtCache int
 
 	// BusyTimeout is how long a connection waits for a lock held by
 	// another connection before it fails with SQLITE_BUSY.
@@ -170,6 +174,10 @@ func Default() Config {
 		// the busy handler there, and never fail late, at their first
 		// write, with SQLITE_BUSY_SNAPSHOT.
 		TxLock: TxImmediate,
+		// Code that calls db.QueryRowContext with literal SQL prepares
+		// the same statements again and again; keeping the last 64 per
+		// connection removes that cost.
+		StmtCache: 64,
 	}
 }
 

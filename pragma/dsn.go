@@ -4,9 +4,13 @@ import (
 	"math"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
+
+// maxStmtCache bounds StmtCache: each cached statement holds memory.
+const maxStmtCache = 10000
 
 // Parse returns the Config a DSN describes: [Default], changed only by
 // what the DSN names. The result is valid: Parse runs [Config.Validate].
@@ -16,6 +20,7 @@ import (
 //
 //   - ncruces/go-sqlite3: _pragma=name(value), _txlock, _timefmt,
 //     and SQLite's own vfs, mode, cache and immutable;
+//   - sqlitekit's own: _stmt_cache (see [Config.StmtCache]);
 //   - modernc.org/sqlite: _pragma=name(value) or name=value, _time_format;
 //   - mattn/go-sqlite3: _busy_timeout (_timeout), _foreign_keys (_fk),
 //     _journal_mode (_journal), _synchronous (_sync), _cache_size,
@@ -114,7 +119,7 @@ func setParam(c *Config, key, value string, once func(string) error) error {
 		return setPragma(c, name, arg, bare, once)
 	case "_time_format":
 		key = "_timefmt" // modernc's name for the same setting
-	case "_txlock", "_timefmt", "vfs", "mode", "cache", "immutable":
+	case "_txlock", "_timefmt", "_stmt_cache", "vfs", "mode", "cache", "immutable":
 	default:
 		return unknown(ErrUnknownParameter, key, parameters())
 	}
@@ -126,6 +131,12 @@ func setParam(c *Config, key, value string, once func(string) error) error {
 		c.TxLock = TxLock(strings.ToLower(value))
 	case "_timefmt":
 		c.TimeFormat = value
+	case "_stmt_cache":
+		n, err := strconv.Atoi(value)
+		if err != nil || n < 0 || n > maxStmtCache {
+			return invalid(key, value, "%q is not a number of statements from 0 to %d", value, maxStmtCache)
+		}
+		c.StmtCache = n
 	case "vfs":
 		c.VFS = value
 	case "mode":
@@ -218,6 +229,9 @@ func (c Config) Validate() error {
 	}
 	if strings.ContainsRune(c.TimeFormat, 0) {
 		return invalid("_timefmt", c.TimeFormat, "contains a NUL byte")
+	}
+	if c.StmtCache < 0 || c.StmtCache > maxStmtCache {
+		return invalid("_stmt_cache", strconv.Itoa(c.StmtCache), "%d is not a number of statements from 0 to %d", c.StmtCache, maxStmtCache)
 	}
 	if d := c.BusyTimeout; d < 0 || d%time.Millisecond != 0 || d > math.MaxInt32*time.Millisecond {
 		return invalid("busy_timeout", d.String(), "%v is not a whole number of milliseconds from 0 to %d", d, math.MaxInt32)
@@ -337,6 +351,9 @@ func (c Config) String() string {
 	}
 	param("_txlock", string(c.TxLock), string(d.TxLock))
 	param("_timefmt", c.TimeFormat, d.TimeFormat)
+	if c.StmtCache != d.StmtCache {
+		add("_stmt_cache", strconv.Itoa(c.StmtCache))
+	}
 
 	extra := c.Extra
 	for len(extra) > 0 && slices.Contains(vfsPragmas, extra[0].Name) {

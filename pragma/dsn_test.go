@@ -60,6 +60,8 @@ func TestParse(t *testing.T) {
 		{"file:app.db?_pragma=page_size(16384)", with("app.db", func(c *pragma.Config) { c.PageSize = 16384 })},
 		{"file:app.db?_txlock=exclusive", with("app.db", func(c *pragma.Config) { c.TxLock = pragma.TxExclusive })},
 		{"file:app.db?_timefmt=sqlite", with("app.db", func(c *pragma.Config) { c.TimeFormat = "sqlite" })},
+		{"file:app.db?_stmt_cache=0", with("app.db", func(c *pragma.Config) { c.StmtCache = 0 })},
+		{"app.db?_stmt_cache=500", with("app.db", func(c *pragma.Config) { c.StmtCache = 500 })},
 		{"file:app.db?vfs=memdb&mode=ro&immutable=1", with("app.db", func(c *pragma.Config) {
 			c.VFS, c.Mode, c.Immutable = "memdb", pragma.ModeReadOnly, true
 		})},
@@ -166,6 +168,8 @@ func TestParse_errors(t *testing.T) {
 			`pragma: journal_size_limit: 0 (truncate after every transaction) is not supported: use a small positive limit in bytes, or -1 for none`},
 		{"file:app.db?_txlock=sometimes", pragma.ErrInvalidValue,
 			`pragma: _txlock: "sometimes" is not one of deferred, immediate, exclusive`},
+		{"file:app.db?_stmt_cache=-1", pragma.ErrInvalidValue,
+			`pragma: _stmt_cache: "-1" is not a number of statements from 0 to 10000`},
 		{"file:app.db?mode=rwx", pragma.ErrInvalidValue,
 			`pragma: mode: "rwx" is not one of ro, rw, rwc, memory`},
 		{"file:app.db?cache=yes", pragma.ErrInvalidValue,
@@ -271,7 +275,7 @@ func TestConfig_String_roundTrip(t *testing.T) {
 		with("all.db", func(c *pragma.Config) {
 			*c = pragma.Config{
 				Path: "all.db", VFS: "memdb", Mode: pragma.ModeReadWrite, Immutable: true,
-				TxLock: pragma.TxExclusive, TimeFormat: "2006-01-02 15:04:05 +07:00",
+				TxLock: pragma.TxExclusive, TimeFormat: "2006-01-02 15:04:05 +07:00", StmtCache: 7,
 				BusyTimeout: 0, JournalMode: pragma.JournalTruncate, Synchronous: pragma.SyncExtra,
 				ForeignKeys: false, CacheSize: pragma.CachePages(123), TempStore: pragma.TempDefault,
 				MmapSize: 1 << 30, JournalSizeLimit: -1, WALAutocheckpoint: -1,
@@ -310,7 +314,7 @@ func TestConfig_String(t *testing.T) {
 			"&_pragma=busy_timeout(10000)&_pragma=journal_mode(wal)&_pragma=synchronous(normal)" +
 			"&_pragma=foreign_keys(1)&_pragma=cache_size(-20000)&_pragma=temp_store(memory)" +
 			"&_pragma=journal_size_limit(67108864)"},
-		{pragma.Config{Path: "x.db"}, "file:x.db?_txlock=" +
+		{pragma.Config{Path: "x.db"}, "file:x.db?_txlock=&_stmt_cache=0" +
 			"&_pragma=busy_timeout(0)&_pragma=journal_mode&_pragma=synchronous" +
 			"&_pragma=foreign_keys(0)&_pragma=cache_size&_pragma=temp_store" +
 			"&_pragma=journal_size_limit"},

@@ -21,6 +21,7 @@ func FuzzParse(f *testing.F) {
 		"file:a%20b.db?vfs=memdb&mode=ro&immutable=1&_pragma=journal_mode",
 		"file:x?_pragma=cache_size(-2000)&_pragma=wal_autocheckpoint(0)&_pragma=page_size(4096)",
 		"file:x?_pragma=user_version(1);DROP TABLE t",
+		"file:x?_stmt_cache=5&_txlock=",
 	} {
 		f.Add(seed)
 	}

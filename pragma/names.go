@@ -92,7 +92,7 @@ var mattn = map[string]string{
 
 // parameters lists every DSN parameter Parse accepts, for suggestions.
 func parameters() []string {
-	p := []string{"_pragma", "_txlock", "_timefmt", "_time_format", "vfs", "mode", "cache", "immutable"}
+	p := []string{"_pragma", "_txlock", "_timefmt", "_time_format", "_stmt_cache", "vfs", "mode", "cache", "immutable"}
 	for k := range mattn {
 		p = append(p, k)
 	}
