@@ -11,7 +11,9 @@
 // a 10 s busy timeout, foreign keys enforced, a page cache bounded at
 // about 20 MB, temporary storage in memory and a 64 MiB WAL size limit;
 // write transactions take the write lock at BEGIN. The FTS5 and vec1
-// extensions are registered on every connection. Nothing else in
+// extensions and the vector functions of
+// [github.com/sqlitekit/sqlitekit/ext/vector] (cosine_similarity and the
+// sqlite-vec family) are registered on every connection. Nothing else in
 // database/sql code changes. The engine is SQLite translated to Go by
 // [github.com/ncruces/go-sqlite3]: no cgo.
 //

@@ -409,6 +409,10 @@ func TestExtensions(t *testing.T) {
 	if !slices.Contains(modules, "vec1") {
 		t.Errorf("vec1 not registered; modules: %v", modules)
 	}
+	var sim float64
+	if err := db.QueryRow("SELECT cosine_similarity('[1, 0]', '[1, 0]')").Scan(&sim); err != nil || sim != 1 {
+		t.Errorf("cosine_similarity: %v, %v", sim, err)
+	}
 }
 
 // pragma's list of known PRAGMAs is the engine's.
