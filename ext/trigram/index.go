@@ -1,0 +1,416 @@
+package trigram
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ncruces/go-sqlite3"
+)
+
+// DB is what this package needs from a database handle:
+// [*sql.DB], [*sql.Conn] and [*sql.Tx] all satisfy it.
+// Functions that change the schema run in a transaction of their own when the
+// handle also has a BeginTx method ([*sql.DB], [*sql.Conn]), and in the
+// caller's transaction when it is a [*sql.Tx].
+type DB interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// Index describes an external-content FTS5 trigram index over the text
+// columns of an existing table of the main schema.
+//
+// https://sqlite.org/fts5.html#external_content_tables
+type Index struct {
+	// Name is the name of the FTS5 virtual table.
+	// If empty, it is Table + "_trigram".
+	// The triggers that keep it in sync are named Name + "_ai", "_ad" and "_au".
+	Name string
+	// Table is the content table. Required.
+	Table string
+	// Columns are the indexed columns of Table, at least one.
+	// Values that are not text are indexed as SQLite converts them to text;
+	// NULL indexes as empty text.
+	Columns []string
+	// RowID is the integer key of Table that search hits report.
+	// If empty, it is "rowid"; for a WITHOUT ROWID table name an
+	// INTEGER column with unique values.
+	RowID string
+	// CaseSensitive makes the index, and every search over it, case-sensitive
+	// (tokenize='trigram case_sensitive 1'). If false, matching folds case the
+	// way the trigram tokenizer does: Unicode simple case folding, not only ASCII.
+	CaseSensitive bool
+	// RemoveDiacritics makes matching ignore diacritics
+	// (tokenize='trigram remove_diacritics 1'): "é" matches "e", and combining
+	// marks are ignored. It requires CaseSensitive to be false.
+	RemoveDiacritics bool
+}
+
+// ErrInvalidIndex is wrapped by the errors returned for an [Index] that
+// cannot describe an index: an empty or malformed name, no columns, a column
+// named twice, a column name FTS5 reserves, or RemoveDiacritics with
+// CaseSensitive.
+var ErrInvalidIndex = errors.New("trigram: invalid index")
+
+// name returns the virtual table's name.
+func (idx Index) name() string {
+	if idx.Name == "" {
+		return idx.Table + "_trigram"
+	}
+	return idx.Name
+}
+
+func (idx Index) rowid() string {
+	if idx.RowID == "" {
+		return "rowid"
+	}
+	return idx.RowID
+}
+
+func (idx Index) mode() foldMode { return modeOf(idx.CaseSensitive, idx.RemoveDiacritics) }
+
+func checkName(what, name string) error {
+	switch {
+	case name == "":
+		return fmt.Errorf("%w: %s is empty", ErrInvalidIndex, what)
+	case strings.IndexByte(name, 0) >= 0:
+		return fmt.Errorf("%w: %s %q contains a NUL byte", ErrInvalidIndex, what, name)
+	case !utf8.ValidString(name):
+		return fmt.Errorf("%w: %s %q is not valid UTF-8", ErrInvalidIndex, what, name)
+	}
+	return nil
+}
+
+// validate checks what can be checked without a database.
+func (idx Index) validate() error {
+	if err := checkName("table", idx.Table); err != nil {
+		return err
+	}
+	if idx.Name != "" {
+		if err := checkName("name", idx.Name); err != nil {
+			return err
+		}
+	}
+	if idx.RowID != "" {
+		if err := checkName("rowid", idx.RowID); err != nil {
+			return err
+		}
+	}
+	if len(idx.Columns) == 0 {
+		return fmt.Errorf("%w: no columns", ErrInvalidIndex)
+	}
+	seen := map[string]bool{}
+	for _, c := range idx.Columns {
+		if err := checkName("column", c); err != nil {
+			return err
+		}
+		lc := strings.ToLower(c)
+		switch {
+		case seen[lc]:
+			return fmt.Errorf("%w: column %q named twice", ErrInvalidIndex, c)
+		case lc == "rank" || lc == "rowid" || strings.EqualFold(c, idx.name()):
+			return fmt.Errorf("%w: FTS5 reserves the column name %q", ErrInvalidIndex, c)
+		}
+		seen[lc] = true
+	}
+	if idx.CaseSensitive && idx.RemoveDiacritics {
+		return fmt.Errorf("%w: RemoveDiacritics requires CaseSensitive to be false", ErrInvalidIndex)
+	}
+	return nil
+}
+
+// tokenize returns the FTS5 tokenize option.
+func (idx Index) tokenize() string {
+	switch idx.mode() {
+	case foldModeNone:
+		return "trigram case_sensitive 1"
+	case foldModeDiacritics:
+		return "trigram remove_diacritics 1"
+	default:
+		return "trigram"
+	}
+}
+
+func q(id string) string { return sqlite3.QuoteIdentifier(id) }
+
+// schema returns the statements that create the index, in order:
+// the virtual table and the insert, delete and update triggers.
+// SQLite keeps their text in sqlite_schema; Create compares it.
+func (idx Index) schema() []string {
+	name, table, rowid := q(idx.name()), q(idx.Table), q(idx.rowid())
+	cols := make([]string, len(idx.Columns))
+	for i, c := range idx.Columns {
+		cols[i] = q(c)
+	}
+	list := strings.Join(cols, ", ")
+	prefixed := func(p string) string {
+		s := make([]string, len(cols))
+		for i, c := range cols {
+			s[i] = p + c
+		}
+		return strings.Join(s, ", ")
+	}
+	// The update trigger fires when the indexed text changes: comparing the
+	// values as blobs tells 1 from 1.0, which index as different text.
+	changed := []string{"old." + rowid + " IS NOT new." + rowid}
+	for _, c := range cols {
+		changed = append(changed, "CAST(old."+c+" AS BLOB) IS NOT CAST(new."+c+" AS BLOB)")
+	}
+	insert := "INSERT INTO " + name + "(rowid, " + list + ") VALUES (new." + rowid + ", " + prefixed("new.") + ");"
+	remove := "INSERT INTO " + name + "(" + name + ", rowid, " + list + ") VALUES ('delete', old." + rowid + ", " + prefixed("old.") + ");"
+	return []string{
+		"CREATE VIRTUAL TABLE " + name + " USING fts5(" + list +
+			", content=" + sqlite3.Quote(idx.Table) +
+			", content_rowid=" + sqlite3.Quote(idx.rowid()) +
+			", tokenize='" + idx.tokenize() + "')",
+		"CREATE TRIGGER " + q(idx.name()+"_ai") + " AFTER INSERT ON " + table + " BEGIN " + insert + " END",
+		"CREATE TRIGGER " + q(idx.name()+"_ad") + " AFTER DELETE ON " + table + " BEGIN " + remove + " END",
+		"CREATE TRIGGER " + q(idx.name()+"_au") + " AFTER UPDATE ON " + table +
+			" WHEN " + strings.Join(changed, " OR ") + " BEGIN " + remove + " " + insert + " END",
+	}
+}
+
+// objects returns the names Create makes, in the order of schema.
+func (idx Index) objects() []string {
+	n := idx.name()
+	return []string{n, n + "_ai", n + "_ad", n + "_au"}
+}
+
+type beginner interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
+// inTx runs fn in a transaction of its own if db can begin one.
+func inTx(ctx context.Context, db DB, fn func(DB) error) (err error) {
+	b, ok := db.(beginner)
+	if !ok {
+		return fn(db)
+	}
+	tx, err := b.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// checkTable verifies that the content table and its columns exist.
+func (idx Index) checkTable(ctx context.Context, db DB) error {
+	rows, err := db.QueryContext(ctx, `SELECT name, pk, type FROM pragma_table_xinfo(?, 'main')`, idx.Table)
+	if err != nil {
+		return fmt.Errorf("trigram: table %q: %w", idx.Table, err)
+	}
+	defer rows.Close()
+	cols := map[string]bool{}
+	n := 0
+	for rows.Next() {
+		var name, typ string
+		var pk int
+		if err := rows.Scan(&name, &pk, &typ); err != nil {
+			return fmt.Errorf("trigram: table %q: %w", idx.Table, err)
+		}
+		cols[strings.ToLower(name)] = true
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("trigram: table %q: %w", idx.Table, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("%w: table %q does not exist in the main schema", ErrInvalidIndex, idx.Table)
+	}
+	for _, c := range idx.Columns {
+		if !cols[strings.ToLower(c)] {
+			return fmt.Errorf("%w: table %q has no column %q", ErrInvalidIndex, idx.Table, c)
+		}
+	}
+	if idx.RowID != "" && !strings.EqualFold(idx.RowID, "rowid") && !cols[strings.ToLower(idx.RowID)] {
+		return fmt.Errorf("%w: table %q has no column %q", ErrInvalidIndex, idx.Table, idx.RowID)
+	}
+	return nil
+}
+
+// existing returns the stored SQL of the objects Create makes
+// ("" for those that do not exist). It refuses to go on if one of those
+// names is taken by an object Create would not have made.
+func (idx Index) existing(ctx context.Context, db DB) ([]string, error) {
+	names := idx.objects()
+	out := make([]string, len(names))
+	for i, n := range names {
+		rows, err := db.QueryContext(ctx, `SELECT type, sql FROM main.sqlite_schema WHERE name = ? COLLATE NOCASE`, n)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var typ string
+			var s sql.NullString
+			if err := rows.Scan(&typ, &s); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			ours := typ == "trigger"
+			if i == 0 {
+				ours = typ == "table" && strings.HasPrefix(s.String, "CREATE VIRTUAL TABLE ") &&
+					strings.Contains(s.String, " USING fts5(")
+			}
+			if !ours {
+				rows.Close()
+				return nil, fmt.Errorf("%w: %s %q exists and is not part of a trigram index", ErrInvalidIndex, typ, n)
+			}
+			out[i] = s.String
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Create creates the FTS5 trigram table of idx over its content table, the
+// triggers that keep it in sync with every insert, update and delete, and
+// indexes the rows the table already holds.
+//
+// Create is idempotent and cheap to call at every start: if the index and its
+// triggers exist exactly as idx describes them, it only reads sqlite_schema.
+// If objects of those names exist with another definition (other columns or
+// options), Create drops and recreates them and indexes the table again, in
+// one transaction: the code's Index is the source of truth.
+//
+// The triggers see every change made through SQL except rows that a REPLACE
+// conflict resolution deletes while PRAGMA recursive_triggers is off (SQLite
+// fires no delete trigger then): enable recursive_triggers or use an UPSERT
+// if the table is written with INSERT OR REPLACE. [IntegrityCheck] detects a
+// stale index and [Rebuild] repairs it.
+//
+// https://sqlite.org/fts5.html#external_content_tables
+func Create(ctx context.Context, db DB, idx Index) error {
+	if err := idx.validate(); err != nil {
+		return err
+	}
+	err := inTx(ctx, db, func(db DB) error {
+		if err := idx.checkTable(ctx, db); err != nil {
+			return err
+		}
+		want := idx.schema()
+		have, err := idx.existing(ctx, db)
+		if err != nil {
+			return err
+		}
+		same := true
+		for i := range want {
+			same = same && have[i] == want[i]
+		}
+		if same {
+			return nil
+		}
+		if err := idx.drop(ctx, db); err != nil {
+			return err
+		}
+		for _, s := range want {
+			if _, err := db.ExecContext(ctx, s); err != nil {
+				return err
+			}
+		}
+		return idx.command(ctx, db, "rebuild")
+	})
+	if err != nil && !errors.Is(err, ErrInvalidIndex) {
+		return fmt.Errorf("trigram: create %q: %w", idx.name(), err)
+	}
+	return err
+}
+
+func (idx Index) drop(ctx context.Context, db DB) error {
+	for _, n := range idx.objects()[1:] {
+		if _, err := db.ExecContext(ctx, "DROP TRIGGER IF EXISTS main."+q(n)); err != nil {
+			return err
+		}
+	}
+	_, err := db.ExecContext(ctx, "DROP TABLE IF EXISTS main."+q(idx.name()))
+	return err
+}
+
+// Drop drops the FTS5 table of idx and its triggers, if they exist.
+// The content table is left as it is.
+//
+// https://sqlite.org/lang_droptable.html
+func Drop(ctx context.Context, db DB, idx Index) error {
+	if err := idx.validate(); err != nil {
+		return err
+	}
+	err := inTx(ctx, db, func(db DB) error {
+		if _, err := idx.existing(ctx, db); err != nil {
+			return err
+		}
+		return idx.drop(ctx, db)
+	})
+	if errors.Is(err, ErrInvalidIndex) {
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("trigram: drop %q: %w", idx.name(), err)
+	}
+	return nil
+}
+
+func (idx Index) command(ctx context.Context, db DB, cmd string) error {
+	name := q(idx.name())
+	_, err := db.ExecContext(ctx, "INSERT INTO "+name+"("+name+") VALUES (?)", cmd)
+	return err
+}
+
+// Rebuild discards the index of idx and builds it again from the content
+// table. It repairs an index that [IntegrityCheck] reports stale.
+//
+// https://sqlite.org/fts5.html#the_rebuild_command
+func Rebuild(ctx context.Context, db DB, idx Index) error {
+	if err := idx.validate(); err != nil {
+		return err
+	}
+	if err := idx.command(ctx, db, "rebuild"); err != nil {
+		return fmt.Errorf("trigram: rebuild %q: %w", idx.name(), err)
+	}
+	return nil
+}
+
+// Optimize merges the segments of the index of idx into one, which makes
+// queries faster after many writes. It rewrites the whole index.
+//
+// https://sqlite.org/fts5.html#the_optimize_command
+func Optimize(ctx context.Context, db DB, idx Index) error {
+	if err := idx.validate(); err != nil {
+		return err
+	}
+	if err := idx.command(ctx, db, "optimize"); err != nil {
+		return fmt.Errorf("trigram: optimize %q: %w", idx.name(), err)
+	}
+	return nil
+}
+
+// IntegrityCheck verifies the index of idx, including that it matches the
+// rows of its content table. A mismatch is reported as an error that wraps
+// [sqlite3.CORRUPT_VTAB].
+//
+// https://sqlite.org/fts5.html#the_integrity_check_command
+func IntegrityCheck(ctx context.Context, db DB, idx Index) error {
+	if err := idx.validate(); err != nil {
+		return err
+	}
+	name := q(idx.name())
+	_, err := db.ExecContext(ctx, "INSERT INTO "+name+"("+name+", rank) VALUES ('integrity-check', 1)")
+	if err != nil {
+		return fmt.Errorf("trigram: integrity check %q: %w", idx.name(), err)
+	}
+	return nil
+}

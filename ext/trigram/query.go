@@ -1,0 +1,182 @@
+package trigram
+
+import (
+	"errors"
+	"strings"
+	"unicode"
+
+	"github.com/ncruces/go-sqlite3"
+)
+
+// Register registers the trigram SQL functions on a connection:
+// trigram_query, trigram_query_all, trigram_length, trigram_fold and
+// trigram_contains (see the package documentation).
+//
+// The functions need nothing else; the indexes they serve need FTS5, which
+// the caller registers on the same connection with
+// github.com/ncruces/go-sqlite3/ext/fts5.Register.
+//
+// https://sqlite.org/c3ref/create_function.html
+func Register(db *sqlite3.Conn) error {
+	const flags = sqlite3.DETERMINISTIC | sqlite3.INNOCUOUS
+	var buf struct{ text, query []byte } // a connection runs one function call at a time
+	contains := func(ctx sqlite3.Context, arg ...sqlite3.Value) {
+		var caseSensitive, removeDiacritics bool
+		if len(arg) > 2 {
+			caseSensitive = arg[2].Bool()
+		}
+		if len(arg) > 3 {
+			removeDiacritics = arg[3].Bool()
+		}
+		var ok bool
+		ok, buf.text, buf.query = contains(arg[0].RawText(), arg[1].RawText(),
+			modeOf(caseSensitive, removeDiacritics), buf.text, buf.query)
+		ctx.ResultBool(ok)
+	}
+	fold := func(ctx sqlite3.Context, arg ...sqlite3.Value) {
+		if arg[0].Type() == sqlite3.NULL {
+			ctx.ResultNull()
+			return
+		}
+		mode := foldModeCase
+		if len(arg) > 1 && arg[1].Bool() {
+			mode = foldModeDiacritics
+		}
+		buf.text, _ = appendFold(buf.text[:0], arg[0].RawText(), mode)
+		ctx.ResultRawText(buf.text)
+	}
+	length := func(ctx sqlite3.Context, arg ...sqlite3.Value) {
+		mode := foldModeCase
+		if len(arg) > 1 && arg[1].Bool() {
+			mode = foldModeDiacritics
+		}
+		ctx.ResultInt(foldLen(arg[0].RawText(), mode))
+	}
+	query := func(ctx sqlite3.Context, arg ...sqlite3.Value) {
+		ctx.ResultRawText(appendQuery(nil, arg[0].RawText()))
+	}
+	queryAll := func(ctx sqlite3.Context, arg ...sqlite3.Value) {
+		mode := foldModeCase
+		if len(arg) > 1 && arg[1].Bool() {
+			mode = foldModeDiacritics
+		}
+		ctx.ResultText(queryAll(string(arg[0].RawText()), mode))
+	}
+	return errors.Join(
+		db.CreateFunction("trigram_query", 1, flags, query),
+		db.CreateFunction("trigram_query_all", 1, flags, queryAll),
+		db.CreateFunction("trigram_query_all", 2, flags, queryAll),
+		db.CreateFunction("trigram_length", 1, flags, length),
+		db.CreateFunction("trigram_length", 2, flags, length),
+		db.CreateFunction("trigram_fold", 1, flags, fold),
+		db.CreateFunction("trigram_fold", 2, flags, fold),
+		db.CreateFunction("trigram_contains", 2, flags, contains),
+		db.CreateFunction("trigram_contains", 3, flags, contains),
+		db.CreateFunction("trigram_contains", 4, flags, contains))
+}
+
+// appendQuery appends text as an FTS5 phrase: in double quotes, with quotes
+// doubled and NUL bytes (which the tokenizer ignores, and which would end the
+// expression early) left out.
+func appendQuery[T ~string | ~[]byte](dst []byte, text T) []byte {
+	dst = append(dst, '"')
+	for i := 0; i < len(text); i++ {
+		switch b := text[i]; b {
+		case 0:
+		case '"':
+			dst = append(dst, '"', '"')
+		default:
+			dst = append(dst, b)
+		}
+	}
+	return append(dst, '"')
+}
+
+// Query returns the FTS5 MATCH expression that matches the rows of a trigram
+// index whose text contains text, as typed, as a substring (under the
+// index's case and diacritics folding); it is the Go side of the SQL
+// function trigram_query.
+//
+// Any text gives a valid expression: operators, quotes, parentheses, column
+// filters, stars and carets in text are matched literally. Text of fewer
+// than three characters as the tokenizer counts them (see [Index.Len]) gives
+// an expression that matches no row: such text has no trigram to look up.
+// [Search] falls back to a scan for it.
+//
+// https://sqlite.org/fts5.html#fts5_strings
+func Query(text string) string {
+	return string(appendQuery(nil, text))
+}
+
+// QueryAll returns the FTS5 MATCH expression that matches the rows that
+// contain every whitespace-separated word of text, each as a substring, in
+// any order and any of the indexed columns; it is the Go side of the SQL
+// function trigram_query_all (with its second argument set to
+// removeDiacritics).
+//
+// Words of fewer than three characters as the tokenizer counts them cannot be
+// looked up in a trigram index: they are left out, so the expression matches
+// a superset of the answer when text has such words, and no row when it has
+// no other. [Search] with [SearchOptions].AllWords checks them exactly.
+//
+// https://sqlite.org/fts5.html#fts5_boolean_operators
+func QueryAll(text string, removeDiacritics bool) string {
+	return queryAll(text, modeOf(false, removeDiacritics))
+}
+
+func queryAll(text string, mode foldMode) string {
+	var dst []byte
+	for _, w := range words(text) {
+		if foldLen(w, mode) < 3 {
+			continue
+		}
+		if dst != nil {
+			dst = append(dst, " AND "...)
+		}
+		dst = appendQuery(dst, w)
+	}
+	if dst == nil {
+		return `""`
+	}
+	return string(dst)
+}
+
+// words splits text around Unicode white space.
+func words(text string) []string { return strings.FieldsFunc(text, unicode.IsSpace) }
+
+// contains reports whether text contains query after both are folded for
+// mode, using and returning two scratch buffers.
+func contains(text, query []byte, mode foldMode, tb, qb []byte) (bool, []byte, []byte) {
+	if identity(query, mode) && identity(text, mode) {
+		return strings.Contains(string(text), string(query)), tb, qb
+	}
+	tb, _ = appendFold(tb[:0], text, mode)
+	qb, _ = appendFold(qb[:0], query, mode)
+	return strings.Contains(string(tb), string(qb)), tb, qb
+}
+
+// Fold returns text as the index's tokenizer sees it: decoded as SQLite
+// decodes UTF-8, case folded unless the index is case-sensitive, without
+// diacritics if the index removes them, and without the code points the
+// tokenizer ignores (NUL, and combining marks when removing diacritics).
+// Two texts match as substrings in the index exactly when their folds do.
+// The SQL function trigram_fold(text, remove_diacritics) folds the same way
+// for case-insensitive indexes.
+func (idx Index) Fold(text string) string {
+	b, _ := appendFold(nil, text, idx.mode())
+	return string(b)
+}
+
+// Len returns the number of characters the index's tokenizer sees in text,
+// the length of [Index.Fold] in code points. Queries with Len under 3 have no
+// trigram; the SQL function trigram_length counts the same way.
+func (idx Index) Len(text string) int { return foldLen(text, idx.mode()) }
+
+// Contains reports whether text contains query under the index's folding,
+// which is what [Search] matches against; the SQL function
+// trigram_contains(text, query, case_sensitive, remove_diacritics) is the
+// same test.
+func (idx Index) Contains(text, query string) bool {
+	ok, _, _ := contains([]byte(text), []byte(query), idx.mode(), nil, nil)
+	return ok
+}

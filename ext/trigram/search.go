@@ -1,0 +1,276 @@
+package trigram
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"iter"
+	"strconv"
+	"strings"
+)
+
+// Order is the order of search hits.
+type Order int
+
+const (
+	// ByRank orders hits best first by bm25 rank, then by row ID.
+	// Hits of a scan (see [Search]) have no rank and come by row ID.
+	ByRank Order = iota
+	// ByRowID orders hits by ascending row ID.
+	ByRowID
+	// ByRowIDDesc orders hits by descending row ID (newest first, for
+	// tables that append).
+	ByRowIDDesc
+)
+
+// SearchOptions configures [Search]. A nil *SearchOptions means the zero
+// value: the text as typed, best hits first, no filter, no limit, no
+// snippet, no highlight.
+type SearchOptions struct {
+	// AllWords matches the rows that contain every whitespace-separated word
+	// of the text, each as a substring, in any order and any indexed column,
+	// instead of the text as typed. Text without words then matches every row.
+	AllWords bool
+
+	// Filter, if not empty, is an SQL expression over the columns of the
+	// content table that hits must also satisfy, such as "session_id = ?";
+	// Args are the values of its parameters. Pass untrusted values through
+	// Args, never by building Filter. Filter must be a single expression:
+	// one with unbalanced parentheses, a semicolon or an unterminated
+	// literal or comment is refused with [ErrInvalidFilter].
+	Filter string
+	Args   []any
+
+	// Order is the order of hits. Zero: [ByRank].
+	Order Order
+	// Limit is the maximum number of hits; zero means no limit.
+	Limit int
+	// Offset is the number of hits to skip before the first.
+	Offset int
+
+	// Snippet, if not zero, fills [Hit].Snippet with about that many
+	// characters (1 to 64) of the first indexed column that has a match,
+	// around its first match.
+	Snippet int
+	// Highlight fills [Hit].Highlight with the text of every indexed column.
+	Highlight bool
+	// Open and Close are written before and after each match in snippets
+	// and highlights; Ellipsis marks text a snippet cut. Zero: nothing.
+	Open, Close, Ellipsis string
+}
+
+// Hit is one row found by [Search].
+type Hit struct {
+	// RowID is the row's value of [Index].RowID.
+	RowID int64
+	// Rank is the bm25 rank of the row: lower is better. It is 0 for the
+	// hits of a scan (text too short to look up, see [Search]).
+	Rank float64
+	// Snippet is a piece of text around the first match, with matches
+	// marked (see [SearchOptions].Snippet).
+	Snippet string
+	// Highlight holds the text of each indexed column, in the order of
+	// [Index].Columns, with matches marked, if [SearchOptions].Highlight.
+	// NULL reads as empty text.
+	Highlight []string
+}
+
+// ErrInvalidFilter is wrapped by the error [Search] reports for a
+// [SearchOptions].Filter that is not a single SQL expression.
+var ErrInvalidFilter = errors.New("trigram: invalid filter")
+
+// Search streams the rows of idx's content table whose indexed columns
+// contain text as a substring, under the index's folding: the rows for which
+// [Index.Contains] reports true for some column (all of [SearchOptions], nil
+// meaning defaults, applied).
+//
+// Text of three or more characters (as [Index.Len] counts them) is looked up
+// in the trigram index. Shorter text has no trigram, so Search scans the
+// content table instead, testing each row with trigram_contains, which folds
+// exactly as the index does; the caller sees the same answer either way.
+// With AllWords, the words of three or more characters are looked up and
+// the shorter ones tested on the rows found. Empty text (after folding)
+// matches every row; whitespace is matched like any other character.
+//
+// Search needs FTS5 and [Register] on the connections of db. The sequence
+// is single use; it yields at most one error, then ends. Rows are closed
+// when the sequence ends, including when the caller stops early (an error
+// closing them then is dropped: database/sql reports none that matters).
+//
+// https://sqlite.org/fts5.html#full_text_query_syntax
+func Search(ctx context.Context, db DB, idx Index, text string, opts *SearchOptions) iter.Seq2[Hit, error] {
+	return func(yield func(Hit, error) bool) {
+		if opts == nil {
+			opts = &SearchOptions{}
+		}
+		query, args, err := idx.searchSQL(text, opts)
+		if err != nil {
+			yield(Hit{}, err)
+			return
+		}
+		rows, err := db.QueryContext(ctx, query, args...)
+		if err != nil {
+			yield(Hit{}, fmt.Errorf("trigram: search %q: %w", idx.name(), err))
+			return
+		}
+		defer rows.Close()
+
+		var needles [][]uint32
+		withText := opts.Snippet != 0 || opts.Highlight
+		if withText {
+			if opts.AllWords {
+				for _, w := range words(text) {
+					needles = append(needles, foldCodes(w, idx.mode()))
+				}
+			} else {
+				needles = append(needles, foldCodes(text, idx.mode()))
+			}
+		}
+		texts := make([]sql.NullString, len(idx.Columns))
+		dest := []any{new(int64), new(float64)}
+		for i := range texts {
+			dest = append(dest, &texts[i])
+		}
+		for rows.Next() {
+			if err := rows.Scan(dest[:2+len(texts)*b2i(withText)]...); err != nil {
+				yield(Hit{}, fmt.Errorf("trigram: search %q: %w", idx.name(), err))
+				return
+			}
+			hit := Hit{RowID: *dest[0].(*int64), Rank: *dest[1].(*float64)}
+			if withText {
+				cols := make([]string, len(texts))
+				for i, t := range texts {
+					cols[i] = t.String
+				}
+				hit.Snippet, hit.Highlight = idx.markup(cols, needles, opts)
+			}
+			if !yield(hit, nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(Hit{}, fmt.Errorf("trigram: search %q: %w", idx.name(), err))
+		}
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// searchSQL builds the statement of a search and its arguments.
+func (idx Index) searchSQL(text string, opts *SearchOptions) (string, []any, error) {
+	if err := idx.validate(); err != nil {
+		return "", nil, err
+	}
+	switch {
+	case opts.Limit < 0 || opts.Offset < 0:
+		return "", nil, fmt.Errorf("trigram: search: negative limit or offset")
+	case opts.Snippet < 0 || opts.Snippet > 64:
+		return "", nil, fmt.Errorf("trigram: search: snippet length %d is not between 1 and 64", opts.Snippet)
+	case opts.Order < ByRank || opts.Order > ByRowIDDesc:
+		return "", nil, fmt.Errorf("trigram: search: unknown order %d", opts.Order)
+	}
+	if opts.Filter != "" {
+		if err := checkFilter(opts.Filter); err != nil {
+			return "", nil, err
+		}
+	}
+	mode := idx.mode()
+
+	// What the index can look up, and what must be tested row by row.
+	var match string
+	var tests []string
+	if opts.AllWords {
+		for _, w := range words(text) {
+			switch n := foldLen(w, mode); {
+			case n >= 3:
+				if match != "" {
+					match += " AND "
+				}
+				match += string(appendQuery(nil, w))
+			case n > 0:
+				tests = append(tests, w)
+			}
+		}
+	} else {
+		switch n := foldLen(text, mode); {
+		case n >= 3:
+			match = Query(text)
+		case n > 0:
+			tests = append(tests, text)
+		}
+	}
+
+	fts, table, rowid := q(idx.name()), q(idx.Table), q(idx.rowid())
+	var args []any
+	var conds []string
+	for _, w := range tests {
+		var any []string
+		for _, c := range idx.Columns {
+			any = append(any, fmt.Sprintf("trigram_contains(t.%s, ?, %d, %d)", q(c),
+				b2i(idx.CaseSensitive), b2i(idx.RemoveDiacritics)))
+			args = append(args, w)
+		}
+		conds = append(conds, "("+strings.Join(any, " OR ")+")")
+	}
+	if opts.Filter != "" {
+		conds = append(conds, "(\n"+opts.Filter+"\n)")
+		args = append(args, opts.Args...)
+	}
+
+	var cols string
+	if opts.Snippet != 0 || opts.Highlight {
+		for _, c := range idx.Columns {
+			cols += ", t." + q(c)
+		}
+	}
+	limit := " LIMIT " + strconv.Itoa(opts.Limit) + " OFFSET " + strconv.Itoa(opts.Offset)
+	if opts.Limit == 0 {
+		limit = " LIMIT -1 OFFSET " + strconv.Itoa(opts.Offset)
+	}
+
+	if match == "" {
+		// A scan of the content table.
+		where := ""
+		if len(conds) > 0 {
+			where = " WHERE " + strings.Join(conds, " AND ")
+		}
+		order := " ORDER BY 1"
+		if opts.Order == ByRowIDDesc {
+			order = " ORDER BY 1 DESC"
+		}
+		return "SELECT t." + rowid + ", 0.0" + cols + " FROM main." + table + " AS t" + where + order + limit, args, nil
+	}
+
+	// A lookup in the index; row tests and the filter see the content row.
+	args = append([]any{match}, args...)
+	where := fts + " MATCH ?"
+	if len(conds) > 0 {
+		where += " AND EXISTS (SELECT 1 FROM main." + table + " AS t WHERE t." + rowid + " = " + fts + ".rowid AND " +
+			strings.Join(conds, " AND ") + ")"
+	}
+	order := " ORDER BY rank, rowid"
+	switch opts.Order {
+	case ByRowID:
+		order = " ORDER BY rowid"
+	case ByRowIDDesc:
+		order = " ORDER BY rowid DESC"
+	}
+	inner := "SELECT rowid, rank FROM main." + fts + " WHERE " + where + order + limit
+	if cols == "" {
+		return inner, args, nil
+	}
+	order = strings.ReplaceAll(order, "rank", "h.rank")
+	order = strings.ReplaceAll(order, "rowid", "h.rowid")
+	return "SELECT h.rowid, h.rank" + cols + " FROM (" + inner + ") AS h JOIN main." + table +
+		" AS t ON t." + rowid + " = h.rowid" + order, args, nil
+}
+
+func fmtFilter(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidFilter}, args...)...)
+}
