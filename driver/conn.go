@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/ncruces/go-sqlite3"
+
+	"github.com/sqlitekit/sqlitekit/vfs"
 )
 
 // Conn is implemented by the connections of the sqlitekit driver. Reach
@@ -28,8 +30,10 @@ type conn struct {
 	db      *sqlite3.Conn
 	c       *connector
 	cache   *stmtCache
-	begin   string // how a default write transaction begins
-	txReset string // run after a read-only transaction ends
+	queue   *vfs.Queue // the writers of this database in this process
+	writing bool       // this connection has the write turn of the queue
+	begin   string     // how a default write transaction begins
+	txReset string     // run after a read-only transaction ends
 }
 
 var (
@@ -46,12 +50,12 @@ var (
 	_ driver.RowsColumnTypeDatabaseTypeName = (*rows)(nil)
 )
 
-func newConn(db *sqlite3.Conn, c *connector) *conn {
+func newConn(db *sqlite3.Conn, c *connector, q *vfs.Queue) *conn {
 	begin := "BEGIN"
 	if c.cfg.TxLock != "" {
 		begin = "BEGIN " + strings.ToUpper(string(c.cfg.TxLock))
 	}
-	return &conn{db: db, c: c, begin: begin, cache: newStmtCache(c.cfg.StmtCache, &c.stats)}
+	return &conn{db: db, c: c, queue: q, begin: begin, cache: newStmtCache(c.cfg.StmtCache, &c.stats)}
 }
 
 func (c *conn) Raw() *sqlite3.Conn { return c.db }
@@ -103,21 +107,57 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, e
 			c.txReset = "; PRAGMA query_only=0"
 		}
 	}
+	// A transaction that takes the write lock at BEGIN waits for its
+	// turn among this process's writers first.
+	if !opts.ReadOnly && begin != "BEGIN" && begin != "BEGIN DEFERRED" {
+		if err := c.startWrite(ctx); err != nil {
+			return nil, err
+		}
+	}
 	old := c.db.SetInterrupt(ctx)
 	defer c.db.SetInterrupt(old)
 	if err := c.db.Exec(begin); err != nil {
 		if !c.db.GetAutocommit() {
 			c.rollback()
 		}
+		c.endWrite()
 		return nil, interrupted(ctx, err)
 	}
 	return tx{c}, nil
+}
+
+// startWrite waits for this connection's turn to write, up to the busy
+// timeout.
+func (c *conn) startWrite(ctx context.Context) error {
+	if c.writing {
+		return nil
+	}
+	if err := c.queue.Acquire(ctx, c.c.cfg.BusyTimeout); err != nil {
+		return err
+	}
+	c.writing = true
+	return nil
+}
+
+// endWrite gives the write turn to the next writer.
+func (c *conn) endWrite() {
+	if c.writing {
+		c.writing = false
+		c.queue.Release()
+	}
+}
+
+// autocommitWrite reports whether s writes outside a transaction, and so
+// must take a turn in the writer queue for the time it runs.
+func (c *conn) autocommitWrite(s *sqlite3.Stmt) bool {
+	return !s.ReadOnly() && c.db.GetAutocommit()
 }
 
 type tx struct{ c *conn }
 
 func (t tx) Commit() error {
 	c := t.c
+	defer c.endWrite()
 	err := c.db.Exec("COMMIT" + c.txReset)
 	if err != nil && !c.db.GetAutocommit() {
 		c.rollback()
@@ -125,7 +165,10 @@ func (t tx) Commit() error {
 	return err
 }
 
-func (t tx) Rollback() error { return t.c.rollback() }
+func (t tx) Rollback() error {
+	defer t.c.endWrite()
+	return t.c.rollback()
+}
 
 func (c *conn) rollback() error {
 	// Roll back even when the context that began the work is done.
@@ -205,9 +248,20 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 		return nil, interrupted(ctx, err)
 	}
 	if script {
+		if c.db.GetAutocommit() {
+			if err := c.startWrite(ctx); err != nil {
+				return nil, err
+			}
+			defer c.endWrite()
+		}
 		return c.execScript(ctx, query, args)
 	}
 	err = c.bind(e.s, args, 0, nil)
+	if err == nil && c.autocommitWrite(e.s) {
+		if err = c.startWrite(ctx); err == nil {
+			defer c.endWrite()
+		}
+	}
 	if err == nil {
 		err = e.s.Exec()
 	}
@@ -299,7 +353,11 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 		}
 		return nil, err
 	}
-	if err := c.bind(e.s, args, 0, nil); err != nil {
+	err = c.bind(e.s, args, 0, nil)
+	if err == nil && c.autocommitWrite(e.s) {
+		err = c.startWrite(ctx) // until the rows close
+	}
+	if err != nil {
 		e.s.ClearBindings()
 		c.cache.release(e)
 		return nil, err

@@ -17,6 +17,7 @@ import (
 
 	"github.com/sqlitekit/sqlitekit/ext/vector"
 	"github.com/sqlitekit/sqlitekit/pragma"
+	"github.com/sqlitekit/sqlitekit/vfs"
 )
 
 // Name is the name under which the driver registers with database/sql.
@@ -124,7 +125,11 @@ func NewConnector(cfg pragma.Config, opts *Options) (driver.Connector, error) {
 		open.JournalMode = "" // memdb journals in memory; there is no WAL
 		c.memory = true
 	}
+	if !c.memory && open.VFS == "" {
+		open.VFS = vfs.Name // the OS VFS, counted
+	}
 	c.dsn = open.String()
+	c.memName = open.Path
 
 	if c.memory {
 		// The keeper holds the database while connections come and go.
@@ -161,6 +166,7 @@ type connector struct {
 	tmRead  sqlite3.TimeFormat
 	tmWrite sqlite3.TimeFormat
 	memory  bool
+	memName string // the memdb name of an in-memory database
 	keeper  *sqlite3.Conn
 	stats   cacheStats
 }
@@ -207,7 +213,13 @@ func (c *connector) Connect(ctx context.Context) (_ driver.Conn, err error) {
 			return nil, fmt.Errorf("sqlitekit: ConnInit: %w", err)
 		}
 	}
-	return newConn(db, c), nil
+	var q *vfs.Queue
+	if c.memory {
+		q = vfs.QueueNamed(c.memName)
+	} else if q, err = vfs.QueueFor(db.Filename("main").String()); err != nil {
+		return nil, fmt.Errorf("sqlitekit: open %s: %w", c.cfg.Path, err)
+	}
+	return newConn(db, c, q), nil
 }
 
 // pragmaText returns the value of a PRAGMA, as text.

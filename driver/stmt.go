@@ -160,6 +160,11 @@ func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (drive
 	db.SetLastInsertRowID(0)
 
 	err := s.c.bind(s.e.s, args, 0, nil)
+	if err == nil && s.c.autocommitWrite(s.e.s) {
+		if err = s.c.startWrite(ctx); err == nil {
+			defer s.c.endWrite()
+		}
+	}
 	if err == nil {
 		err = s.e.s.Exec()
 	}
@@ -176,7 +181,11 @@ func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driv
 	if s.e.inUse {
 		return nil, errOpenRows
 	}
-	if err := s.c.bind(s.e.s, args, 0, nil); err != nil {
+	err := s.c.bind(s.e.s, args, 0, nil)
+	if err == nil && s.c.autocommitWrite(s.e.s) {
+		err = s.c.startWrite(ctx) // until the rows close
+	}
+	if err != nil {
 		s.e.s.ClearBindings()
 		return nil, err
 	}
@@ -272,6 +281,9 @@ func (r *rows) Close() error {
 	e := r.e
 	r.e = nil
 	e.s.Reset()
+	if r.c.db.GetAutocommit() {
+		r.c.endWrite() // an autocommit write with rows (RETURNING) is done
+	}
 	err := e.s.ClearBindings()
 	if r.fromCache {
 		return errors.Join(err, r.c.cache.release(e))

@@ -1,0 +1,120 @@
+package vfs
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/ncruces/go-sqlite3"
+)
+
+// Queue orders the writers of one database within this process: a writer
+// that finds the write lock taken by another connection of the process
+// waits here, first come first served, and is woken the moment the lock
+// is released, instead of polling SQLite's lock in the busy handler.
+//
+// Every *sql.DB of the process that opens the same file (the same device
+// and inode, however its path is spelled) shares one Queue.
+type Queue struct {
+	*turns
+	stats *queueCounters // where the waits of this path are counted
+}
+
+// turns is the queue proper, one per file.
+type turns struct {
+	mu      sync.Mutex
+	held    bool
+	waiters []chan struct{} // FIFO; a closed channel hands the lock over
+}
+
+var queues sync.Map // identity string → *turns
+
+// QueueFor returns the writer queue of the database file at path, which
+// must exist.
+func QueueFor(path string) (*Queue, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlitekit/vfs: writer queue: %w", err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	// Keyed by device and inode: the same file under two paths shares
+	// one queue. Counted by path: a file deleted and made again may get
+	// the inode back, and its counts belong to its own path.
+	key := fileIdentity(fi)
+	if key == "" {
+		key = "path:" + abs
+	}
+	t, _ := queues.LoadOrStore(key, new(turns))
+	return &Queue{turns: t.(*turns), stats: &counters(abs).queue}, nil
+}
+
+// QueueNamed returns the writer queue for a database that is not a file
+// (an in-memory database), by name.
+func QueueNamed(name string) *Queue {
+	t, _ := queues.LoadOrStore("name:"+name, new(turns))
+	return &Queue{turns: t.(*turns), stats: &counters(name).queue}
+}
+
+// Acquire takes the write turn, waiting at most timeout, and less if ctx
+// is done first. A writer that cannot have its turn gets an error that
+// matches sqlite3.BUSY (timeout) or ctx.Err(), and says how long it
+// waited. Every successful Acquire must be followed by one Release.
+func (q *Queue) Acquire(ctx context.Context, timeout time.Duration) error {
+	q.mu.Lock()
+	if !q.held {
+		q.held = true
+		q.mu.Unlock()
+		return nil
+	}
+	turn := make(chan struct{})
+	q.waiters = append(q.waiters, turn)
+	q.mu.Unlock()
+
+	start := time.Now()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	var cause error
+	select {
+	case <-turn:
+		q.stats.wait(time.Since(start), false)
+		return nil
+	case <-ctx.Done():
+		cause = ctx.Err()
+	case <-timer.C:
+		cause = sqlite3.BUSY
+	}
+
+	waited := time.Since(start)
+	q.mu.Lock()
+	for i, w := range q.waiters {
+		if w == turn {
+			q.waiters = append(q.waiters[:i], q.waiters[i+1:]...)
+			q.mu.Unlock()
+			q.stats.wait(waited, true)
+			return fmt.Errorf("sqlitekit: waited %v in the writer queue for the write lock, held by another connection of this process: %w", waited.Round(time.Millisecond), cause)
+		}
+	}
+	q.mu.Unlock()
+	// The turn came as the wait ended: take it.
+	q.stats.wait(waited, false)
+	return nil
+}
+
+// Release ends the write turn: the next writer in line, if any, has it.
+func (q *turns) Release() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.waiters) == 0 {
+		q.held = false
+		return
+	}
+	next := q.waiters[0]
+	q.waiters = q.waiters[1:]
+	close(next) // held stays true: the turn passes
+}

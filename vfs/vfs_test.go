@@ -1,0 +1,256 @@
+package vfs_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ncruces/go-sqlite3"
+
+	_ "github.com/sqlitekit/sqlitekit/driver"
+	"github.com/sqlitekit/sqlitekit/internal/testdb"
+	"github.com/sqlitekit/sqlitekit/vfs"
+)
+
+func open(t *testing.T, dsn string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlitekit", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func exec1(t *testing.T, db *sql.DB, q string, args ...any) {
+	t.Helper()
+	if _, err := db.Exec(q, args...); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+}
+
+// The counters follow what SQLite does: a transaction writing N pages
+// writes about N WAL frames (2N write calls); under synchronous=NORMAL a commit does not
+// sync, under FULL it syncs the WAL once; a checkpoint writes the pages to
+// the main file and syncs both.
+func TestStats_counters(t *testing.T) {
+	t.Parallel()
+	for _, sync := range []string{"normal", "full"} {
+		t.Run(sync, func(t *testing.T) {
+			t.Parallel()
+			path := testdb.Path(t)
+			db := open(t, "file:"+path+"?_pragma=synchronous("+sync+")&_pragma=wal_autocheckpoint(0)")
+			db.SetMaxOpenConns(1)
+			exec1(t, db, "CREATE TABLE t(x BLOB)")
+			var pageSize int64
+			if err := db.QueryRow("PRAGMA page_size").Scan(&pageSize); err != nil {
+				t.Fatal(err)
+			}
+
+			before := vfs.StatsOf(path)
+			// 100 blobs of about one page each, in one transaction.
+			exec1(t, db, "INSERT INTO t SELECT randomblob(?) FROM generate_series(1, 100)", pageSize-100)
+			d := vfs.StatsOf(path).Sub(before)
+			// SQLite writes a WAL frame as two calls: its 24-byte header,
+			// then the page.
+			if d.WAL.Writes < 200 || d.WAL.Writes > 240 {
+				t.Errorf("WAL writes for ~100 pages: %d, want 2 per frame", d.WAL.Writes)
+			}
+			if frames := d.WAL.BytesWritten / uint64(pageSize+24); frames < 100 || frames > 120 {
+				t.Errorf("WAL frames written: %d (%d bytes)", frames, d.WAL.BytesWritten)
+			}
+			wantSyncs := map[string]uint64{"normal": 0, "full": 1}[sync]
+			if d.WAL.Syncs != wantSyncs || d.Main.Syncs != 0 {
+				t.Errorf("syncs of one commit under %s: WAL %d, main %d; want %d, 0", sync, d.WAL.Syncs, d.Main.Syncs, wantSyncs)
+			}
+			if d.Main.Writes != 0 {
+				t.Errorf("main file writes before a checkpoint: %d", d.Main.Writes)
+			}
+			if s := vfs.StatsOf(path); s.WALSize < 100*pageSize {
+				t.Errorf("WAL size %d, want at least %d", s.WALSize, 100*pageSize)
+			}
+
+			before = vfs.StatsOf(path)
+			exec1(t, db, "PRAGMA wal_checkpoint(TRUNCATE)")
+			d = vfs.StatsOf(path).Sub(before)
+			if d.Main.Writes < 100 || d.Main.Syncs < 1 || d.WAL.Syncs < 1 || d.WAL.Truncates < 1 {
+				t.Errorf("checkpoint: main writes %d, main syncs %d, WAL syncs %d, WAL truncates %d", d.Main.Writes, d.Main.Syncs, d.WAL.Syncs, d.WAL.Truncates)
+			}
+			if s := vfs.StatsOf(path); s.WALSize != 0 {
+				t.Errorf("WAL size after TRUNCATE: %d", s.WALSize)
+			}
+		})
+	}
+}
+
+// 32 goroutines write through one pool: every transaction commits, and
+// writers waited in the queue rather than failing.
+func TestQueue_concurrentWriters(t *testing.T) {
+	t.Parallel()
+	path := testdb.Path(t)
+	db := open(t, path)
+	db.SetMaxOpenConns(32)
+	exec1(t, db, "CREATE TABLE t(g, i); CREATE TABLE c(n); INSERT INTO c VALUES (0)")
+	before := vfs.StatsOf(path)
+
+	const writers, each = 32, 10
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for g := range writers {
+		wg.Go(func() {
+			for i := range each {
+				err := func() error {
+					tx, err := db.BeginTx(context.Background(), nil)
+					if err != nil {
+						return err
+					}
+					defer tx.Rollback()
+					if _, err := tx.Exec("UPDATE c SET n = n + 1"); err != nil {
+						return err
+					}
+					if _, err := tx.Exec("INSERT INTO t VALUES (?, ?)", g, i); err != nil {
+						return err
+					}
+					return tx.Commit()
+				}()
+				if err != nil {
+					errs <- err
+					return
+				}
+				// An autocommit write queues too.
+				if _, err := db.Exec("UPDATE c SET n = n + 1"); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	var rows, n int
+	if err := db.QueryRow("SELECT (SELECT count(*) FROM t), (SELECT n FROM c)").Scan(&rows, &n); err != nil {
+		t.Fatal(err)
+	}
+	if rows != writers*each || n != 2*writers*each {
+		t.Errorf("rows %d, counter %d; want %d, %d", rows, n, writers*each, 2*writers*each)
+	}
+	q := vfs.StatsOf(path).Sub(before).Queue
+	t.Logf("queue: %+v", q)
+	if q.Waits == 0 || q.Timeouts != 0 {
+		t.Errorf("queue: %+v; want waits and no timeouts", q)
+	}
+}
+
+// The sqlite3 CLI inserts while goroutines insert through sqlitekit, in
+// WAL mode: every row of both is there and both see an intact database.
+func TestCLI_concurrentWrites(t *testing.T) {
+	t.Parallel()
+	cli, err := exec.LookPath("sqlite3")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("the sqlite3 CLI is not installed; .ci/run installs it")
+		}
+		t.Skip("the sqlite3 CLI is not installed")
+	}
+	path := testdb.Path(t)
+	db := open(t, path)
+	exec1(t, db, "CREATE TABLE t(who TEXT, i INTEGER)")
+
+	const cliRows, goRows = 200, 200
+	var script strings.Builder
+	script.WriteString(".timeout 30000\n")
+	for i := range cliRows {
+		fmt.Fprintf(&script, "INSERT INTO t VALUES ('cli', %d);\n", i)
+	}
+	cmd := exec.Command(cli, path)
+	cmd.Stdin = strings.NewReader(script.String())
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range goRows / 4 {
+				if _, err := db.Exec("INSERT INTO t VALUES ('go', ?)", g*1000+i); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("sqlite3: %v\n%s", err, out.String())
+	}
+
+	var nCLI, nGo int
+	if err := db.QueryRow("SELECT count(*) FILTER (WHERE who = 'cli'), count(*) FILTER (WHERE who = 'go') FROM t").Scan(&nCLI, &nGo); err != nil {
+		t.Fatal(err)
+	}
+	if nCLI != cliRows || nGo != goRows {
+		t.Errorf("rows from the CLI %d, from Go %d; want %d, %d", nCLI, nGo, cliRows, goRows)
+	}
+	var ok string
+	if err := db.QueryRow("PRAGMA integrity_check").Scan(&ok); err != nil || ok != "ok" {
+		t.Errorf("integrity_check from sqlitekit: %q, %v", ok, err)
+	}
+	res, err := exec.Command(cli, path, "PRAGMA integrity_check; SELECT count(*) FROM t;").CombinedOutput()
+	if err != nil || string(res) != fmt.Sprintf("ok\n%d\n", cliRows+goRows) {
+		t.Errorf("integrity_check from the CLI: %q, %v", res, err)
+	}
+}
+
+// A writer that cannot get its turn within the busy timeout fails with
+// SQLITE_BUSY, saying it waited in the queue.
+func TestQueue_busyTimeout(t *testing.T) {
+	t.Parallel()
+	db := open(t, "file:"+testdb.Path(t)+"?_pragma=busy_timeout(100)")
+	exec1(t, db, "CREATE TABLE t(x)")
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec("INSERT INTO t VALUES (1)"); err != nil {
+		t.Fatal(err)
+	}
+	// Another connection of the pool, while tx holds the write lock.
+	_, err = db.Exec("INSERT INTO t VALUES (2)")
+	if !errors.Is(err, sqlite3.BUSY) || !strings.Contains(err.Error(), "writer queue") {
+		t.Errorf("write while another connection writes: %v", err)
+	}
+}
+
+// Two pools on one file, under two spellings of its path, share one queue.
+func TestQueue_sharedByFile(t *testing.T) {
+	t.Parallel()
+	path := testdb.Path(t)
+	a := open(t, "file:"+path+"?_pragma=busy_timeout(100)")
+	exec1(t, a, "CREATE TABLE t(x)")
+	dir, base := filepath.Split(path)
+	other := dir + "." + string(filepath.Separator) + base // not cleaned: another spelling
+	b := open(t, "file:"+other+"?_pragma=busy_timeout(100)")
+
+	tx, err := a.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	_, err = b.Exec("INSERT INTO t VALUES (1)")
+	if !errors.Is(err, sqlite3.BUSY) || !strings.Contains(err.Error(), "writer queue") {
+		t.Errorf("write through a second pool while the first writes: %v, want a wait in the shared writer queue", err)
+	}
+}
