@@ -3,6 +3,7 @@ package trigram_test
 import (
 	"fmt"
 	"go/format"
+	"iter"
 	"os"
 	"slices"
 	"strings"
@@ -13,6 +14,17 @@ import (
 // probeFold asks the trigram tokenizer how it folds each code point in
 // [lo, hi]: the result maps a code point to its folded form (0: dropped).
 func probeFold(t testing.TB, tokenize string, lo, hi rune) map[rune]rune {
+	return probeFoldOf(t, tokenize, func(yield func(rune) bool) {
+		for c := lo; c <= hi; c++ {
+			if !yield(c) {
+				return
+			}
+		}
+	})
+}
+
+// probeFoldOf is probeFold for the code points of seq.
+func probeFoldOf(t testing.TB, tokenize string, seq iter.Seq[rune]) map[rune]rune {
 	db := openDB(t)
 
 	if _, err := db.Exec(`CREATE VIRTUAL TABLE p USING fts5(t, tokenize='` + tokenize + `');
@@ -21,10 +33,12 @@ func probeFold(t testing.TB, tokenize string, lo, hi rune) map[rune]rune {
 	}
 	tx, _ := db.Begin()
 	st, _ := tx.Prepare(`INSERT INTO p(rowid, t) VALUES (?, ?)`)
-	for c := lo; c <= hi; c++ {
+	out := map[rune]rune{}
+	for c := range seq {
 		if c >= 0xD800 && c <= 0xDFFF {
 			continue
 		}
+		out[c] = 0
 		if _, err := st.Exec(int64(c)+1, "#"+string(c)+"#"); err != nil {
 			t.Fatal(err)
 		}
@@ -35,12 +49,6 @@ func probeFold(t testing.TB, tokenize string, lo, hi rune) map[rune]rune {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	out := map[rune]rune{}
-	for c := lo; c <= hi; c++ {
-		if c < 0xD800 || c > 0xDFFF {
-			out[c] = 0
-		}
-	}
 	for rows.Next() {
 		var c int64
 		var term string

@@ -1,0 +1,5 @@
+//go:build !race
+
+package trigram_test
+
+const raceEnabled = false
