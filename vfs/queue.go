@@ -2,6 +2,7 @@ package vfs
 
 import (
 	"context"
+	"runtime"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -117,4 +118,7 @@ func (q *turns) Release() {
 	next := q.waiters[0]
 	q.waiters = q.waiters[1:]
 	close(next) // held stays true: the turn passes
+	q.mu.Unlock()
+	runtime.Gosched() // let the next writer run now: the lock is idle until it does
+	q.mu.Lock()
 }
