@@ -162,4 +162,3 @@ func BenchmarkOverhead(b *testing.B) {
 		}
 	}
 }
-
