@@ -1,0 +1,278 @@
+package driver
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Migration is one step of a database schema's history. [Migrate]
+// applies step i (counting from 0) to a database whose PRAGMA
+// user_version is i, and leaves it at version i+1.
+//
+// A step runs either SQL text or a Go function. Once released, a step
+// must never change: databases that already ran it will not run it again.
+type Migration struct {
+	// Name names the step in errors, such as the file it was loaded from
+	// ("003_add_index.sql"). Empty, errors name the step by index only.
+	Name string
+
+	// SQL is the script the step runs: one or more statements separated
+	// by semicolons. It is ignored when Func is not nil.
+	SQL string
+
+	// Func, if not nil, runs the step in Go, inside the step's
+	// transaction. It must do all its work through tx.
+	Func func(ctx context.Context, tx *sql.Tx) error
+
+	// ForeignKeysOff runs the step with foreign key enforcement off, as
+	// SQLite's 12-step procedure for changing a table's definition
+	// requires (see the package documentation, "# Storage helpers").
+	// PRAGMA foreign_keys cannot change inside a transaction, so Migrate
+	// turns it off on its connection before BEGIN, runs PRAGMA
+	// foreign_key_check before COMMIT (any violation fails the step and
+	// rolls it back), and restores the setting after the step.
+	//
+	// https://sqlite.org/lang_altertable.html#otheralter
+	ForeignKeysOff bool
+}
+
+// ErrNewerDatabase is returned (wrapped, with both versions in the
+// message) by [Migrate] for a database whose user_version is higher than
+// the number of migrations: the database was written by newer code.
+var ErrNewerDatabase = errors.New("sqlitekit: migrate: the database is newer than this program")
+
+// Migrate brings db up to date: it applies, in order, every migration the
+// database has not run yet, as recorded by PRAGMA user_version (0 for a
+// new database).
+//
+// Each step runs in its own write transaction, begun with BEGIN
+// IMMEDIATE, and the user_version bump commits with it: a step is either
+// applied and counted or not at all. A failing step is rolled back, the
+// steps before it stay applied, and the error names it:
+//
+//	sqlitekit: migrations[2] "003_add_index.sql": no such table: users
+//
+// Several processes (or *sql.DB) may migrate the same database at once:
+// each re-reads user_version after it holds the write lock and skips
+// what another applied, so every step runs exactly once. A database whose
+// version is higher than len(migrations) is refused with an error that
+// matches [ErrNewerDatabase] and says both versions.
+//
+// The BEGIN IMMEDIATE that makes migrating safe comes from asking
+// database/sql for sql.LevelSerializable, which the sqlitekit driver
+// maps to BEGIN IMMEDIATE whatever _txlock says.
+//
+// https://sqlite.org/pragma.html#pragma_user_version
+func Migrate(ctx context.Context, db *sql.DB, migrations []Migration) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlitekit: migrate: %w", err)
+	}
+	defer conn.Close()
+
+	want := len(migrations)
+	v, err := userVersion(ctx, conn)
+	if err != nil {
+		return fmt.Errorf("sqlitekit: migrate: %w", err)
+	}
+	for v < want {
+		if v < 0 {
+			return fmt.Errorf("sqlitekit: migrate: user_version is %d, not a migration count", v)
+		}
+		if v, err = migrateStep(ctx, conn, migrations, v); err != nil {
+			return err
+		}
+	}
+	if v > want {
+		return newerError(v, want)
+	}
+	return nil
+}
+
+func newerError(have, want int) error {
+	return fmt.Errorf("%w: the database is at version %d, this program knows migrations up to version %d", ErrNewerDatabase, have, want)
+}
+
+// migrateStep applies migrations[i] if the database is still at version
+// i once the write lock is held, and returns the version it leaves.
+func migrateStep(ctx context.Context, conn *sql.Conn, migrations []Migration, i int) (version int, err error) {
+	m := migrations[i]
+	name := fmt.Sprintf("migrations[%d]", i)
+	if m.Name != "" {
+		name += " " + strconv.Quote(m.Name)
+	}
+	fail := func(err error) (int, error) {
+		return i, fmt.Errorf("sqlitekit: %s: %w", name, err)
+	}
+
+	if m.ForeignKeysOff {
+		var fk int
+		if err := conn.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
+			return fail(err)
+		}
+		if fk != 0 {
+			if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys=OFF"); err != nil {
+				return fail(err)
+			}
+			defer func() {
+				// Restore even when ctx is done: the connection goes back
+				// to the pool.
+				_, rerr := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys=ON")
+				if rerr != nil && err == nil {
+					version, err = fail(fmt.Errorf("restore foreign_keys: %w", rerr))
+				}
+			}()
+		}
+	}
+
+	tx, err := conn.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelSerializable})
+	if err != nil {
+		return fail(err)
+	}
+	defer tx.Rollback() // a no-op after Commit
+
+	// The write lock is held: another process may have got here first.
+	var cur int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&cur); err != nil {
+		return fail(err)
+	}
+	if cur != i {
+		if cur > len(migrations) {
+			return cur, newerError(cur, len(migrations))
+		}
+		return cur, nil
+	}
+
+	if m.Func != nil {
+		err = m.Func(ctx, tx)
+	} else if strings.TrimSpace(m.SQL) != "" {
+		_, err = tx.ExecContext(ctx, m.SQL)
+	}
+	if err != nil {
+		return fail(err)
+	}
+	if m.ForeignKeysOff {
+		if err := foreignKeysOK(ctx, tx); err != nil {
+			return fail(err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(i+1)); err != nil {
+		return fail(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fail(err)
+	}
+	return i + 1, nil
+}
+
+// userVersion reads PRAGMA user_version.
+func userVersion(ctx context.Context, conn *sql.Conn) (int, error) {
+	var v int
+	err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
+	return v, err
+}
+
+// foreignKeysOK runs PRAGMA foreign_key_check and fails if it reports a
+// violation.
+func foreignKeysOK(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return fmt.Errorf("foreign_key_check: %w", err)
+	}
+	defer rows.Close()
+	n := 0
+	var first string
+	for rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fkid int
+		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
+			return fmt.Errorf("foreign_key_check: %w", err)
+		}
+		if n == 0 {
+			first = fmt.Sprintf("%s row %d references a missing row of %s", table, rowid.Int64, parent)
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("foreign_key_check: %w", err)
+	}
+	if n > 0 {
+		return fmt.Errorf("foreign_key_check: %d violation(s), the first: %s", n, first)
+	}
+	return nil
+}
+
+// ForeignKeysOffDirective is the line that, anywhere in a migration
+// file, makes [LoadMigrations] set [Migration.ForeignKeysOff].
+const ForeignKeysOffDirective = "-- sqlitekit:foreign_keys=off"
+
+// LoadMigrations reads the migrations in directory dir of fsys (use "."
+// for its root), typically an [embed.FS]:
+//
+//	//go:embed migrations/*.sql
+//	var files embed.FS
+//
+//	steps, err := driver.LoadMigrations(files, "migrations")
+//
+// Every file whose name ends in ".sql" is one step; its name must begin
+// with the step's number, counting from 1 ("001_create_users.sql",
+// "2-add-index.sql"), and the numbers must run from 1 to the number of
+// files without a gap or a repeat. Other files are ignored. A file with
+// the line [ForeignKeysOffDirective] runs with foreign keys off.
+func LoadMigrations(fsys fs.FS, dir string) ([]Migration, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, fmt.Errorf("sqlitekit: load migrations: %w", err)
+	}
+	type file struct {
+		n    int
+		name string
+	}
+	var files []file
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".sql") {
+			continue
+		}
+		name := e.Name()
+		digits := len(name) - len(strings.TrimLeft(name, "0123456789"))
+		n, err := strconv.Atoi(name[:digits])
+		if digits == 0 || err != nil {
+			return nil, fmt.Errorf("sqlitekit: load migrations: %q does not begin with a step number", name)
+		}
+		files = append(files, file{n, name})
+	}
+	slices.SortFunc(files, func(a, b file) int { return a.n - b.n })
+	steps := make([]Migration, len(files))
+	for i, f := range files {
+		if f.n != i+1 {
+			if i > 0 && files[i-1].n == f.n {
+				return nil, fmt.Errorf("sqlitekit: load migrations: %q and %q have the same number", files[i-1].name, f.name)
+			}
+			return nil, fmt.Errorf("sqlitekit: load migrations: %q is number %d, want %d (the numbers run from 1 without a gap)", f.name, f.n, i+1)
+		}
+		b, err := fs.ReadFile(fsys, path.Join(dir, f.name))
+		if err != nil {
+			return nil, fmt.Errorf("sqlitekit: load migrations: %w", err)
+		}
+		text := string(b)
+		steps[i] = Migration{Name: f.name, SQL: text, ForeignKeysOff: hasDirective(text)}
+	}
+	return steps, nil
+}
+
+func hasDirective(text string) bool {
+	for line := range strings.Lines(text) {
+		if strings.EqualFold(strings.TrimSpace(line), ForeignKeysOffDirective) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,53 @@
+package driver
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// Transaction runs fn in a write transaction of db and commits it if fn
+// returns nil; if fn returns an error or panics, the transaction is
+// rolled back and the error (or panic) passed on. The caller never pairs
+// Commit and Rollback by hand.
+//
+// The sqlitekit driver begins the transaction as its _txlock parameter
+// says (BEGIN IMMEDIATE by default): it waits for the write lock at BEGIN
+// and cannot fail later because another connection wrote first. Use
+// [ReadTransaction] for a snapshot that never takes the write lock.
+//
+// fn must not keep tx after it returns.
+func Transaction(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
+	return inTx(ctx, db, nil, fn)
+}
+
+// ReadTransaction runs fn in a read-only transaction of db: every query
+// fn runs sees the same snapshot of the database, and writers are not
+// blocked (in WAL mode). The transaction ends when fn returns.
+func ReadTransaction(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
+	return inTx(ctx, db, &sql.TxOptions{ReadOnly: true}, fn)
+}
+
+func inTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(*sql.Tx) error) (err error) {
+	tx, err := db.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("sqlitekit: begin: %w", err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) && err != nil {
+				err = errors.Join(err, fmt.Errorf("sqlitekit: rollback: %w", rerr))
+			}
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	committed = true
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlitekit: commit: %w", err)
+	}
+	return nil
+}
