@@ -141,3 +141,30 @@ func BenchmarkScan(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkConnect opens a connection: the file, the PRAGMAs, and for
+// sqlitekit the journal mode check and the extensions.
+func BenchmarkConnect(b *testing.B) {
+	path := testdb.Path(b)
+	for _, name := range []string{"ncruces", "sqlitekit"} {
+		b.Run(name, func(b *testing.B) {
+			dsn := "file:" + path + "?" + benchPragmas
+			for b.Loop() {
+				var db *sql.DB
+				var err error
+				if name == "ncruces" {
+					db, err = ncruces.Open(dsn)
+				} else {
+					db, err = sql.Open("sqlitekit", dsn)
+				}
+				if err == nil {
+					err = db.Ping()
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				db.Close()
+			}
+		})
+	}
+}

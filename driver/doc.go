@@ -13,7 +13,9 @@
 // write transactions take the write lock at BEGIN. The FTS5 and vec1
 // extensions and the vector functions of
 // [github.com/sqlitekit/sqlitekit/ext/vector] (cosine_similarity and the
-// sqlite-vec family) are registered on every connection. Nothing else in
+// sqlite-vec family) and of [github.com/sqlitekit/sqlitekit/ext/trigram]
+// (trigram_query and its helpers for exact substring search) are
+// registered on every connection. Nothing else in
 // database/sql code changes. The engine is SQLite translated to Go by
 // [github.com/ncruces/go-sqlite3]: no cgo.
 //

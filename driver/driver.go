@@ -15,6 +15,7 @@ import (
 	"github.com/ncruces/go-sqlite3/ext/vec1"
 	_ "github.com/ncruces/go-sqlite3/vfs/memdb" // in-memory databases
 
+	"github.com/sqlitekit/sqlitekit/ext/trigram"
 	"github.com/sqlitekit/sqlitekit/ext/vector"
 	"github.com/sqlitekit/sqlitekit/pragma"
 	"github.com/sqlitekit/sqlitekit/vfs"
@@ -205,7 +206,7 @@ func (c *connector) Connect(ctx context.Context) (_ driver.Conn, err error) {
 			return nil, fmt.Errorf("sqlitekit: open %s: journal_mode: asked for %s, the database is in %s mode (read-only, or a VFS without shared memory?)", c.cfg.Path, want, got)
 		}
 	}
-	if err := errors.Join(fts5.Register(db), vec1.Register(db), vector.Register(db)); err != nil {
+	if err := errors.Join(fts5.Register(db), vec1.Register(db), vector.Register(db), trigram.Register(db)); err != nil {
 		return nil, fmt.Errorf("sqlitekit: register extensions: %w", err)
 	}
 	if c.init != nil {

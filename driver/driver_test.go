@@ -413,6 +413,13 @@ func TestExtensions(t *testing.T) {
 	if err := db.QueryRow("SELECT cosine_similarity('[1, 0]', '[1, 0]')").Scan(&sim); err != nil || sim != 1 {
 		t.Errorf("cosine_similarity: %v, %v", sim, err)
 	}
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM docs WHERE docs MATCH trigram_query('QUICK \"')").Scan(&n); err != nil || n != 0 {
+		t.Errorf("trigram_query of text with a quote: %d rows, %v", n, err)
+	}
+	if err := db.QueryRow("SELECT count(*) FROM docs WHERE docs MATCH trigram_query('QUICK')").Scan(&n); err != nil || n != 1 {
+		t.Errorf("trigram_query: %d rows, %v", n, err)
+	}
 }
 
 // pragma's list of known PRAGMAs is the engine's.
