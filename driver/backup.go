@@ -1,0 +1,126 @@
+package driver
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/ncruces/go-sqlite3"
+)
+
+// backupStep is how many pages [Backup] copies between two progress
+// calls and two looks at its context (400 KiB of 4 KiB pages).
+const backupStep = 100
+
+// Backup copies db's main database to the file destPath with SQLite's
+// online backup API, page by page, while other connections keep reading
+// and writing.
+//
+// The copy is the database as it was when Backup began: Backup holds a
+// read transaction on its connection for the whole copy, so it is never
+// restarted by writers and always consistent. In WAL mode writers are not
+// blocked, but the WAL cannot be checkpointed past that snapshot until
+// Backup returns.
+//
+// destPath is a file name or a "file:" URI. An existing database there is
+// replaced. The copy keeps the source's page size and journal mode.
+//
+// progress, if not nil, is called after each step of up to 100 pages
+// with the pages copied so far and the total; the last call has done ==
+// total. When ctx is done, Backup stops between two steps and returns an
+// error matching ctx.Err(); the destination is then left as it was, and
+// removed if Backup created it.
+//
+// https://sqlite.org/backup.html
+func Backup(ctx context.Context, db *sql.DB, destPath string, progress func(done, total int)) error {
+	_, statErr := os.Stat(destPath)
+	created := errors.Is(statErr, os.ErrNotExist)
+	err := withRaw(ctx, db, func(c *sqlite3.Conn) error {
+		if err := beginRead(c); err != nil {
+			return err
+		}
+		defer endRead(c)
+
+		b, err := c.BackupInit("main", destPath)
+		if err != nil {
+			return err
+		}
+		defer b.Close()
+		for {
+			done, err := b.Step(backupStep)
+			if err != nil {
+				return err
+			}
+			if progress != nil {
+				total := b.PageCount()
+				progress(total-b.Remaining(), total)
+			}
+			if done {
+				return b.Close()
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+	})
+	if err != nil {
+		if created {
+			os.Remove(destPath)
+		}
+		return fmt.Errorf("sqlitekit: backup to %s: %w", destPath, err)
+	}
+	return nil
+}
+
+// beginRead starts a read transaction on c, unless one is open.
+func beginRead(c *sqlite3.Conn) error {
+	if !c.GetAutocommit() {
+		return errors.New("a transaction is already open on the connection")
+	}
+	// BEGIN alone takes no lock; reading the schema takes the snapshot.
+	if err := c.Exec("BEGIN DEFERRED; SELECT count(*) FROM sqlite_schema"); err != nil {
+		if !c.GetAutocommit() {
+			endRead(c)
+		}
+		return err
+	}
+	return nil
+}
+
+// endRead ends the transaction beginRead began, even if the connection's
+// context is done.
+func endRead(c *sqlite3.Conn) {
+	old := c.SetInterrupt(context.Background())
+	defer c.SetInterrupt(old)
+	_ = c.Exec("ROLLBACK")
+}
+
+// VacuumInto writes a compacted copy of db's main database to the file
+// path with VACUUM INTO: no free pages, tables and indexes stored in
+// order. The copy is a consistent snapshot, taken on one connection while
+// others keep writing. It is slower than [Backup] for a large database,
+// but the copy is smaller if many rows were deleted.
+//
+// path must not name an existing file that is not empty. Cancelling ctx
+// interrupts the copy.
+//
+// https://sqlite.org/lang_vacuum.html#vacuuminto
+func VacuumInto(ctx context.Context, db *sql.DB, path string) error {
+	err := withRaw(ctx, db, func(c *sqlite3.Conn) error {
+		s, _, err := c.Prepare("VACUUM INTO ?")
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		if err := s.BindText(1, path); err != nil {
+			return err
+		}
+		return s.Exec()
+	})
+	if err != nil {
+		return fmt.Errorf("sqlitekit: vacuum into %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,120 @@
+package driver
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/ncruces/go-sqlite3"
+)
+
+// CheckpointMode says how much a [Checkpoint] does and how long it waits.
+//
+// https://sqlite.org/c3ref/wal_checkpoint_v2.html
+type CheckpointMode int
+
+const (
+	// CheckpointPassive copies as many frames as it can without waiting
+	// for readers or writers. It never returns busy.
+	CheckpointPassive CheckpointMode = iota
+	// CheckpointFull waits (in the busy handler, up to the busy timeout)
+	// for the writer, then copies every frame, waiting for readers that
+	// still need old ones.
+	CheckpointFull
+	// CheckpointRestart is CheckpointFull, then waits for every reader to
+	// be done with the WAL, so the next writer starts it over.
+	CheckpointRestart
+	// CheckpointTruncate is CheckpointRestart, then truncates the WAL
+	// file to zero bytes.
+	CheckpointTruncate
+)
+
+// String returns the mode's SQL name: "PASSIVE", "FULL", "RESTART" or
+// "TRUNCATE".
+func (m CheckpointMode) String() string {
+	switch m {
+	case CheckpointPassive:
+		return "PASSIVE"
+	case CheckpointFull:
+		return "FULL"
+	case CheckpointRestart:
+		return "RESTART"
+	case CheckpointTruncate:
+		return "TRUNCATE"
+	}
+	return fmt.Sprintf("CheckpointMode(%d)", int(m))
+}
+
+// CheckpointResult is what a [Checkpoint] found and did.
+type CheckpointResult struct {
+	// WALFrames is the number of frames in the WAL when the checkpoint
+	// ended: 0 after a TRUNCATE or RESTART that succeeded, -1 if the
+	// database is not in WAL mode.
+	WALFrames int
+	// Checkpointed is the number of those frames copied into the
+	// database file (all of them when the checkpoint was complete), -1 if
+	// the database is not in WAL mode.
+	Checkpointed int
+}
+
+// Checkpoint copies the frames of db's write-ahead log into the database
+// file, as mode says, on one connection of the pool.
+//
+// The FULL, RESTART and TRUNCATE modes wait for readers and writers in
+// the connection's busy handler, up to its busy timeout (the DSN's
+// busy_timeout), or until ctx is done. If they still block it, Checkpoint
+// returns what it did and an error that matches sqlite3.BUSY
+// (errors.Is(err, sqlite3.BUSY)) and says so:
+//
+//	sqlitekit: checkpoint TRUNCATE: a reader or writer is using the WAL (12 of 40 frames copied): database is locked
+//
+// SQLite checkpoints by itself when a commit leaves the WAL above
+// wal_autocheckpoint pages (1000 by default); call Checkpoint to shrink
+// the WAL after a burst of writes, or before copying the file.
+//
+// https://sqlite.org/c3ref/wal_checkpoint_v2.html
+func Checkpoint(ctx context.Context, db *sql.DB, mode CheckpointMode) (CheckpointResult, error) {
+	if mode < CheckpointPassive || mode > CheckpointTruncate {
+		return CheckpointResult{}, fmt.Errorf("sqlitekit: checkpoint: unknown mode %d", int(mode))
+	}
+	var res CheckpointResult
+	err := withRaw(ctx, db, func(c *sqlite3.Conn) error {
+		var err error
+		res.WALFrames, res.Checkpointed, err = c.WALCheckpoint("main", sqlite3.CheckpointMode(mode))
+		return err
+	})
+	if err == nil {
+		return res, nil
+	}
+	if errors.Is(err, sqlite3.BUSY) && ctx.Err() == nil {
+		return res, fmt.Errorf("sqlitekit: checkpoint %s: a reader or writer is using the WAL (%d of %d frames copied): %w", mode, res.Checkpointed, res.WALFrames, err)
+	}
+	return res, fmt.Errorf("sqlitekit: checkpoint %s: %w", mode, err)
+}
+
+// withRaw runs fn on the SQLite connection of one connection of db's
+// pool, interrupted when ctx is done. It works for every driver whose
+// connections implement [Conn]: sqlitekit's and ncruces/go-sqlite3's.
+// An error caused by ctx matches ctx.Err() too.
+func withRaw(ctx context.Context, db *sql.DB, fn func(*sqlite3.Conn) error) error {
+	sc, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer sc.Close()
+	err = sc.Raw(func(dc any) error {
+		rc, ok := dc.(Conn)
+		if !ok {
+			return fmt.Errorf("%w (its connections are %T)", ErrNotSqlitekit, dc)
+		}
+		c := rc.Raw()
+		old := c.SetInterrupt(ctx)
+		defer c.SetInterrupt(old)
+		return fn(c)
+	})
+	if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		err = fmt.Errorf("%w: %w", ctx.Err(), err)
+	}
+	return err
+}
