@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -79,15 +78,7 @@ func conns(t *testing.T, db *sql.DB, n int) []*sql.Conn {
 	return cs
 }
 
-func open(t *testing.T, dsn string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("sqlitekit", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+func open(t *testing.T, dsn string) *sql.DB { return testdb.Open(t, dsn) }
 
 func TestOpen_defaults(t *testing.T) {
 	t.Parallel()
@@ -454,7 +445,7 @@ func TestPragmaList(t *testing.T) {
 // The sqlite3 CLI reads, and writes, a database sqlitekit has open.
 func TestCLI(t *testing.T) {
 	t.Parallel()
-	cli := sqlite3CLI(t)
+	cli := testdb.CLI(t)
 	path := testdb.Path(t)
 	db := open(t, path)
 	if _, err := db.Exec("CREATE TABLE t(x); INSERT INTO t VALUES (1), (2)"); err != nil {
@@ -471,17 +462,4 @@ func TestCLI(t *testing.T) {
 	if err := db.QueryRow("SELECT count(*) FROM t").Scan(&n); err != nil || n != 3 {
 		t.Errorf("sqlitekit sees %d rows after the CLI's insert, %v", n, err)
 	}
-}
-
-// sqlite3CLI returns the path of the sqlite3 command. CI installs it;
-// elsewhere a test that needs it is skipped when it is missing.
-func sqlite3CLI(t *testing.T) string {
-	path, err := exec.LookPath("sqlite3")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("the sqlite3 CLI is not installed; .ci/run installs it")
-		}
-		t.Skip("the sqlite3 CLI is not installed")
-	}
-	return path
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -14,20 +13,11 @@ import (
 
 	"github.com/ncruces/go-sqlite3"
 
-	_ "github.com/sqlitekit/sqlitekit/driver"
 	"github.com/sqlitekit/sqlitekit/internal/testdb"
 	"github.com/sqlitekit/sqlitekit/vfs"
 )
 
-func open(t *testing.T, dsn string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("sqlitekit", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+func open(t *testing.T, dsn string) *sql.DB { return testdb.Open(t, dsn) }
 
 func exec1(t *testing.T, db *sql.DB, q string, args ...any) {
 	t.Helper()
@@ -155,13 +145,7 @@ func TestQueue_concurrentWriters(t *testing.T) {
 // WAL mode: every row of both is there and both see an intact database.
 func TestCLI_concurrentWrites(t *testing.T) {
 	t.Parallel()
-	cli, err := exec.LookPath("sqlite3")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("the sqlite3 CLI is not installed; .ci/run installs it")
-		}
-		t.Skip("the sqlite3 CLI is not installed")
-	}
+	cli := testdb.CLI(t)
 	path := testdb.Path(t)
 	db := open(t, path)
 	exec1(t, db, "CREATE TABLE t(who TEXT, i INTEGER)")

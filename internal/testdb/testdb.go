@@ -1,9 +1,15 @@
-// Package testdb is what sqlitekit's tests share to get a database file.
+// Package testdb is what sqlitekit's tests share: database files in a
+// test's temporary directory, pools on them, and the sqlite3 CLI.
 package testdb
 
 import (
+	"database/sql"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
+
+	_ "github.com/sqlitekit/sqlitekit/driver" // the "sqlitekit" driver
 )
 
 // Path returns the path of a database file, not yet created, in a
@@ -11,4 +17,29 @@ import (
 func Path(tb testing.TB) string {
 	tb.Helper()
 	return filepath.Join(tb.TempDir(), "test.db")
+}
+
+// Open opens a "sqlitekit" pool on dsn, closed when the test ends.
+func Open(tb testing.TB, dsn string) *sql.DB {
+	tb.Helper()
+	db, err := sql.Open("sqlitekit", dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+// CLI returns the path of the sqlite3 command. CI installs it and a test
+// that needs it fails there without it; elsewhere the test is skipped.
+func CLI(tb testing.TB) string {
+	tb.Helper()
+	path, err := exec.LookPath("sqlite3")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			tb.Fatal("the sqlite3 CLI is not installed; .ci/run installs it")
+		}
+		tb.Skip("the sqlite3 CLI is not installed")
+	}
+	return path
 }
