@@ -17,9 +17,7 @@ import (
 // trigram functions registered.
 func openDB(tb testing.TB) *sql.DB {
 	tb.Helper()
-	db, err := driver.Open("file:"+filepath.Join(tb.TempDir(), "test.db"), func(c *sqlite3.Conn) error {
-		return errors.Join(fts5.Register(c), trigram.Register(c))
-	})
+	db, err := openWith("file:" + filepath.Join(tb.TempDir(), "test.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -32,4 +30,10 @@ func exec(tb testing.TB, db trigram.DB, query string, args ...any) {
 	if _, err := db.ExecContext(tb.Context(), query, args...); err != nil {
 		tb.Fatalf("%s: %v", query, err)
 	}
+}
+
+func openWith(dsn string) (*sql.DB, error) {
+	return driver.Open(dsn, func(c *sqlite3.Conn) error {
+		return errors.Join(fts5.Register(c), trigram.Register(c))
+	})
 }
