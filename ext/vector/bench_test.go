@@ -39,6 +39,12 @@ func TestMain(m *testing.M) {
 	if bench.dir != "" {
 		os.RemoveAll(bench.dir)
 	}
+	if vec1Bench.conn != nil {
+		vec1Bench.conn.Close()
+	}
+	if vec1Bench.dir != "" {
+		os.RemoveAll(vec1Bench.dir)
+	}
 	os.Exit(code)
 }
 

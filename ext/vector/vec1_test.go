@@ -3,6 +3,7 @@ package vector_test
 import (
 	"context"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -113,5 +114,84 @@ func TestVec1Path(t *testing.T) {
 	got := ann(`{K:5, nprobe:0.05}`)
 	if len(got) != 5 || !slices.Contains(got, 1000) {
 		t.Errorf("trained index, one bucket: got %v, want 5 rows with 1000", got)
+	}
+}
+
+// TestVec1Recall trains a small vec1 index on clustered vectors (the
+// generator of BenchmarkVec1, smaller) and checks that its top-10 agrees
+// with the exact answer.
+func TestVec1Recall(t *testing.T) {
+	t.Parallel()
+	const rows, dims = 3000, 64
+	r := rand.New(rand.NewPCG(31, 32))
+	centres := unitCentres(r, 40, dims)
+	vecs := clustered(r, centres, rows, 0.15)
+	queries := clustered(r, centres, 20, 0.15)
+
+	c, err := sqlite3.Open(filepath.Join(t.TempDir(), "recall.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := vec1.Register(c); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Exec(`CREATE TABLE docs(id INTEGER PRIMARY KEY, e BLOB); CREATE VIRTUAL TABLE ann USING vec1(e); BEGIN`); err != nil {
+		t.Fatal(err)
+	}
+	ins, _, err := c.Prepare(`INSERT INTO docs(id, e) VALUES (?, ?)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range vecs {
+		ins.BindInt(1, i+1)
+		ins.BindBlob(2, vector.AppendEncode(nil, v))
+		if err := ins.Exec(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ins.Close()
+	if err := c.Exec(`COMMIT`); err != nil {
+		t.Fatal(err)
+	}
+	if err := fillANN(c, rows, 500); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Exec(`
+		INSERT INTO ann(cmd, e)
+		SELECT 'rebuild', vec1_train(e, '{distance:"cos", nbucket:55, quantizer:"none"}')
+		FROM docs WHERE id % 2 = 0`); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, tc := range []struct {
+		nprobe string
+		min    float64
+	}{{"8", 0.9}, {"55", 1}} {
+		stmt, _, err := c.Prepare(`SELECT rowid FROM ann(?, '{K:10, nprobe:` + tc.nprobe + `}')`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sum float64
+		for _, q := range queries {
+			stmt.BindBlob(1, vector.AppendEncode(nil, q))
+			var ids []int64
+			for stmt.Step() {
+				ids = append(ids, stmt.ColumnInt64(0))
+			}
+			if err := stmt.Reset(); err != nil {
+				t.Fatal(err)
+			}
+			if len(ids) != 10 {
+				t.Fatalf("nprobe %s: %d rows, want 10", tc.nprobe, len(ids))
+			}
+			sum += recall(exactIDs(vecs, q, 10), ids)
+		}
+		stmt.Close()
+		got := sum / float64(len(queries))
+		t.Logf("nprobe %s of 55 buckets: recall@10 %.3f", tc.nprobe, got)
+		if got < tc.min {
+			t.Errorf("nprobe %s: recall@10 %.3f, want at least %.2f", tc.nprobe, got, tc.min)
+		}
 	}
 }
