@@ -7,8 +7,10 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	mrand "math/rand/v2"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/ncruces/go-sqlite3"
 	"github.com/ncruces/go-sqlite3/ext/fts5"
@@ -190,7 +192,7 @@ func (c *connector) Close() error {
 // (busy timeout first), a check that the journal mode took, the
 // extensions, then the user's ConnInit.
 func (c *connector) Connect(ctx context.Context) (_ driver.Conn, err error) {
-	db, err := sqlite3.OpenContext(ctx, c.dsn)
+	db, err := c.open(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sqlitekit: open %s: %w", c.cfg.Path, err)
 	}
@@ -221,6 +223,26 @@ func (c *connector) Connect(ctx context.Context) (_ driver.Conn, err error) {
 		return nil, fmt.Errorf("sqlitekit: open %s: %w", c.cfg.Path, err)
 	}
 	return newConn(db, c, q), nil
+}
+
+// open opens the file and runs the PRAGMAs. The first switch of a new
+// database to WAL needs an exclusive lock, and SQLite does not call the
+// busy handler for it: when connections of several pools or processes
+// open a new database at once, all but one fail with SQLITE_BUSY. open
+// retries those, within the busy timeout.
+func (c *connector) open(ctx context.Context) (*sqlite3.Conn, error) {
+	deadline := time.Now().Add(c.cfg.BusyTimeout)
+	for {
+		db, err := sqlite3.OpenContext(ctx, c.dsn)
+		if err == nil || !errors.Is(err, sqlite3.BUSY) || time.Now().After(deadline) {
+			return db, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, errors.Join(ctx.Err(), err)
+		case <-time.After(time.Millisecond + mrand.N(4*time.Millisecond)):
+		}
+	}
 }
 
 // pragmaText returns the value of a PRAGMA, as text.

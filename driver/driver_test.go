@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -461,5 +462,24 @@ func TestCLI(t *testing.T) {
 	var n int
 	if err := db.QueryRow("SELECT count(*) FROM t").Scan(&n); err != nil || n != 3 {
 		t.Errorf("sqlitekit sees %d rows after the CLI's insert, %v", n, err)
+	}
+}
+
+// Pools that open a new database at the same moment all succeed: the
+// first switch to WAL, which SQLite does not retry in the busy handler,
+// is retried within the busy timeout.
+func TestOpen_concurrentFirstWAL(t *testing.T) {
+	t.Parallel()
+	for range 5 {
+		path := testdb.Path(t)
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				if err := testdb.Open(t, path).Ping(); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
 	}
 }
