@@ -102,5 +102,30 @@
 //
 // A connection runs PRAGMA optimize before it closes, as SQLite advises.
 //
+// # Storage helpers
+//
+// The rest of what a storage layer writes by hand, once. Everything that
+// blocks takes a context first.
+//
+//   - [Migrate] applies a list of [Migration] steps (SQL text or Go
+//     functions, or numbered .sql files read by [LoadMigrations]) keyed on
+//     PRAGMA user_version, one BEGIN IMMEDIATE per step, safe when several
+//     processes start at once.
+//   - [Transaction] and [ReadTransaction] run a closure in a transaction.
+//   - [Checkpoint] checkpoints the WAL; [Backup] copies a live database
+//     page by page; [VacuumInto] writes a compacted copy.
+//   - [Check] runs integrity_check (or quick_check) and foreign_key_check.
+//   - [Stream] yields the rows of a query as an iter.Seq2, in constant
+//     memory.
+//   - [SizesOf] reports file, WAL and page counts and the page cache.
+//
+// To change a table in a way ALTER TABLE cannot, follow SQLite's 12-step
+// procedure (https://sqlite.org/lang_altertable.html#otheralter) in a
+// step with [Migration.ForeignKeysOff] set: create the new table, copy
+// the rows, drop the old table, rename the new one, recreate its indexes,
+// triggers and views. Migrate turns foreign keys off before the step's
+// transaction (PRAGMA foreign_keys is a no-op inside one), runs
+// foreign_key_check before COMMIT and turns them back on after.
+//
 // [URI]: https://sqlite.org/uri.html
 package driver
