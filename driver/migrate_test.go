@@ -55,25 +55,6 @@ func raceSteps() []driver.Migration {
 	return steps
 }
 
-// created creates an empty database at path, already in WAL mode: the
-// driver fails to open a brand-new file when another connection switches
-// it to WAL at the same moment (SQLite takes the exclusive lock for the
-// switch without calling the busy handler), which is not what the
-// migration tests are about.
-func created(t testing.TB) string {
-	t.Helper()
-	path := testdb.Path(t)
-	db, err := sql.Open("sqlitekit", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Ping(); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 const migrateEnv = "SQLITEKIT_TEST_MIGRATE_DB"
 
 // TestMigrate_helperProcess is the other process of
@@ -90,7 +71,7 @@ func TestMigrate_helperProcess(t *testing.T) {
 }
 
 func TestMigrate_twoProcesses(t *testing.T) {
-	path := created(t)
+	path := testdb.Path(t) // a new file: the racers also race to switch it to WAL
 	var cmds []*exec.Cmd
 	for range 2 {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestMigrate_helperProcess$", "-test.count=1")
@@ -141,7 +122,7 @@ func TestMigrate_twoProcesses(t *testing.T) {
 
 func TestMigrate_concurrentPools(t *testing.T) {
 	t.Parallel()
-	path := created(t)
+	path := testdb.Path(t) // a new file: the racers also race to switch it to WAL
 	errs := make(chan error, 3)
 	for range 3 {
 		db := openDB(t, path)

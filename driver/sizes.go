@@ -9,6 +9,8 @@ import (
 	"os"
 
 	"github.com/ncruces/go-sqlite3"
+
+	"github.com/sqlitekit/sqlitekit/vfs"
 )
 
 // Sizes describes the storage of a database and the page cache of one
@@ -36,6 +38,12 @@ type Sizes struct {
 	CacheHits   int64
 	CacheMisses int64
 	CacheUsed   int64
+
+	// IO counts what the process did on the database's files through
+	// sqlitekit's VFS (the driver's default) since it first opened it:
+	// reads, writes, syncs and locks per kind of file, and the waits of
+	// the writer queue. Zero for another VFS or an in-memory database.
+	IO vfs.Stats
 }
 
 // SizesOf returns the sizes of db's main database, with the cache
@@ -101,6 +109,7 @@ func sizes(db *sqlite3.Conn, s *Sizes) error {
 		errs = append(errs, err)
 		s.WALSize, err = fileSize(path + "-wal")
 		errs = append(errs, err)
+		s.IO = vfs.StatsOf(path)
 	}
 	return errors.Join(errs...)
 }

@@ -34,6 +34,9 @@ func TestSizesOf(t *testing.T) {
 	if s.CacheHits <= 0 || s.CacheUsed <= 0 {
 		t.Errorf("cache: %+v", s)
 	}
+	if s.IO.WAL.Writes == 0 || s.IO.Main.Reads == 0 || s.IO.WALSize != s.WALSize {
+		t.Errorf("I/O counts of the file: %+v", s.IO)
+	}
 
 	if _, err := driver.Checkpoint(ctx, db, driver.CheckpointTruncate); err != nil {
 		t.Fatal(err)
