@@ -157,10 +157,11 @@ var vec1Bench struct {
 // cosine (ORDER BY vec_distance_cosine(e, ?) LIMIT 10, a full scan) and a
 // vec1 index trained on it, at several nprobe values: ns/op per query,
 // recall@10 against the exact answer averaged over the queries, and
-// x-exact, how many times faster than the exact scan of this run.
+// x-exact, how many times faster than the exact scan of this run (with
+// -count, the latest exact run: take ratios of medians instead).
 //
 // The data: VEC1_ROWS (100,000) vectors of 384 dimensions around
-// VEC1_CLUSTERS (300) Gaussian clusters, seeded; 50 queries from the same
+// VEC1_CLUSTERS (300) Gaussian clusters of noise VEC1_SIGMA (0.1), seeded; 50 queries from the same
 // distribution but not in the table. The index: cosine distance,
 // VEC1_NBUCKET (316, about √rows) k-means buckets trained on every
 // VEC1_TRAIN_EVERY-th (10th) row, quantizer VEC1_QUANTIZER (none).
