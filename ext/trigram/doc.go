@@ -32,8 +32,8 @@
 // folding here follows it byte for byte, and was read back from the
 // tokenizer itself.
 //
-// Whitespace and punctuation are characters like any other: "a b" matches
-// "a b", not "a  b" or "b a". Quotes, FTS5 operators (AND, OR, NOT, NEAR),
+// Whitespace and punctuation are characters like any other, never trimmed:
+// "a b" matches "xa by" but neither "a\tb" nor "b a". Quotes, FTS5 operators (AND, OR, NOT, NEAR),
 // "*", "^", ":", "-" and parentheses are matched literally. Empty text (or
 // text that folds to nothing) matches every row, as strings.Contains(s, "")
 // is true; callers that want no hits for a blank search box check for it
