@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os/exec"
 	"slices"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/sqlitekit/sqlitekit/driver"
 	"github.com/sqlitekit/sqlitekit/internal/testdb"
 	"github.com/sqlitekit/sqlitekit/pragma"
+	"github.com/sqlitekit/sqlitekit/vfs"
 )
 
 // settings are the PRAGMA values a connection reports.
@@ -481,5 +483,31 @@ func TestOpen_concurrentFirstWAL(t *testing.T) {
 			})
 		}
 		wg.Wait()
+	}
+}
+
+// Commits checkpoint the WAL when it reaches wal_autocheckpoint pages; a
+// negative wal_autocheckpoint turns that off.
+func TestAutocheckpoint(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		pages      int
+		checkpoint bool
+	}{{100, true}, {-1, false}} {
+		path := testdb.Path(t)
+		db := open(t, fmt.Sprintf("file:%s?_pragma=wal_autocheckpoint(%d)", path, tt.pages))
+		if _, err := db.Exec("CREATE TABLE t(x BLOB)"); err != nil {
+			t.Fatal(err)
+		}
+		before := vfs.StatsOf(path)
+		for range 50 { // 50 commits of about 10 pages
+			if _, err := db.Exec("INSERT INTO t SELECT randomblob(3000) FROM generate_series(1, 10)"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		d := vfs.StatsOf(path).Sub(before)
+		if got := d.Main.Writes > 0; got != tt.checkpoint {
+			t.Errorf("wal_autocheckpoint(%d): %d writes to the main file; want a checkpoint: %v", tt.pages, d.Main.Writes, tt.checkpoint)
+		}
 	}
 }
