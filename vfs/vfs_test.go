@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ncruces/go-sqlite3"
 
@@ -86,9 +87,20 @@ func TestQueue_concurrentWriters(t *testing.T) {
 	t.Parallel()
 	path := testdb.Path(t)
 	db := open(t, path)
-	db.SetMaxOpenConns(32)
+	db.SetMaxOpenConns(33)
 	exec1(t, db, "CREATE TABLE t(g, i); CREATE TABLE c(n); INSERT INTO c VALUES (0)")
 	before := vfs.StatsOf(path)
+
+	// One transaction holds the write turn while the writers start, so
+	// that they do queue however the goroutines are scheduled.
+	hold, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hold.Exec("UPDATE c SET n = n"); err != nil {
+		t.Fatal(err)
+	}
+	time.AfterFunc(50*time.Millisecond, func() { hold.Commit() })
 
 	const writers, each = 32, 10
 	var wg sync.WaitGroup
@@ -135,7 +147,6 @@ func TestQueue_concurrentWriters(t *testing.T) {
 		t.Errorf("rows %d, counter %d; want %d, %d", rows, n, writers*each, 2*writers*each)
 	}
 	q := vfs.StatsOf(path).Sub(before).Queue
-	t.Logf("queue: %+v", q)
 	if q.Waits == 0 || q.Timeouts != 0 {
 		t.Errorf("queue: %+v; want waits and no timeouts", q)
 	}
