@@ -107,6 +107,13 @@ func (q *Queue) Acquire(ctx context.Context, timeout time.Duration) error {
 	return nil
 }
 
+// Waiting returns the number of writers waiting for their turn.
+func (q *turns) Waiting() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.waiters)
+}
+
 // Release ends the write turn: the next writer in line, if any, has it.
 func (q *turns) Release() {
 	q.mu.Lock()

@@ -35,7 +35,9 @@ func TestQueue_fifo(t *testing.T) {
 			mu.Unlock()
 			q.Release()
 		})
-		time.Sleep(20 * time.Millisecond) // let writer i queue before i+1
+		for q.Waiting() != i+1 { // writer i is in line before i+1 starts
+			time.Sleep(time.Millisecond)
+		}
 	}
 	q.Release()
 	wg.Wait()
