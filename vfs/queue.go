@@ -108,14 +108,18 @@ func (q *Queue) Acquire(ctx context.Context, timeout time.Duration) error {
 }
 
 // Waiting returns the number of writers waiting for their turn.
-func (q *turns) Waiting() int {
+func (q *Queue) Waiting() int { return q.turns.waiting() }
+
+func (q *turns) waiting() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return len(q.waiters)
 }
 
 // Release ends the write turn: the next writer in line, if any, has it.
-func (q *turns) Release() {
+func (q *Queue) Release() { q.turns.release() }
+
+func (q *turns) release() {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if len(q.waiters) == 0 {
