@@ -1,124 +1,124 @@
-// Command bench measures sqlitekit against plain ncruces/go-sqlite3 on
-// data it generates, and prints a markdown report.
+// Command bench measures sqlitekit against plain ncruces/go-sqlite3,
+// mattn/go-sqlite3 (cgo) and modernc.org/sqlite on data it generates, and
+// writes a markdown report with charts.
+//
+// From the repository root:
+//
+//	go run ./bench             # about a minute on 2 cores
+//	go run ./bench -quick      # seconds: tiny data, one run
+//	go run ./bench -full       # the sizes of cvilsmeier/go-sqlite-bench and the issues
+//	go run ./bench -only 'app/|vector' -runs 5
+//
+// The report goes to stdout (markdown, or JSON with -json) and, with the
+// charts (SVG) and results.json, to -out (bench/out by default). Progress
+// goes to stderr.
+//
+// Every workload runs on every driver in a fresh child process (this
+// program, re-executed as a worker; for mattn, a build of it with the
+// benchmattn tag: see peer_mattn.go), so that drivers never share a heap
+// or a measurement of memory. The same pragmas apply to every driver
+// (peer.go). The workloads are in classic.go (after
+// cvilsmeier/go-sqlite-bench), app.go, vector.go, trigram.go and memory.go.
 package main
 
 import (
-	"database/sql"
+	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
-	"log"
 	"os"
 	"path/filepath"
-	"slices"
-	"time"
-
-	ncruces "github.com/ncruces/go-sqlite3/driver"
-
-	_ "github.com/sqlitekit/sqlitekit/driver"
+	"regexp"
 )
 
-// The pragmas every driver gets, so only the driver differs.
-const pragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(wal)&_pragma=synchronous(normal)&_pragma=foreign_keys(1)&_pragma=cache_size(-20000)&_pragma=temp_store(memory)"
-
-type driverCase struct {
-	name string
-	open func(path string) (*sql.DB, error)
-}
-
-var drivers = []driverCase{
-	{"ncruces", func(path string) (*sql.DB, error) { return ncruces.Open("file:" + path + "?" + pragmas) }},
-	{"sqlitekit", func(path string) (*sql.DB, error) { return sql.Open("sqlitekit", "file:"+path+"?"+pragmas) }},
-}
-
 func main() {
-	rows := flag.Int("rows", 100_000, "rows to insert and scan")
-	runs := flag.Int("runs", 3, "runs per measurement; the median is reported")
-	flag.Parse()
-	log.SetFlags(0)
-
-	dir, err := os.MkdirTemp("", "sqlitekit-bench")
-	if err != nil {
-		log.Fatal(err)
+	if os.Getenv(workerEnv) != "" {
+		os.Exit(workerMain())
 	}
-	defer os.RemoveAll(dir)
-
-	fmt.Println("| workload | driver | median | ratio to ncruces |")
-	fmt.Println("|---|---|---|---|")
-	for _, w := range []struct {
-		name string
-		fn   func(db *sql.DB, n int) error
-	}{{"insert (one tx)", insert}, {"scan", scan}} {
-		var base time.Duration
-		for _, d := range drivers {
-			var times []time.Duration
-			for r := range *runs {
-				log.Printf("%s, %s, run %d/%d", w.name, d.name, r+1, *runs)
-				path := filepath.Join(dir, fmt.Sprintf("%s-%s-%d.db", w.name, d.name, r))
-				db, err := d.open(path)
-				if err != nil {
-					log.Fatal(err)
-				}
-				if w.name == "scan" {
-					if err := insert(db, *rows); err != nil {
-						log.Fatal(err)
-					}
-				}
-				start := time.Now()
-				if err := w.fn(db, *rows); err != nil {
-					log.Fatal(err)
-				}
-				times = append(times, time.Since(start))
-				db.Close()
-			}
-			slices.Sort(times)
-			med := times[len(times)/2]
-			if base == 0 {
-				base = med
-			}
-			fmt.Printf("| %s | %s | %v | %.2fx |\n", w.name, d.name, med.Round(time.Microsecond), float64(med)/float64(base))
-		}
-	}
+	os.Exit(cliMain(os.Args[1:]))
 }
 
-func insert(db *sql.DB, n int) error {
-	if _, err := db.Exec("CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT, n REAL)"); err != nil {
-		return err
+func cliMain(args []string) int {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	quick := fs.Bool("quick", false, "tiny data and one run: seconds (the tests use it)")
+	full := fs.Bool("full", false, "bigger data: the sizes of cvilsmeier/go-sqlite-bench and of the issues (many minutes)")
+	only := fs.String("only", "", "run only the workloads whose group/name matches this regexp (e.g. 'classic/|app/writers')")
+	runs := fs.Int("runs", 0, "runs per figure, whose median is reported (default 3; 1 with -quick, 5 with -full)")
+	out := fs.String("out", "", "directory for report.md, results.json and the charts (default bench/out)")
+	asJSON := fs.Bool("json", false, "print the results as JSON on stdout instead of the markdown report")
+	if err := fs.Parse(args); err != nil {
+		return 2
 	}
-	tx, err := db.Begin()
-	if err != nil {
-		return err
+	cfg := config{Mode: "default", Sizes: defaultSizes(), Runs: 3, Out: *out, JSON: *asJSON}
+	switch {
+	case *quick && *full:
+		fmt.Fprintln(os.Stderr, "bench: -quick and -full exclude each other")
+		return 2
+	case *quick:
+		cfg.Mode, cfg.Sizes, cfg.Runs = "quick", quickSizes(), 1
+	case *full:
+		cfg.Mode, cfg.Sizes, cfg.Runs = "full", fullSizes(), 5
 	}
-	defer tx.Rollback()
-	st, err := tx.Prepare("INSERT INTO t(name, n) VALUES (?, ?)")
-	if err != nil {
-		return err
+	if *runs > 0 {
+		cfg.Runs = *runs
 	}
-	for i := range n {
-		if _, err := st.Exec(fmt.Sprintf("name %d", i), float64(i)/3); err != nil {
-			return err
+	if *only != "" {
+		re, err := regexp.Compile(*only)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench: -only:", err)
+			return 2
+		}
+		cfg.Only = re
+	}
+	if cfg.Out == "" {
+		cfg.Out = "out"
+		if src := sourceDir(); src != "" {
+			cfg.Out = filepath.Join(src, "out")
 		}
 	}
-	return tx.Commit()
+	logf := func(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
+	rn, err := benchRun(context.Background(), cfg, logf)
+	if rn == nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		return 1
+	}
+	report, werr := rn.write(cfg.Out)
+	if werr != nil {
+		fmt.Fprintln(os.Stderr, "bench:", werr)
+		return 1
+	}
+	if cfg.JSON {
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(rn)
+	} else {
+		fmt.Print(report)
+	}
+	logf("report written to %s", filepath.Join(cfg.Out, "report.md"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		return 1
+	}
+	return 0
 }
 
-func scan(db *sql.DB, n int) error {
-	rows, err := db.Query("SELECT id, name, n FROM t")
+// write puts report.md, results.json and the charts in dir, and returns
+// the report.
+func (rn *run) write(dir string) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	charts, err := rn.writeCharts(dir)
 	if err != nil {
-		return err
+		return "", err
 	}
-	defer rows.Close()
-	count := 0
-	for rows.Next() {
-		var id int64
-		var name string
-		var f float64
-		if err := rows.Scan(&id, &name, &f); err != nil {
-			return err
-		}
-		count++
+	report := rn.markdown(charts)
+	if err := os.WriteFile(filepath.Join(dir, "report.md"), []byte(report), 0o644); err != nil {
+		return "", err
 	}
-	if count != n {
-		return fmt.Errorf("scanned %d rows, want %d", count, n)
+	js, err := json.MarshalIndent(rn, "", "  ")
+	if err != nil {
+		return "", err
 	}
-	return rows.Err()
+	return report, os.WriteFile(filepath.Join(dir, "results.json"), js, 0o644)
 }
