@@ -69,6 +69,7 @@ func (rn *run) ratioChart(group, title string, rows []*row) (*plot.Plot, vg.Leng
 	}
 	cols := rn.columns()
 	barW := vg.Points(7)
+	top := 1.0
 	for k, d := range cols {
 		vs := make(plotter.Values, len(rs))
 		for i, r := range rs {
@@ -80,6 +81,7 @@ func (rn *run) ratioChart(group, title string, rows []*row) (*plot.Plot, vg.Leng
 				q = 1 / q
 			}
 			vs[len(rs)-1-i] = q
+			top = max(top, q)
 		}
 		bc, err := plotter.NewBarChart(vs, barW)
 		if err != nil {
@@ -101,6 +103,7 @@ func (rn *run) ratioChart(group, title string, rows []*row) (*plot.Plot, vg.Leng
 	p.Add(line)
 	p.NominalY(labels...)
 	p.X.Min = 0
+	p.X.Max = top * 1.25 // room for the legend, top right
 	p.Legend.Top = true
 	p.Add(plotter.NewGrid())
 	return p, vg.Length(len(rs))*barW*vg.Length(len(cols)+1) + 1.5*vg.Inch, nil

@@ -24,6 +24,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -47,6 +48,9 @@ func cliMain(args []string) int {
 	out := fs.String("out", "", "directory for report.md, results.json and the charts (default bench/out)")
 	asJSON := fs.Bool("json", false, "print the results as JSON on stdout instead of the markdown report")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
 	cfg := config{Mode: "default", Sizes: defaultSizes(), Runs: 3, Out: *out, JSON: *asJSON}
