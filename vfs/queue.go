@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sync"
 	"time"
 
@@ -129,7 +128,4 @@ func (q *turns) release() {
 	next := q.waiters[0]
 	q.waiters = q.waiters[1:]
 	close(next) // held stays true: the turn passes
-	q.mu.Unlock()
-	runtime.Gosched() // let the next writer run now: the lock is idle until it does
-	q.mu.Lock()
 }
