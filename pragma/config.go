@@ -49,8 +49,9 @@ type Config struct {
 	TxLock TxLock
 	// TimeFormat is how time.Time values are written and read back
 	// ("_timefmt"): "auto" (the default: writes RFC 3339, reads every
-	// format SQLite understands), "sqlite" (writes SQLite's
-	// "YYYY-MM-DD HH:MM:SS.SSS"), "rfc3339", "unixepoch" and the other
+	// format SQLite understands), "sqlite" (writes "YYYY-MM-DD HH:MM:SS"
+	// in UTC, as ncruces/go-sqlite3 does: fractions of a second are not
+	// kept), "rfc3339", "unixepoch" and the other
 	// [github.com/ncruces/go-sqlite3.TimeFormat] names, or a Go layout.
 	// Empty: "auto".
 	TimeFormat string
