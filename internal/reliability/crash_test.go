@@ -19,6 +19,15 @@ import (
 // TestMain lets the test binary play the writer that TestCrashLoop kills:
 // with SQLITEKIT_CRASH_DSN set, it commits numbered rows until killed.
 func TestMain(m *testing.M) {
+	if dsn := os.Getenv("SQLITEKIT_MP_DSN"); dsn != "" {
+		who := os.Getenv("SQLITEKIT_MP_WHO")
+		n, _ := strconv.Atoi(os.Getenv("SQLITEKIT_MP_ROWS"))
+		if err := readWrite(dsn, who, n); err != nil {
+			fmt.Fprintln(os.Stderr, who+":", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	if dsn := os.Getenv("SQLITEKIT_CRASH_DSN"); dsn != "" {
 		seed, _ := strconv.ParseUint(os.Getenv("SQLITEKIT_CRASH_SEED"), 10, 64)
 		if err := writer(dsn, seed); err != nil {
