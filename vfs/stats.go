@@ -199,8 +199,9 @@ func (c *queueCounters) snapshot() QueueStats {
 }
 
 type dbCounters struct {
-	kinds [numKinds]fileCounters
-	queue queueCounters
+	kinds  [numKinds]fileCounters
+	queue  queueCounters
+	faults faults
 }
 
 // databases holds the counters of every database the process opened

@@ -61,14 +61,16 @@ func (v *countingVFS) Access(name string, flags vfs.AccessFlag) (bool, error) {
 func (v *countingVFS) FullPathname(name string) (string, error) { return v.os.FullPathname(name) }
 
 func wrap(f vfs.File, flags vfs.OpenFlag, db string) *file {
-	return &file{File: f, c: &counters(db).kinds[kindOf(flags)]}
+	d := counters(db)
+	return &file{File: f, c: &d.kinds[kindOf(flags)], faults: &d.faults}
 }
 
 // file counts the calls to a file of the OS VFS and forwards them, with
 // every optional interface the OS file implements.
 type file struct {
 	vfs.File
-	c *fileCounters
+	c      *fileCounters
+	faults *faults // tests only: see fault.go
 }
 
 var (
@@ -98,6 +100,11 @@ func (f *file) ReadAt(p []byte, off int64) (int, error) {
 }
 
 func (f *file) WriteAt(p []byte, off int64) (int, error) {
+	if err := f.faults.hit(opWrite); err != nil {
+		// A short write: half the bytes reach the file.
+		n, _ := f.File.WriteAt(p[:len(p)/2], off)
+		return n, err
+	}
 	n, err := f.File.WriteAt(p, off)
 	f.c.writes.Add(1)
 	f.c.bytesWritten.Add(uint64(n))
@@ -105,16 +112,25 @@ func (f *file) WriteAt(p []byte, off int64) (int, error) {
 }
 
 func (f *file) Truncate(size int64) error {
+	if err := f.faults.hit(opTruncate); err != nil {
+		return err
+	}
 	f.c.truncates.Add(1)
 	return f.File.Truncate(size)
 }
 
 func (f *file) Sync(flags vfs.SyncFlag) error {
+	if err := f.faults.hit(opSync); err != nil {
+		return err
+	}
 	f.c.syncs.Add(1)
 	return f.File.Sync(flags)
 }
 
 func (f *file) Lock(lock vfs.LockLevel) error {
+	if err := f.faults.hit(opLock); err != nil {
+		return err
+	}
 	err := f.File.Lock(lock)
 	switch {
 	case err == nil:
