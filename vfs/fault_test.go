@@ -9,6 +9,7 @@ import (
 	"github.com/ncruces/go-sqlite3"
 
 	"github.com/sqlitekit/sqlitekit/internal/testdb"
+	"github.com/sqlitekit/sqlitekit/pragma"
 	"github.com/sqlitekit/sqlitekit/vfs"
 )
 
@@ -69,8 +70,14 @@ func TestFaults(t *testing.T) {
 // fault was hit.
 func faultRun(t *testing.T, path string, op *vfs.FaultOp, nth int64) (hit bool) {
 	// synchronous=FULL syncs at every commit; a small autocheckpoint and
-	// WAL size limit make checkpoints and truncates happen.
-	dsn := "file:" + path + "?_pragma=synchronous(full)&_pragma=wal_autocheckpoint(20)&_pragma=journal_size_limit(8192)"
+	// WAL size limit make checkpoints and truncates happen. (Config.String
+	// escapes the path: a subtest's directory may have a '#' in its name.)
+	cfg := pragma.Default()
+	cfg.Path = path
+	cfg.Synchronous = pragma.SyncFull
+	cfg.WALAutocheckpoint = 20
+	cfg.JournalSizeLimit = 8192
+	dsn := cfg.String()
 	db, err := sql.Open("sqlitekit", dsn)
 	if err != nil {
 		t.Fatal(err)
