@@ -143,3 +143,32 @@ func faultRun(t *testing.T, path string, op *vfs.FaultOp, nth int64) (hit bool) 
 	}
 	return hit
 }
+
+// A full disk: writes fail with SQLITE_FULL, reads of what is committed
+// keep working, and once there is room again writes work and nothing is
+// lost.
+func TestFaults_diskFull(t *testing.T) {
+	t.Parallel()
+	path := testdb.Path(t)
+	db := testdb.Open(t, path)
+	if _, err := db.Exec("CREATE TABLE t(x BLOB); INSERT INTO t SELECT randomblob(1000) FROM generate_series(1, 100)"); err != nil {
+		t.Fatal(err)
+	}
+	lift := vfs.InjectFault(path, vfs.FaultWrite, 1, sqlite3.FULL)
+	_, err := db.Exec("INSERT INTO t SELECT randomblob(1000) FROM generate_series(1, 100)")
+	if !errors.Is(err, sqlite3.FULL) {
+		t.Errorf("insert on a full disk: %v, want SQLITE_FULL", err)
+	}
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM t").Scan(&n); err != nil || n != 100 {
+		t.Errorf("read on a full disk: %d rows, %v; want 100", n, err)
+	}
+	lift()
+	if _, err := db.Exec("INSERT INTO t SELECT randomblob(1000) FROM generate_series(1, 100)"); err != nil {
+		t.Errorf("insert once there is room: %v", err)
+	}
+	var ok string
+	if err := db.QueryRow("SELECT (SELECT count(*) FROM t), (SELECT integrity_check FROM pragma_integrity_check)").Scan(&n, &ok); err != nil || n != 200 || ok != "ok" {
+		t.Errorf("after the disk had room again: %d rows, integrity %q, %v; want 200, ok", n, ok, err)
+	}
+}
