@@ -134,6 +134,17 @@ func NewConnector(cfg pragma.Config, opts *Options) (driver.Connector, error) {
 	c.dsn = open.String()
 	c.memName = open.Path
 
+	// Automatic checkpoints off the write path, for WAL databases:
+	// wal_autocheckpoint's size, SQLite's 1000 pages if not set, none if
+	// negative.
+	if !c.memory && cfg.JournalMode == pragma.JournalWAL && cfg.WALAutocheckpoint >= 0 {
+		pages := cfg.WALAutocheckpoint
+		if pages == 0 {
+			pages = 1000
+		}
+		c.ckpt = newCheckpointer(c.dsn, pages)
+	}
+
 	if c.memory {
 		// The keeper holds the database while connections come and go.
 		keeper, err := sqlite3.Open(c.dsn)
@@ -172,6 +183,7 @@ type connector struct {
 	memName string // the memdb name of an in-memory database
 	keeper  *sqlite3.Conn
 	stats   cacheStats
+	ckpt    *checkpointer // nil: SQLite checkpoints by itself, or not at all
 }
 
 var _ driver.Connector = (*connector)(nil)
@@ -180,6 +192,9 @@ func (c *connector) Driver() driver.Driver { return Driver{} }
 
 // Close releases an in-memory database; sql.DB.Close calls it.
 func (c *connector) Close() error {
+	if c.ckpt != nil {
+		c.ckpt.close()
+	}
 	if c.keeper == nil {
 		return nil
 	}
@@ -221,6 +236,9 @@ func (c *connector) Connect(ctx context.Context) (_ driver.Conn, err error) {
 		q = vfs.QueueNamed(c.memName)
 	} else if q, err = vfs.QueueFor(db.Filename("main").String()); err != nil {
 		return nil, fmt.Errorf("sqlitekit: open %s: %w", c.cfg.Path, err)
+	}
+	if c.ckpt != nil {
+		db.WALHook(c.ckpt.hook)
 	}
 	return newConn(db, c, q), nil
 }
