@@ -29,7 +29,8 @@ type checkpointer struct {
 	pages int          // the checkpoint size
 	last  atomic.Int64 // the WAL size at the last background checkpoint
 	wake  chan struct{}
-	once  sync.Once
+	once  sync.Once // starts the goroutine
+	stop  sync.Once // closes done
 	done  chan struct{}
 	wg    sync.WaitGroup
 }
@@ -88,7 +89,8 @@ func (k *checkpointer) start() {
 }
 
 // close stops the goroutine, if it started, and closes its connection.
+// A connector may serve several sql.DBs: close may be called again.
 func (k *checkpointer) close() {
-	close(k.done)
+	k.stop.Do(func() { close(k.done) })
 	k.wg.Wait()
 }

@@ -516,3 +516,26 @@ func TestAutocheckpoint(t *testing.T) {
 		}
 	}
 }
+
+// One connector may serve several pools; closing each closes it again.
+func TestNewConnector_sharedByPools(t *testing.T) {
+	t.Parallel()
+	cfg := pragma.Default()
+	cfg.Path = testdb.Path(t)
+	c, err := driver.NewConnector(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := sql.OpenDB(c), sql.OpenDB(c)
+	for _, db := range []*sql.DB{a, b} {
+		if _, err := db.Exec("CREATE TABLE IF NOT EXISTS t(x); INSERT INTO t VALUES (1)"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.Close(); err != nil {
+		t.Error(err)
+	}
+	if err := b.Close(); err != nil {
+		t.Error(err)
+	}
+}
