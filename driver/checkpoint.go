@@ -7,6 +7,8 @@ import (
 	"fmt"
 
 	"github.com/ncruces/go-sqlite3"
+
+	"github.com/sqlitekit/sqlitekit/internal/replicated"
 )
 
 // CheckpointMode says how much a [Checkpoint] does and how long it waits.
@@ -58,6 +60,10 @@ type CheckpointResult struct {
 	Checkpointed int
 }
 
+// ErrReplicated is returned by [Checkpoint] for a RESTART or TRUNCATE
+// checkpoint of a database that package replica replicates.
+var ErrReplicated = errors.New("replicated database")
+
 // Checkpoint copies the frames of db's write-ahead log into the database
 // file, as mode says, on one connection of the pool.
 //
@@ -80,10 +86,18 @@ func Checkpoint(ctx context.Context, db *sql.DB, mode CheckpointMode) (Checkpoin
 	}
 	var res CheckpointResult
 	err := withRaw(ctx, db, func(c *sqlite3.Conn) error {
+		if mode >= CheckpointRestart {
+			if name := c.Filename("main"); name != nil && replicated.Is(name.String()) {
+				return fmt.Errorf("%w: a Litestream replica of this database is running, and it holds a read lock %s would wait for (the whole busy timeout); use CheckpointPassive", ErrReplicated, mode)
+			}
+		}
 		var err error
 		res.WALFrames, res.Checkpointed, err = c.WALCheckpoint("main", sqlite3.CheckpointMode(mode))
 		return err
 	})
+	if errors.Is(err, ErrReplicated) {
+		return res, fmt.Errorf("sqlitekit: checkpoint %s: %w", mode, err)
+	}
 	if err == nil {
 		return res, nil
 	}

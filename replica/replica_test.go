@@ -1,0 +1,251 @@
+package replica_test
+
+import (
+	"bytes"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sqlitekit/sqlitekit/driver"
+	"github.com/sqlitekit/sqlitekit/internal/testdb"
+	"github.com/sqlitekit/sqlitekit/replica"
+)
+
+// binary returns the litestream command. CI builds it (.ci/run) and a
+// test that needs it fails there without it; elsewhere it is skipped.
+func binary(t *testing.T) string {
+	t.Helper()
+	if b := os.Getenv("SQLITEKIT_LITESTREAM"); b != "" {
+		return b
+	}
+	b, err := exec.LookPath("litestream")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("litestream is not installed; .ci/run builds it")
+		}
+		t.Skip("litestream is not installed")
+	}
+	return b
+}
+
+// quiet discards Litestream's log.
+var quiet = slog.New(slog.DiscardHandler)
+
+func rowsOf(t *testing.T, db *sql.DB) []string {
+	t.Helper()
+	r, err := db.Query("SELECT g, i FROM t ORDER BY g, i")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var out []string
+	for r.Next() {
+		var g, i int
+		if err := r.Scan(&g, &i); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprint(g, ".", i))
+	}
+	return out
+}
+
+func integrity(t *testing.T, db *sql.DB) {
+	t.Helper()
+	var ok string
+	if err := db.QueryRow("PRAGMA integrity_check").Scan(&ok); err != nil || ok != "ok" {
+		t.Errorf("integrity_check: %q, %v", ok, err)
+	}
+}
+
+// Four goroutines write while Litestream replicates; after Sync, even
+// with Litestream SIGKILLed, a restore holds every row.
+func TestStart_syncRestore(t *testing.T) {
+	t.Parallel()
+	bin := binary(t)
+	ctx := t.Context()
+	path := testdb.Path(t)
+	url := "file://" + filepath.Join(t.TempDir(), "replica")
+	db := testdb.Open(t, path)
+	if _, err := db.Exec("CREATE TABLE t(g, i)"); err != nil {
+		t.Fatal(err)
+	}
+	r, err := replica.Start(ctx, path, replica.Options{URL: url, Binary: bin, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 50 {
+				if _, err := db.Exec("INSERT INTO t VALUES (?, ?)", g, i); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := r.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	syscall.Kill(r.Status().PID, syscall.SIGKILL)
+	want := rowsOf(t, db)
+
+	out := filepath.Join(t.TempDir(), "restored.db")
+	if err := replica.Restore(ctx, url, out, &replica.RestoreOptions{Binary: bin}); err != nil {
+		t.Fatal(err)
+	}
+	restored := testdb.Open(t, "file:"+out+"?mode=ro")
+	integrity(t, restored)
+	if got := rowsOf(t, restored); fmt.Sprint(got) != fmt.Sprint(want) || len(got) != 200 {
+		t.Errorf("restored %d rows, want the %d written", len(got), len(want))
+	}
+
+	// Restore refuses to overwrite, unless asked.
+	err = replica.Restore(ctx, url, out, &replica.RestoreOptions{Binary: bin})
+	if !errors.Is(err, replica.ErrExists) {
+		t.Errorf("restore over an existing database: %v, want ErrExists", err)
+	}
+}
+
+// Litestream dying is noticed and it is started again; Close stops it.
+func TestStart_restart(t *testing.T) {
+	t.Parallel()
+	bin := binary(t)
+	path := testdb.Path(t)
+	db := testdb.Open(t, path)
+	if _, err := db.Exec("CREATE TABLE t(g, i)"); err != nil {
+		t.Fatal(err)
+	}
+	var log bytes.Buffer
+	r, err := replica.Start(t.Context(), path, replica.Options{URL: "file://" + t.TempDir(), Binary: bin,
+		Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := r.Status().PID
+	syscall.Kill(first, syscall.SIGKILL)
+	deadline := time.Now().Add(10 * time.Second)
+	for s := r.Status(); s.Restarts == 0 || s.PID == 0 || s.PID == first; s = r.Status() {
+		if time.Now().After(deadline) {
+			t.Fatalf("litestream not restarted: %+v", s)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	second := r.Status().PID
+	if err := r.Sync(t.Context()); err != nil {
+		t.Errorf("Sync after the restart: %v", err)
+	}
+	if err := r.Close(); err != nil {
+		t.Error(err)
+	}
+	if err := syscall.Kill(second, 0); !errors.Is(err, syscall.ESRCH) {
+		t.Errorf("litestream (pid %d) still runs after Close: %v", second, err)
+	}
+	// Litestream's log reached the logger, from both runs.
+	if n := strings.Count(log.String(), "control socket listening"); n != 2 {
+		t.Errorf("log lines from %d runs, want 2:\n%s", n, log.String())
+	}
+}
+
+// While a replica runs, the checkpoint helper does PASSIVE checkpoints and
+// refuses TRUNCATE with a clear error instead of waiting.
+func TestCheckpoint_replicated(t *testing.T) {
+	t.Parallel()
+	bin := binary(t)
+	ctx := t.Context()
+	path := testdb.Path(t)
+	db := testdb.Open(t, path)
+	if _, err := db.Exec("CREATE TABLE t(g, i); INSERT INTO t VALUES (1, 1)"); err != nil {
+		t.Fatal(err)
+	}
+	r, err := replica.Start(ctx, path, replica.Options{URL: "file://" + t.TempDir(), Binary: bin, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := driver.Checkpoint(ctx, db, driver.CheckpointPassive); err != nil {
+		t.Errorf("PASSIVE: %v", err)
+	}
+	start := time.Now()
+	_, err = driver.Checkpoint(ctx, db, driver.CheckpointTruncate)
+	if !errors.Is(err, driver.ErrReplicated) {
+		t.Errorf("TRUNCATE with a replica running: %v, want ErrReplicated", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("TRUNCATE took %v to fail", d)
+	}
+}
+
+// A follower catches up with new commits, and refuses writes.
+func TestFollow(t *testing.T) {
+	t.Parallel()
+	bin := binary(t)
+	ctx := t.Context()
+	path := testdb.Path(t)
+	url := "file://" + filepath.Join(t.TempDir(), "replica")
+	db := testdb.Open(t, path)
+	if _, err := db.Exec("CREATE TABLE t(g, i); INSERT INTO t VALUES (0, 0)"); err != nil {
+		t.Fatal(err)
+	}
+	r, err := replica.Start(ctx, path, replica.Options{URL: url, Binary: bin, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := r.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	out := filepath.Join(t.TempDir(), "follower.db")
+	f, err := replica.Follow(ctx, url, out, &replica.RestoreOptions{Binary: bin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	follower := testdb.Open(t, "file:"+out+"?mode=ro")
+	follower.SetMaxIdleConns(0) // see Follower: a fresh connection per use
+
+	for i := 1; i <= 10; i++ {
+		if _, err := db.Exec("INSERT INTO t VALUES (1, ?)", i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var n int
+		err := follower.QueryRow("SELECT count(*) FROM t").Scan(&n)
+		if err == nil && n == 11 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("follower has %d rows after 10 s, want 11 (%v)", n, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if _, err := follower.Exec("INSERT INTO t VALUES (2, 2)"); err == nil {
+		t.Error("the follower took a write")
+	}
+}
+
+func TestStart_noBinary(t *testing.T) {
+	t.Parallel()
+	_, err := replica.Start(t.Context(), testdb.Path(t), replica.Options{URL: "file:///nowhere", Binary: "/nonexistent/litestream"})
+	if !errors.Is(err, replica.ErrNoBinary) {
+		t.Errorf("Start without litestream: %v, want ErrNoBinary", err)
+	}
+}

@@ -1,0 +1,136 @@
+package replica
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// ErrExists is returned by [Restore] and [Follow] when the database file
+// is there already and RestoreOptions.Overwrite is not set.
+var ErrExists = errors.New("replica: the database file exists")
+
+// RestoreOptions configure [Restore] and [Follow]. A nil *RestoreOptions
+// means the zero value.
+type RestoreOptions struct {
+	// Time restores the database as it was at that time. Zero: the latest
+	// state the replica has. Follow ignores it.
+	Time time.Time
+	// Overwrite replaces an existing database (and its -wal and -shm).
+	// False: an existing database is an error wrapping ErrExists.
+	Overwrite bool
+	// Binary is the litestream command. Empty: "litestream" on $PATH.
+	Binary string
+}
+
+func (o *RestoreOptions) args(dbPath string) (binary string, args []string, err error) {
+	if o == nil {
+		o = &RestoreOptions{}
+	}
+	if binary, err = lookBinary(o.Binary); err != nil {
+		return "", nil, err
+	}
+	if _, err := os.Stat(dbPath); err == nil && !o.Overwrite {
+		return "", nil, fmt.Errorf("%w: %s (set RestoreOptions.Overwrite to replace it)", ErrExists, dbPath)
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", nil, fmt.Errorf("replica: %w", err)
+	}
+	args = []string{"restore", "-o", dbPath}
+	if o.Overwrite {
+		args = append(args, "-force")
+	}
+	if !o.Time.IsZero() {
+		args = append(args, "-timestamp", o.Time.UTC().Format(time.RFC3339Nano))
+	}
+	return binary, args, nil
+}
+
+// Restore writes to dbPath the database replicated at url: its latest
+// state, or its state at opts.Time.
+//
+// https://litestream.io/reference/restore/
+func Restore(ctx context.Context, url, dbPath string, opts *RestoreOptions) error {
+	binary, args, err := opts.args(dbPath)
+	if err != nil {
+		return err
+	}
+	out, err := exec.CommandContext(ctx, binary, append(args, url)...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("replica: litestream restore: %w: %s", errors.Join(ctx.Err(), err), bytes.TrimSpace(out))
+	}
+	return nil
+}
+
+// Follower keeps a read replica current: a database restored from a
+// replica URL and then updated as new changes arrive there
+// (`litestream restore -f`). Open it read-only through sqlitekit
+// ("file:PATH?mode=ro"); writes to it are refused.
+//
+// Litestream writes the new pages into the file behind SQLite's back, and
+// a connection of a WAL database keeps its cached pages until the WAL
+// index says otherwise: use a pool that keeps no idle connection
+// (db.SetMaxIdleConns(0)), so that each use opens a connection that sees
+// the file as it is.
+type Follower struct {
+	cmd   *exec.Cmd
+	done  chan error
+	close sync.Once
+}
+
+// Follow restores the database replicated at url to dbPath, returns once
+// the database file exists, and keeps applying new changes until Close.
+func Follow(ctx context.Context, url, dbPath string, opts *RestoreOptions) (*Follower, error) {
+	if opts != nil && !opts.Time.IsZero() {
+		return nil, errors.New("replica: Follow cannot restore to a time")
+	}
+	binary, args, err := opts.args(dbPath)
+	if err != nil {
+		return nil, err
+	}
+	args = append(args, "-f", "-follow-interval", "250ms", url)
+	var out bytes.Buffer
+	cmd := exec.Command(binary, args...)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("replica: start litestream: %w", err)
+	}
+	f := &Follower{cmd: cmd, done: make(chan error, 1)}
+	go func() { f.done <- cmd.Wait() }()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if _, err := os.Stat(dbPath); err == nil {
+			return f, nil
+		}
+		select {
+		case err := <-f.done:
+			return nil, fmt.Errorf("replica: litestream restore -f exited: %v: %s", err, bytes.TrimSpace(out.Bytes()))
+		case <-ctx.Done():
+			f.Close()
+			return nil, fmt.Errorf("replica: follow %s: %w", filepath.Base(dbPath), ctx.Err())
+		case <-tick.C:
+		}
+	}
+}
+
+// Close stops following.
+func (f *Follower) Close() error {
+	f.close.Do(func() {
+		f.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-f.done:
+		case <-time.After(10 * time.Second):
+			f.cmd.Process.Kill()
+			<-f.done
+		}
+	})
+	return nil
+}
