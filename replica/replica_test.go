@@ -249,3 +249,98 @@ func TestStart_noBinary(t *testing.T) {
 		t.Errorf("Start without litestream: %v, want ErrNoBinary", err)
 	}
 }
+
+// Litestream SIGKILLed without a Sync: the restore is an exact prefix of
+// the committed transactions, none torn.
+func TestRestore_prefixAfterKill(t *testing.T) {
+	t.Parallel()
+	bin := binary(t)
+	ctx := t.Context()
+	path := testdb.Path(t)
+	url := "file://" + filepath.Join(t.TempDir(), "replica")
+	db := testdb.Open(t, path)
+	if _, err := db.Exec("CREATE TABLE t(g, i)"); err != nil {
+		t.Fatal(err)
+	}
+	r, err := replica.Start(ctx, path, replica.Options{URL: url, Binary: bin, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := r.Sync(ctx); err != nil { // the first snapshot
+		t.Fatal(err)
+	}
+	// Transactions of 10 rows for 2.5 s (Litestream ships every second),
+	// then kill it in the middle of the stream.
+	committed := 0
+	for start := time.Now(); time.Since(start) < 2500*time.Millisecond; committed++ {
+		if _, err := db.Exec("INSERT INTO t SELECT ?, value FROM generate_series(1, 10)", committed); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	syscall.Kill(r.Status().PID, syscall.SIGKILL)
+
+	out := filepath.Join(t.TempDir(), "restored.db")
+	if err := replica.Restore(ctx, url, out, &replica.RestoreOptions{Binary: bin}); err != nil {
+		t.Fatal(err)
+	}
+	restored := testdb.Open(t, "file:"+out+"?mode=ro")
+	integrity(t, restored)
+	var txs, rows, maxTx int
+	err = restored.QueryRow("SELECT count(DISTINCT g), count(*), coalesce(max(g), -1) FROM t").Scan(&txs, &rows, &maxTx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows != 10*txs || txs != maxTx+1 || txs > committed {
+		t.Errorf("restored %d rows of %d transactions, the last %d, of %d committed: not a prefix of whole transactions", rows, txs, maxTx, committed)
+	}
+	if txs == 0 {
+		t.Errorf("nothing restored of %d transactions in 2.5 s", committed)
+	}
+	t.Logf("restored %d of %d committed transactions", txs, committed)
+}
+
+// A restore to a point in time gives the database as it was then.
+func TestRestore_pointInTime(t *testing.T) {
+	t.Parallel()
+	bin := binary(t)
+	ctx := t.Context()
+	path := testdb.Path(t)
+	url := "file://" + filepath.Join(t.TempDir(), "replica")
+	db := testdb.Open(t, path)
+	if _, err := db.Exec("CREATE TABLE t(g, i); INSERT INTO t VALUES (1, 1)"); err != nil {
+		t.Fatal(err)
+	}
+	r, err := replica.Start(ctx, path, replica.Options{URL: url, Binary: bin, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := r.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	then := time.Now()
+	time.Sleep(1100 * time.Millisecond)
+	if _, err := db.Exec("INSERT INTO t VALUES (2, 2)"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, tt := range []struct {
+		at   time.Time
+		want int
+	}{{then, 1}, {time.Time{}, 2}} {
+		out := filepath.Join(t.TempDir(), "restored.db")
+		if err := replica.Restore(ctx, url, out, &replica.RestoreOptions{Binary: bin, Time: tt.at}); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := testdb.Open(t, "file:"+out+"?mode=ro").QueryRow("SELECT count(*) FROM t").Scan(&n); err != nil || n != tt.want {
+			t.Errorf("restore at %v: %d rows, %v; want %d", tt.at, n, err, tt.want)
+		}
+	}
+}
