@@ -1,0 +1,114 @@
+package replica_test
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+
+	"github.com/sqlitekit/sqlitekit/internal/testdb"
+	"github.com/sqlitekit/sqlitekit/replica"
+)
+
+// TestMain lets the test binary play the application of TestAppKilled:
+// with SQLITEKIT_APP_DB set it replicates, writes, syncs, prints
+// "synced PID ROWS" and waits to be killed.
+func TestMain(m *testing.M) {
+	if path := os.Getenv("SQLITEKIT_APP_DB"); path != "" {
+		if err := app(path, os.Getenv("SQLITEKIT_APP_URL"), os.Getenv("SQLITEKIT_LITESTREAM")); err != nil {
+			fmt.Fprintln(os.Stderr, "app:", err)
+			os.Exit(1)
+		}
+		select {} // until SIGKILL
+	}
+	os.Exit(m.Run())
+}
+
+func app(path, url, bin string) error {
+	ctx := context.Background()
+	db, err := sql.Open("sqlitekit", path)
+	if err != nil {
+		return err
+	}
+	if _, err := db.Exec("CREATE TABLE t(g, i)"); err != nil {
+		return err
+	}
+	r, err := replica.Start(ctx, path, replica.Options{URL: url, Binary: bin, Logger: quiet})
+	if err != nil {
+		return err
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 100 {
+				if _, err := db.Exec("INSERT INTO t VALUES (?, ?)", g, i); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return err
+	}
+	if err := r.Sync(ctx); err != nil {
+		return err
+	}
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM t").Scan(&n); err != nil {
+		return err
+	}
+	fmt.Printf("synced %d %d\n", r.Status().PID, n)
+	return nil
+}
+
+// The application process writes with 4 goroutines while replicating,
+// syncs, and is SIGKILLed together with its Litestream: the restore holds
+// every row and is intact.
+func TestAppKilled(t *testing.T) {
+	t.Parallel()
+	bin := binary(t)
+	path := testdb.Path(t)
+	url := "file://" + filepath.Join(t.TempDir(), "replica")
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "SQLITEKIT_APP_DB="+path, "SQLITEKIT_APP_URL="+url, "SQLITEKIT_LITESTREAM="+bin)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	var lsPID, rows int
+	if _, err := fmt.Sscanf(line, "synced %d %d", &lsPID, &rows); err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("the app said %q: %v; stderr: %s", line, err, stderr.String())
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	syscall.Kill(lsPID, syscall.SIGKILL)
+	cmd.Wait()
+
+	out := filepath.Join(t.TempDir(), "restored.db")
+	if err := replica.Restore(t.Context(), url, out, &replica.RestoreOptions{Binary: bin}); err != nil {
+		t.Fatal(err)
+	}
+	restored := testdb.Open(t, "file:"+out+"?mode=ro")
+	integrity(t, restored)
+	if got := rowsOf(t, restored); len(got) != rows || rows != 400 {
+		t.Errorf("restored %d rows; the app had %d, and wrote 400", len(got), rows)
+	}
+}
