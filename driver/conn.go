@@ -256,17 +256,7 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 		}
 		return c.execScript(ctx, query, args)
 	}
-	err = c.bind(e.s, args, 0, nil)
-	if err == nil && c.autocommitWrite(e.s) {
-		if err = c.startWrite(ctx); err == nil {
-			defer c.endWrite()
-		}
-	}
-	if err == nil {
-		err = e.s.Exec()
-	}
-	err = errors.Join(err, e.s.ClearBindings(), c.cache.release(e))
-	if err != nil {
+	if err := errors.Join(c.exec(ctx, e, args), c.cache.release(e)); err != nil {
 		return nil, interrupted(ctx, err)
 	}
 	return c.result(), nil
@@ -353,16 +343,41 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 		}
 		return nil, err
 	}
-	err = c.bind(e.s, args, 0, nil)
+	return c.query(ctx, e, args, true)
+}
+
+// exec runs e, one statement, to its end with args bound: an autocommit
+// write takes its turn in the writer queue for the time it runs.
+func (c *conn) exec(ctx context.Context, e *entry, args []driver.NamedValue) error {
+	err := c.bind(e.s, args, 0, nil)
 	if err == nil && c.autocommitWrite(e.s) {
-		err = c.startWrite(ctx) // until the rows close
+		if err = c.startWrite(ctx); err == nil {
+			defer c.endWrite()
+		}
+	}
+	if err == nil {
+		err = e.s.Exec()
+	}
+	return errors.Join(err, e.s.ClearBindings())
+}
+
+// query binds args to e, one statement, and returns its rows: an
+// autocommit write (RETURNING) keeps its turn in the writer queue until
+// the rows close. fromCache says e goes back to the statement cache.
+func (c *conn) query(ctx context.Context, e *entry, args []driver.NamedValue, fromCache bool) (driver.Rows, error) {
+	err := c.bind(e.s, args, 0, nil)
+	if err == nil && c.autocommitWrite(e.s) {
+		err = c.startWrite(ctx)
 	}
 	if err != nil {
 		e.s.ClearBindings()
-		c.cache.release(e)
+		if fromCache {
+			c.cache.release(e)
+		}
 		return nil, err
 	}
-	return e.query(ctx, c, true)
+	e.inUse = true
+	return e.query(ctx, c, fromCache)
 }
 
 // CheckNamedValue accepts the types bind knows and leaves the others to

@@ -159,17 +159,7 @@ func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (drive
 	defer db.SetInterrupt(old)
 	db.SetLastInsertRowID(0)
 
-	err := s.c.bind(s.e.s, args, 0, nil)
-	if err == nil && s.c.autocommitWrite(s.e.s) {
-		if err = s.c.startWrite(ctx); err == nil {
-			defer s.c.endWrite()
-		}
-	}
-	if err == nil {
-		err = s.e.s.Exec()
-	}
-	err = errors.Join(err, s.e.s.ClearBindings())
-	if err != nil {
+	if err := s.c.exec(ctx, s.e, args); err != nil {
 		return nil, interrupted(ctx, err)
 	}
 	return s.c.result(), nil
@@ -181,19 +171,10 @@ func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driv
 	if s.e.inUse {
 		return nil, errOpenRows
 	}
-	err := s.c.bind(s.e.s, args, 0, nil)
-	if err == nil && s.c.autocommitWrite(s.e.s) {
-		err = s.c.startWrite(ctx) // until the rows close
-	}
-	if err != nil {
-		s.e.s.ClearBindings()
-		return nil, err
-	}
-	s.e.inUse = true
 	db := s.c.db
 	old := db.SetInterrupt(ctx)
 	defer db.SetInterrupt(old)
-	return s.e.query(ctx, s.c, false)
+	return s.c.query(ctx, s.e, args, false)
 }
 
 // colKind is how a column's declared type asks values to be converted.
