@@ -58,6 +58,25 @@ func rowsOf(t *testing.T, db *sql.DB) []string {
 	return out
 }
 
+// replicated opens a sqlitekit database in the test's directory, runs
+// schema on it, and starts Litestream on it to a file replica, stopped
+// when the test ends. It returns the database and the replica's URL.
+func replicated(t *testing.T, bin, schema string) (*sql.DB, string, *replica.Replica) {
+	t.Helper()
+	path := testdb.Path(t)
+	url := "file://" + filepath.Join(t.TempDir(), "replica")
+	db := testdb.Open(t, path)
+	if _, err := db.Exec(schema); err != nil {
+		t.Fatal(err)
+	}
+	r, err := replica.Start(t.Context(), path, replica.Options{URL: url, Binary: bin, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return db, url, r
+}
+
 func integrity(t *testing.T, db *sql.DB) {
 	t.Helper()
 	var ok string
@@ -72,17 +91,7 @@ func TestStart_syncRestore(t *testing.T) {
 	t.Parallel()
 	bin := binary(t)
 	ctx := t.Context()
-	path := testdb.Path(t)
-	url := "file://" + filepath.Join(t.TempDir(), "replica")
-	db := testdb.Open(t, path)
-	if _, err := db.Exec("CREATE TABLE t(g, i)"); err != nil {
-		t.Fatal(err)
-	}
-	r, err := replica.Start(ctx, path, replica.Options{URL: url, Binary: bin, Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	db, url, r := replicated(t, bin, "CREATE TABLE t(g, i)")
 
 	var wg sync.WaitGroup
 	for g := range 4 {
@@ -113,7 +122,7 @@ func TestStart_syncRestore(t *testing.T) {
 	}
 
 	// Restore refuses to overwrite, unless asked.
-	err = replica.Restore(ctx, url, out, &replica.RestoreOptions{Binary: bin})
+	err := replica.Restore(ctx, url, out, &replica.RestoreOptions{Binary: bin})
 	if !errors.Is(err, replica.ErrExists) {
 		t.Errorf("restore over an existing database: %v, want ErrExists", err)
 	}
@@ -165,21 +174,12 @@ func TestCheckpoint_replicated(t *testing.T) {
 	t.Parallel()
 	bin := binary(t)
 	ctx := t.Context()
-	path := testdb.Path(t)
-	db := testdb.Open(t, path)
-	if _, err := db.Exec("CREATE TABLE t(g, i); INSERT INTO t VALUES (1, 1)"); err != nil {
-		t.Fatal(err)
-	}
-	r, err := replica.Start(ctx, path, replica.Options{URL: "file://" + t.TempDir(), Binary: bin, Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	db, _, _ := replicated(t, bin, "CREATE TABLE t(g, i); INSERT INTO t VALUES (1, 1)")
 	if _, err := driver.Checkpoint(ctx, db, driver.CheckpointPassive); err != nil {
 		t.Errorf("PASSIVE: %v", err)
 	}
 	start := time.Now()
-	_, err = driver.Checkpoint(ctx, db, driver.CheckpointTruncate)
+	_, err := driver.Checkpoint(ctx, db, driver.CheckpointTruncate)
 	if !errors.Is(err, driver.ErrReplicated) {
 		t.Errorf("TRUNCATE with a replica running: %v, want ErrReplicated", err)
 	}
@@ -193,17 +193,7 @@ func TestFollow(t *testing.T) {
 	t.Parallel()
 	bin := binary(t)
 	ctx := t.Context()
-	path := testdb.Path(t)
-	url := "file://" + filepath.Join(t.TempDir(), "replica")
-	db := testdb.Open(t, path)
-	if _, err := db.Exec("CREATE TABLE t(g, i); INSERT INTO t VALUES (0, 0)"); err != nil {
-		t.Fatal(err)
-	}
-	r, err := replica.Start(ctx, path, replica.Options{URL: url, Binary: bin, Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	db, url, r := replicated(t, bin, "CREATE TABLE t(g, i); INSERT INTO t VALUES (0, 0)")
 	if err := r.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -256,17 +246,7 @@ func TestRestore_prefixAfterKill(t *testing.T) {
 	t.Parallel()
 	bin := binary(t)
 	ctx := t.Context()
-	path := testdb.Path(t)
-	url := "file://" + filepath.Join(t.TempDir(), "replica")
-	db := testdb.Open(t, path)
-	if _, err := db.Exec("CREATE TABLE t(g, i)"); err != nil {
-		t.Fatal(err)
-	}
-	r, err := replica.Start(ctx, path, replica.Options{URL: url, Binary: bin, Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	db, url, r := replicated(t, bin, "CREATE TABLE t(g, i)")
 	if err := r.Sync(ctx); err != nil { // the first snapshot
 		t.Fatal(err)
 	}
@@ -288,7 +268,7 @@ func TestRestore_prefixAfterKill(t *testing.T) {
 	restored := testdb.Open(t, "file:"+out+"?mode=ro")
 	integrity(t, restored)
 	var txs, rows, maxTx int
-	err = restored.QueryRow("SELECT count(DISTINCT g), count(*), coalesce(max(g), -1) FROM t").Scan(&txs, &rows, &maxTx)
+	err := restored.QueryRow("SELECT count(DISTINCT g), count(*), coalesce(max(g), -1) FROM t").Scan(&txs, &rows, &maxTx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,17 +286,7 @@ func TestRestore_pointInTime(t *testing.T) {
 	t.Parallel()
 	bin := binary(t)
 	ctx := t.Context()
-	path := testdb.Path(t)
-	url := "file://" + filepath.Join(t.TempDir(), "replica")
-	db := testdb.Open(t, path)
-	if _, err := db.Exec("CREATE TABLE t(g, i); INSERT INTO t VALUES (1, 1)"); err != nil {
-		t.Fatal(err)
-	}
-	r, err := replica.Start(ctx, path, replica.Options{URL: url, Binary: bin, Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	db, url, r := replicated(t, bin, "CREATE TABLE t(g, i); INSERT INTO t VALUES (1, 1)")
 	if err := r.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
