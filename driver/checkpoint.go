@@ -117,7 +117,17 @@ func withRaw(ctx context.Context, db *sql.DB, fn func(*sqlite3.Conn) error) erro
 		return err
 	}
 	defer sc.Close()
-	err = sc.Raw(func(dc any) error {
+	err = withRawConn(ctx, sc, fn)
+	if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		err = fmt.Errorf("%w: %w", ctx.Err(), err)
+	}
+	return err
+}
+
+// withRawConn runs fn on the SQLite connection of sc, interrupted when
+// ctx is done.
+func withRawConn(ctx context.Context, sc *sql.Conn, fn func(*sqlite3.Conn) error) error {
+	return sc.Raw(func(dc any) error {
 		rc, ok := dc.(Conn)
 		if !ok {
 			return fmt.Errorf("%w (its connections are %T)", ErrNotSqlitekit, dc)
@@ -127,8 +137,4 @@ func withRaw(ctx context.Context, db *sql.DB, fn func(*sqlite3.Conn) error) erro
 		defer c.SetInterrupt(old)
 		return fn(c)
 	})
-	if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
-		err = fmt.Errorf("%w: %w", ctx.Err(), err)
-	}
-	return err
 }

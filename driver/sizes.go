@@ -62,16 +62,7 @@ func SizesOf(ctx context.Context, db *sql.DB) (Sizes, error) {
 // ConnSizesOf is [SizesOf] on the connection c.
 func ConnSizesOf(ctx context.Context, c *sql.Conn) (Sizes, error) {
 	var s Sizes
-	err := c.Raw(func(dc any) error {
-		rc, ok := dc.(Conn)
-		if !ok {
-			return fmt.Errorf("%w (its connections are %T)", ErrNotSqlitekit, dc)
-		}
-		db := rc.Raw()
-		old := db.SetInterrupt(ctx)
-		defer db.SetInterrupt(old)
-		return sizes(db, &s)
-	})
+	err := withRawConn(ctx, c, func(db *sqlite3.Conn) error { return sizes(db, &s) })
 	if err != nil {
 		return Sizes{}, fmt.Errorf("sqlitekit: sizes: %w", err)
 	}
