@@ -80,13 +80,27 @@ func Register(db *sqlite3.Conn) error {
 // expression early) left out.
 func appendQuery[T ~string | ~[]byte](dst []byte, text T) []byte {
 	dst = append(dst, '"')
-	for i := 0; i < len(text); i++ {
-		switch b := text[i]; b {
-		case 0:
-		case '"':
+	for i := 0; i < len(text); {
+		switch b := text[i]; {
+		case b == 0: // the tokenizer ignores NUL, and FTS5's parser stops at it
+			i++
+		case b == '"':
 			dst = append(dst, '"', '"')
-		default:
+			i++
+		case b < 0x80:
 			dst = append(dst, b)
+			i++
+		case b < 0xC0:
+			// A stray continuation byte, which SQLite reads as the code
+			// point of its value: written as that code point's UTF-8, so
+			// that the lead byte of a sequence before a removed NUL cannot
+			// take it in and change what the tokenizer reads.
+			dst = appendCode(dst, uint32(b))
+			i++
+		default:
+			_, j := decode(text, i) // a sequence as SQLite reads it
+			dst = append(dst, text[i:j]...)
+			i = j
 		}
 	}
 	return append(dst, '"')
