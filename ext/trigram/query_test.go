@@ -128,6 +128,12 @@ func TestSearch_options(t *testing.T) {
 	if len(ranks) != 20 || !slices.IsSorted(ranks) || ranks[0] >= ranks[19] {
 		t.Errorf("ranks %v", ranks)
 	}
+	// Other orders leave the rank out.
+	for h, err := range trigram.Search(t.Context(), db, idx, "needle", &trigram.SearchOptions{Order: trigram.ByRowID}) {
+		if err != nil || h.Rank != 0 {
+			t.Fatalf("ByRowID: rank %v, err %v", h.Rank, err)
+		}
+	}
 	// Stopping early closes the rows: the connection is free for more.
 	for range 10 {
 		for range trigram.Search(t.Context(), db, idx, "needle", nil) {

@@ -64,8 +64,10 @@ type SearchOptions struct {
 type Hit struct {
 	// RowID is the row's value of [Index].RowID.
 	RowID int64
-	// Rank is the bm25 rank of the row: lower is better. It is 0 for the
-	// hits of a scan (text too short to look up, see [Search]).
+	// Rank is the bm25 rank of the row, lower is better, when hits are
+	// ordered [ByRank]; it is 0 for the other orders (computing it costs
+	// as much as the lookup) and for the hits of a scan (text too short
+	// to look up, see [Search]).
 	Rank float64
 	// Snippet is a piece of text around the first match, with matches
 	// marked (see [SearchOptions].Snippet).
@@ -261,7 +263,11 @@ func (idx Index) searchSQL(text string, opts *SearchOptions) (string, []any, err
 	case ByRowIDDesc:
 		order = " ORDER BY rowid DESC"
 	}
-	inner := "SELECT rowid, rank FROM main." + fts + " WHERE " + where + order + limit
+	rank := "rank"
+	if opts.Order != ByRank {
+		rank = "0.0" // bm25 would double the time of a lookup
+	}
+	inner := "SELECT rowid, " + rank + " AS rank FROM main." + fts + " WHERE " + where + order + limit
 	if cols == "" {
 		return inner, args, nil
 	}
