@@ -45,7 +45,12 @@
 // the context is done; the error then matches sqlite3.BUSY or the
 // context's error and says how long the writer waited. Writers of other
 // processes still meet at SQLite's lock, where the busy handler waits
-// for them. Every *sql.DB of the process that opens the same file (the
+// for them: ncruces' handler for busy_timeout retries after random
+// sleeps of at most 2 ms, not SQLite's steps of 1, 2, 5 ... 100 ms, and
+// stops when the statement's context is done. (It is kept rather than
+// replaced by one that also wakes on an in-process release: in-process
+// writers wait in the queue, not there, and a handler of our own would
+// make PRAGMA busy_timeout read 0.) Every *sql.DB of the process that opens the same file (the
 // same device and inode) shares one queue. The waits are counted in
 // [QueueStats], with a histogram for percentiles.
 //
