@@ -48,6 +48,17 @@
 // [SearchOptions].AllWords matches the rows that contain every word of the
 // text instead (in any order and any indexed column).
 //
+// # Speed
+//
+// Hits come best first by bm25 ([ByRank]) unless [SearchOptions].Order
+// says otherwise; the row ID orders skip bm25, which takes about as long
+// as the lookup itself. [Create] and [Rebuild] merge the index into one
+// segment, as [Optimize] does; writes add segments, which FTS5 merges
+// as they pile up. Over 100,000 documents of 1 KB, a selective 6 to 10
+// character query by row ID takes a few milliseconds, 60 to 70 times less
+// than LIKE '%…%' (BenchmarkSearchRatio); the index takes about 3.2 bytes
+// per byte of text.
+//
 // # SQL functions
 //
 // [Register] adds these functions, deterministic and innocuous, to a
