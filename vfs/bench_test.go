@@ -19,12 +19,12 @@ import (
 // ncruces/go-sqlite3 as people configure it: busy_timeout(5000) and
 // deferred transactions. Reported: commits per second, p50 and p99
 // commit latency, and the transactions that failed.
+//
+// The "ratio" sub-benchmark runs five rounds of two seconds of each,
+// alternating, and reports the medians of the per-round ratios
+// sqlitekit/ncruces of throughput and of p99 latency.
 func BenchmarkConcurrentWriters(b *testing.B) {
-	const schema = `
-		CREATE TABLE accounts(id INTEGER PRIMARY KEY, balance INTEGER NOT NULL);
-		INSERT INTO accounts SELECT value, 1000 FROM generate_series(1, 1000);
-		CREATE TABLE transfers(id INTEGER PRIMARY KEY, src INTEGER, dst INTEGER, amount INTEGER, at TEXT);`
-	for _, tc := range []struct {
+	drivers := []struct {
 		name string
 		open func(path string) (*sql.DB, error)
 	}{
@@ -34,59 +34,102 @@ func BenchmarkConcurrentWriters(b *testing.B) {
 		{"sqlitekit", func(path string) (*sql.DB, error) {
 			return sql.Open("sqlitekit", "file:"+path+"?_pragma=busy_timeout(5000)")
 		}},
-	} {
-		b.Run(tc.name, func(b *testing.B) {
-			db, err := tc.open(testdb.Path(b))
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer db.Close()
-			db.SetMaxOpenConns(16)
-			if _, err := db.Exec(schema); err != nil {
-				b.Fatal(err)
-			}
-			var (
-				next      atomic.Int64
-				failed    atomic.Int64
-				mu        sync.Mutex
-				latencies []time.Duration
-				wg        sync.WaitGroup
-			)
+	}
+	for _, d := range drivers {
+		b.Run(d.name, func(b *testing.B) {
 			total := int64(b.N)
+			var r writeRound
 			b.ResetTimer()
-			start := time.Now()
-			for g := range 16 {
-				wg.Go(func() {
-					var mine []time.Duration
-					for i := next.Add(1); i <= total; i = next.Add(1) {
-						t0 := time.Now()
-						if err := transfer(db, int(i), g); err != nil {
-							failed.Add(1)
-							continue
-						}
-						mine = append(mine, time.Since(t0))
-					}
-					mu.Lock()
-					latencies = append(latencies, mine...)
-					mu.Unlock()
-				})
-			}
-			wg.Wait()
-			elapsed := time.Since(start)
+			r = runWriters(b, d.open, func(i int64) bool { return i <= total })
 			b.StopTimer()
-			slices.Sort(latencies)
-			pct := func(p float64) float64 {
-				if len(latencies) == 0 {
-					return 0
-				}
-				return float64(latencies[int(p*float64(len(latencies)-1))].Microseconds())
-			}
-			b.ReportMetric(float64(len(latencies))/elapsed.Seconds(), "commits/s")
-			b.ReportMetric(pct(0.50), "p50-µs")
-			b.ReportMetric(pct(0.99), "p99-µs")
-			b.ReportMetric(float64(failed.Load()), "failed")
+			b.ReportMetric(r.perSecond, "commits/s")
+			b.ReportMetric(r.pct(0.50), "p50-µs")
+			b.ReportMetric(r.pct(0.99), "p99-µs")
+			b.ReportMetric(float64(r.failed), "failed")
 		})
 	}
+	b.Run("ratio", func(b *testing.B) {
+		for b.Loop() {
+			var throughput, p99 []float64
+			var failed int64
+			for range 5 {
+				var rounds [2]writeRound
+				for k, d := range drivers {
+					end := time.Now().Add(2 * time.Second)
+					rounds[k] = runWriters(b, d.open, func(int64) bool { return time.Now().Before(end) })
+					failed += rounds[k].failed
+				}
+				throughput = append(throughput, rounds[1].perSecond/rounds[0].perSecond)
+				p99 = append(p99, rounds[1].pct(0.99)/rounds[0].pct(0.99))
+			}
+			slices.Sort(throughput)
+			slices.Sort(p99)
+			b.ReportMetric(throughput[2], "throughput-x")
+			b.ReportMetric(p99[2], "p99-x")
+			b.ReportMetric(float64(failed), "failed")
+		}
+	})
+}
+
+// writeRound is what runWriters measured.
+type writeRound struct {
+	perSecond float64
+	latencies []time.Duration // sorted
+	failed    int64
+}
+
+func (r writeRound) pct(p float64) float64 {
+	if len(r.latencies) == 0 {
+		return 0
+	}
+	return float64(r.latencies[int(p*float64(len(r.latencies)-1))].Microseconds())
+}
+
+// runWriters opens a new database with open and has 16 goroutines run
+// transactions through it while more(i) is true for the i-th.
+func runWriters(b *testing.B, open func(path string) (*sql.DB, error), more func(i int64) bool) writeRound {
+	const schema = `
+		CREATE TABLE accounts(id INTEGER PRIMARY KEY, balance INTEGER NOT NULL);
+		INSERT INTO accounts SELECT value, 1000 FROM generate_series(1, 1000);
+		CREATE TABLE transfers(id INTEGER PRIMARY KEY, src INTEGER, dst INTEGER, amount INTEGER, at TEXT);`
+	db, err := open(testdb.Path(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(16)
+	if _, err := db.Exec(schema); err != nil {
+		b.Fatal(err)
+	}
+	var (
+		next   atomic.Int64
+		failed atomic.Int64
+		mu     sync.Mutex
+		r      writeRound
+		wg     sync.WaitGroup
+	)
+	start := time.Now()
+	for g := range 16 {
+		wg.Go(func() {
+			var mine []time.Duration
+			for i := next.Add(1); more(i); i = next.Add(1) {
+				t0 := time.Now()
+				if err := transfer(db, int(i), g); err != nil {
+					failed.Add(1)
+					continue
+				}
+				mine = append(mine, time.Since(t0))
+			}
+			mu.Lock()
+			r.latencies = append(r.latencies, mine...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	r.perSecond = float64(len(r.latencies)) / time.Since(start).Seconds()
+	r.failed = failed.Load()
+	slices.Sort(r.latencies)
+	return r
 }
 
 func transfer(db *sql.DB, i, g int) error {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 
@@ -120,12 +121,20 @@ func (q *Queue) Release() { q.turns.release() }
 
 func (q *turns) release() {
 	q.mu.Lock()
-	defer q.mu.Unlock()
 	if len(q.waiters) == 0 {
 		q.held = false
+		q.mu.Unlock()
 		return
 	}
 	next := q.waiters[0]
 	q.waiters = q.waiters[1:]
 	close(next) // held stays true: the turn passes
+	q.mu.Unlock()
+	// The woken writer waits on this P until the releaser blocks, which
+	// it does only at its own next write: a few microseconds during
+	// which nobody writes. Yielding runs it now. Measured with 16
+	// writers (BenchmarkConcurrentWriters/ratio): throughput against
+	// plain ncruces 0.91-1.0x without, 1.02-1.12x with; p99 0.09-0.12x
+	// without, 0.17-0.18x with (the releaser's commit returns later).
+	runtime.Gosched()
 }
