@@ -38,10 +38,7 @@ func BenchmarkConcurrentWriters(b *testing.B) {
 	for _, d := range drivers {
 		b.Run(d.name, func(b *testing.B) {
 			total := int64(b.N)
-			var r writeRound
-			b.ResetTimer()
-			r = runWriters(b, d.open, func(i int64) bool { return i <= total })
-			b.StopTimer()
+			r := runWriters(b, d.open, func(i int64) bool { return i <= total })
 			b.ReportMetric(r.perSecond, "commits/s")
 			b.ReportMetric(r.pct(0.50), "p50-µs")
 			b.ReportMetric(r.pct(0.99), "p99-µs")

@@ -193,29 +193,9 @@ func BenchmarkSearch(b *testing.B) {
 		b.ReportMetric(float64(hits)/float64(i), "hits/op")
 	}
 	search := func(opts *trigram.SearchOptions) func(string) (int, error) {
-		return func(q string) (int, error) {
-			n := 0
-			for _, err := range trigram.Search(ctx, db, benchIdx, q, opts) {
-				if err != nil {
-					return 0, err
-				}
-				n++
-			}
-			return n, nil
-		}
+		return func(q string) (int, error) { return searchCount(ctx, db, q, opts) }
 	}
-	like := func(q string) (int, error) {
-		rows, err := db.QueryContext(ctx, `SELECT id FROM docs WHERE body LIKE ?`, "%"+q+"%")
-		if err != nil {
-			return 0, err
-		}
-		defer rows.Close()
-		n := 0
-		for rows.Next() {
-			n++
-		}
-		return n, rows.Err()
-	}
+	like := func(q string) (int, error) { return likeCount(ctx, db, q) }
 	// The queries, 6 to 10 characters of running text, fall in two groups:
 	// selective ones (at most 100 hits) and common ones (more).
 	var selective, common []string
@@ -274,12 +254,9 @@ func BenchmarkSearchRatio(b *testing.B) {
 			var hits int
 			for range 3 {
 				d, n := timeIt(func() int {
-					n := 0
-					for _, err := range trigram.Search(ctx, db, benchIdx, q, &trigram.SearchOptions{Order: trigram.ByRowID}) {
-						if err != nil {
-							b.Fatal(err)
-						}
-						n++
+					n, err := searchCount(ctx, db, q, &trigram.SearchOptions{Order: trigram.ByRowID})
+					if err != nil {
+						b.Fatal(err)
 					}
 					return n
 				})
@@ -287,14 +264,9 @@ func BenchmarkSearchRatio(b *testing.B) {
 			}
 			slices.Sort(tt)
 			l, _ := timeIt(func() int {
-				rows, err := db.QueryContext(ctx, `SELECT id FROM docs WHERE body LIKE ?`, "%"+q+"%")
+				n, err := likeCount(ctx, db, q)
 				if err != nil {
 					b.Fatal(err)
-				}
-				defer rows.Close()
-				n := 0
-				for rows.Next() {
-					n++
 				}
 				return n
 			})
@@ -310,4 +282,31 @@ func BenchmarkSearchRatio(b *testing.B) {
 		b.ReportMetric(selective[len(selective)/2], "median-ratio-selective")
 		b.ReportMetric(float64(len(selective)), "selective-queries")
 	}
+}
+
+// searchCount reads every hit of a search and returns how many there were.
+func searchCount(ctx context.Context, db *sql.DB, q string, opts *trigram.SearchOptions) (int, error) {
+	n := 0
+	for _, err := range trigram.Search(ctx, db, benchIdx, q, opts) {
+		if err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// likeCount reads every row of the LIKE '%q%' scan and returns how many
+// there were.
+func likeCount(ctx context.Context, db *sql.DB, q string) (int, error) {
+	rows, err := db.QueryContext(ctx, `SELECT id FROM docs WHERE body LIKE ?`, "%"+q+"%")
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	return n, rows.Err()
 }
