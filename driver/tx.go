@@ -1,0 +1,107 @@
+package driver
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+
+	"github.com/ncruces/go-sqlite3"
+)
+
+// Begin implements driver.Conn; database/sql calls BeginTx instead.
+func (c *conn) Begin() (driver.Tx, error) {
+	return c.BeginTx(context.Background(), driver.TxOptions{})
+}
+
+// BeginTx begins a transaction: a read-only one DEFERRED and with
+// query_only set, a write one as _txlock says, or IMMEDIATE for
+// sql.LevelSerializable, EXCLUSIVE for sql.LevelLinearizable.
+func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	begin := c.begin
+	switch sql.IsolationLevel(opts.Isolation) {
+	case sql.LevelDefault:
+	case sql.LevelSerializable:
+		begin = "BEGIN IMMEDIATE"
+	case sql.LevelLinearizable:
+		begin = "BEGIN EXCLUSIVE"
+	default:
+		return nil, fmt.Errorf("sqlitekit: isolation level %v is not supported: SQLite transactions are serializable", sql.IsolationLevel(opts.Isolation))
+	}
+	c.txReset = ""
+	if opts.ReadOnly {
+		begin = "BEGIN DEFERRED"
+		if !c.c.cfg.QueryOnly {
+			begin += "; PRAGMA query_only=1"
+			c.txReset = "; PRAGMA query_only=0"
+		}
+	}
+	// A transaction that takes the write lock at BEGIN waits for its
+	// turn among this process's writers first.
+	if !opts.ReadOnly && begin != "BEGIN" && begin != "BEGIN DEFERRED" {
+		if err := c.startWrite(ctx); err != nil {
+			return nil, err
+		}
+	}
+	old := c.db.SetInterrupt(ctx)
+	defer c.db.SetInterrupt(old)
+	if err := c.db.Exec(begin); err != nil {
+		if !c.db.GetAutocommit() {
+			c.rollback()
+		}
+		c.endWrite()
+		return nil, interrupted(ctx, err)
+	}
+	return tx{c}, nil
+}
+
+// startWrite waits for this connection's turn to write, up to the busy
+// timeout.
+func (c *conn) startWrite(ctx context.Context) error {
+	if c.writing {
+		return nil
+	}
+	if err := c.queue.Acquire(ctx, c.c.cfg.BusyTimeout); err != nil {
+		return err
+	}
+	c.writing = true
+	return nil
+}
+
+// endWrite gives the write turn to the next writer.
+func (c *conn) endWrite() {
+	if c.writing {
+		c.writing = false
+		c.queue.Release()
+	}
+}
+
+// autocommitWrite reports whether s writes outside a transaction, and so
+// must take a turn in the writer queue for the time it runs.
+func (c *conn) autocommitWrite(s *sqlite3.Stmt) bool {
+	return !s.ReadOnly() && c.db.GetAutocommit()
+}
+
+type tx struct{ c *conn }
+
+func (t tx) Commit() error {
+	c := t.c
+	defer c.endWrite()
+	err := c.db.Exec("COMMIT" + c.txReset)
+	if err != nil && !c.db.GetAutocommit() {
+		c.rollback()
+	}
+	return err
+}
+
+func (t tx) Rollback() error {
+	defer t.c.endWrite()
+	return t.c.rollback()
+}
+
+func (c *conn) rollback() error {
+	// Roll back even when the context that began the work is done.
+	old := c.db.SetInterrupt(context.Background())
+	defer c.db.SetInterrupt(old)
+	return c.db.Exec("ROLLBACK" + c.txReset)
+}

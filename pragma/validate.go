@@ -1,0 +1,116 @@
+package pragma
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Validate reports the first thing wrong with c, as an [*Error]:
+// a value out of range or not in its enumeration, an Extra PRAGMA that
+// SQLite does not know or that has a field of its own.
+func (c Config) Validate() error {
+	if c.Path == "" {
+		return invalid("path", "", "empty: name a database file, or :memory:")
+	}
+	if strings.ContainsRune(c.Path, 0) {
+		return invalid("path", c.Path, "contains a NUL byte")
+	}
+	if err := checkEnum("mode", c.Mode, ModeReadOnly, ModeReadWrite, ModeReadWriteCreate, ModeMemory); err != nil {
+		return err
+	}
+	if err := checkEnum("_txlock", c.TxLock, TxDeferred, TxImmediate, TxExclusive); err != nil {
+		return err
+	}
+	if strings.ContainsRune(c.VFS, 0) {
+		return invalid("vfs", c.VFS, "contains a NUL byte")
+	}
+	if strings.ContainsRune(c.TimeFormat, 0) {
+		return invalid("_timefmt", c.TimeFormat, "contains a NUL byte")
+	}
+	if c.StmtCache < 0 || c.StmtCache > maxStmtCache {
+		return invalid("_stmt_cache", strconv.Itoa(c.StmtCache), "%d is not a number of statements from 0 to %d", c.StmtCache, maxStmtCache)
+	}
+	if d := c.BusyTimeout; d < 0 || d%time.Millisecond != 0 || d > math.MaxInt32*time.Millisecond {
+		return invalid("busy_timeout", d.String(), "%v is not a whole number of milliseconds from 0 to %d", d, math.MaxInt32)
+	}
+	for _, name := range typed {
+		f := fields[name]
+		if v, set := f.format(&c); set {
+			var scratch Config
+			if err := f.parse(&scratch, v); err != nil {
+				return err
+			}
+			if w, _ := f.format(&scratch); w != v {
+				return invalid(name, v, "%q must be written %q", v, w)
+			}
+		}
+	}
+	keys := true
+	for _, p := range c.Extra {
+		if err := p.validate(); err != nil {
+			return err
+		}
+		isKey := slices.Contains(vfsPragmas, p.Name)
+		if isKey && !keys {
+			return invalid(p.Name, p.Value, "an encryption key must come before the other Extra pragmas")
+		}
+		keys = isKey
+	}
+	return nil
+}
+
+func checkEnum[T ~string](name string, v T, values ...T) error {
+	if v == "" || slices.Contains(values, v) {
+		return nil
+	}
+	names := make([]string, len(values))
+	for i, v := range values {
+		names[i] = string(v)
+	}
+	return notOneOf(name, string(v), names...)
+}
+
+func (p Pragma) validate() error {
+	if !slices.Contains(engine, p.Name) && !slices.Contains(vfsPragmas, p.Name) {
+		return unknown(ErrUnknownPragma, p.Name, Names())
+	}
+	if _, ok := fields[p.Name]; ok {
+		return invalid(p.Name, p.Value, "has a field of its own in Config: set that field, not Extra")
+	}
+	if !validArgument(p.Value) {
+		return invalid(p.Name, p.Value, "%q is not a number, a name or a quoted string", p.Value)
+	}
+	return nil
+}
+
+// validArgument reports whether v is a PRAGMA argument that cannot
+// smuggle in more SQL: empty, a number, a name, or a quoted string.
+func validArgument(v string) bool {
+	if v == "" {
+		return true
+	}
+	if q := v[0]; q == '\'' || q == '"' {
+		if len(v) < 2 || v[len(v)-1] != q {
+			return false
+		}
+		inner := v[1 : len(v)-1]
+		return !strings.ContainsRune(inner, 0) &&
+			!strings.Contains(strings.ReplaceAll(inner, string(q)+string(q), ""), string(q))
+	}
+	s := strings.TrimLeft(v, "+-")
+	if len(v)-len(s) > 1 || s == "" {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r == '_':
+		case r >= '0' && r <= '9', r == '.' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
