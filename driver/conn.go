@@ -9,7 +9,7 @@ import (
 
 	"github.com/ncruces/go-sqlite3"
 
-	"github.com/sqlitekit/sqlitekit/vfs"
+	"github.com/sqlitekit/sqlitekit/internal/writeq"
 )
 
 // Conn is implemented by the connections of the sqlitekit driver. Reach
@@ -29,10 +29,10 @@ type conn struct {
 	db      *sqlite3.Conn
 	c       *connector
 	cache   *stmtCache
-	queue   *vfs.Queue // the writers of this database in this process
-	writing bool       // this connection has the write turn of the queue
-	begin   string     // how a default write transaction begins
-	txReset string     // run after a read-only transaction ends
+	queue   *writeq.Queue // the writers of this database in this process
+	writing bool          // this connection has the write turn of the queue
+	begin   string        // how a default write transaction begins
+	txReset string        // run after a read-only transaction ends
 }
 
 var (
@@ -49,7 +49,7 @@ var (
 	_ driver.RowsColumnTypeDatabaseTypeName = (*rows)(nil)
 )
 
-func newConn(db *sqlite3.Conn, c *connector, q *vfs.Queue) *conn {
+func newConn(db *sqlite3.Conn, c *connector, q *writeq.Queue) *conn {
 	begin := "BEGIN"
 	if c.cfg.TxLock != "" {
 		begin = "BEGIN " + strings.ToUpper(string(c.cfg.TxLock))

@@ -19,6 +19,7 @@ import (
 
 	"github.com/sqlitekit/sqlitekit/ext/trigram"
 	"github.com/sqlitekit/sqlitekit/ext/vector"
+	"github.com/sqlitekit/sqlitekit/internal/writeq"
 	"github.com/sqlitekit/sqlitekit/pragma"
 	"github.com/sqlitekit/sqlitekit/vfs"
 )
@@ -218,10 +219,10 @@ func (c *connector) Connect(ctx context.Context) (_ driver.Conn, err error) {
 			return nil, fmt.Errorf("sqlitekit: ConnInit: %w", err)
 		}
 	}
-	var q *vfs.Queue
+	var q *writeq.Queue
 	if c.memory {
-		q = vfs.QueueNamed(c.memName)
-	} else if q, err = vfs.QueueFor(db.Filename("main").String()); err != nil {
+		q = writeq.Named(c.memName)
+	} else if q, err = writeq.For(db.Filename("main").String()); err != nil {
 		return nil, fmt.Errorf("sqlitekit: open %s: %w", c.cfg.Path, err)
 	}
 	if c.ckpt != nil {

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/sqlitekit/sqlitekit/internal/writeq"
 )
 
 // Stats describes the connections of a pool opened with the sqlitekit
@@ -14,7 +16,25 @@ type Stats struct {
 	// StmtCache counts the statement cache of every connection: see
 	// [github.com/sqlitekit/sqlitekit/pragma.Config.StmtCache].
 	StmtCache CacheStats
+	// Queue describes the waits of writers in the writer queue of the
+	// pool's database, which every pool of the process on that database
+	// shares.
+	Queue QueueStats
 }
+
+// QueueStats describes how long writers waited for their turn in the
+// writer queue: Waits (writers that had to wait), Timeouts (waits that
+// ended with SQLITE_BUSY or the context's error), Total and Max (time
+// spent waiting, in all and the longest), and Histogram, which counts
+// waits by duration: Histogram[i] counts the waits shorter than
+// QueueHistogramBounds[i] and not shorter than the bound before it; the
+// last bucket counts the longer ones. Quantile(p) returns an upper bound
+// of a percentile; Sub(old) the difference of two snapshots.
+type QueueStats = writeq.Stats
+
+// QueueHistogramBounds are the upper bounds of the buckets of
+// QueueStats.Histogram.
+var QueueHistogramBounds = writeq.HistogramBounds
 
 // CacheStats counts the use of the statement cache.
 type CacheStats struct {
@@ -25,11 +45,14 @@ type CacheStats struct {
 
 // Sub returns s minus old.
 func (s Stats) Sub(old Stats) Stats {
-	return Stats{StmtCache: CacheStats{
-		Hits:      s.StmtCache.Hits - old.StmtCache.Hits,
-		Misses:    s.StmtCache.Misses - old.StmtCache.Misses,
-		Evictions: s.StmtCache.Evictions - old.StmtCache.Evictions,
-	}}
+	return Stats{
+		StmtCache: CacheStats{
+			Hits:      s.StmtCache.Hits - old.StmtCache.Hits,
+			Misses:    s.StmtCache.Misses - old.StmtCache.Misses,
+			Evictions: s.StmtCache.Evictions - old.StmtCache.Evictions,
+		},
+		Queue: s.Queue.Sub(old.Queue),
+	}
 }
 
 // ErrNotSqlitekit is returned for a *sql.DB that another driver opened.
@@ -38,32 +61,36 @@ var ErrNotSqlitekit = errors.New("sqlitekit: not a database opened with the sqli
 // StatsOf returns the statistics of db's pool. It takes a connection of
 // the pool for a moment, so it waits if every connection is busy.
 func StatsOf(ctx context.Context, db *sql.DB) (Stats, error) {
-	c, err := connectorOf(ctx, db)
+	own, err := connOf(ctx, db)
 	if err != nil {
 		return Stats{}, err
 	}
-	return Stats{StmtCache: CacheStats{
-		Hits:      c.stats.hits.Load(),
-		Misses:    c.stats.misses.Load(),
-		Evictions: c.stats.evictions.Load(),
-	}}, nil
+	c := own.c
+	return Stats{
+		StmtCache: CacheStats{
+			Hits:      c.stats.hits.Load(),
+			Misses:    c.stats.misses.Load(),
+			Evictions: c.stats.evictions.Load(),
+		},
+		Queue: own.queue.Stats(),
+	}, nil
 }
 
-// connectorOf finds the connector behind db, through one of its
-// connections.
-func connectorOf(ctx context.Context, db *sql.DB) (*connector, error) {
+// connOf returns one of db's connections, put back in the pool: only
+// what every connection of the pool shares may be read from it.
+func connOf(ctx context.Context, db *sql.DB) (*conn, error) {
 	sc, err := db.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sqlitekit: stats: %w", err)
 	}
 	defer sc.Close()
-	var c *connector
+	var c *conn
 	err = sc.Raw(func(dc any) error {
 		own, ok := dc.(*conn)
 		if !ok {
 			return ErrNotSqlitekit
 		}
-		c = own.c
+		c = own
 		return nil
 	})
 	return c, err

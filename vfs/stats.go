@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/ncruces/go-sqlite3/vfs"
 )
@@ -62,17 +61,16 @@ func (s FileStats) Sub(old FileStats) FileStats {
 }
 
 // Stats is a snapshot of what one database did on disk, since the
-// process opened it, and of its writer queue. Subtract two snapshots
-// with [Stats.Sub] to describe a workload.
+// process opened it. Subtract two snapshots with [Stats.Sub] to describe
+// a workload.
 //
 // WAL locks are taken in shared memory, out of sight of a VFS: the time
-// writers wait for each other is in Queue, counted by package driver.
+// writers wait for each other is counted by package driver's writer
+// queue (driver.Stats).
 type Stats struct {
 	Main, WAL, Journal, Temp FileStats
 	// WALSize is the size of the WAL file when the snapshot was taken.
 	WALSize int64
-	// Queue describes the waits of writers in the in-process queue.
-	Queue QueueStats
 }
 
 // Sub returns s minus old. WALSize stays s's.
@@ -83,69 +81,12 @@ func (s Stats) Sub(old Stats) Stats {
 		Journal: s.Journal.Sub(old.Journal),
 		Temp:    s.Temp.Sub(old.Temp),
 		WALSize: s.WALSize,
-		Queue:   s.Queue.Sub(old.Queue),
 	}
 }
 
 // Kind returns the counts of one kind of file.
 func (s Stats) Kind(k Kind) FileStats {
 	return [...]FileStats{s.Main, s.WAL, s.Journal, s.Temp}[k]
-}
-
-// QueueStats describes how long writers waited for the write lock in the
-// in-process queue.
-type QueueStats struct {
-	Waits    uint64        // writers that had to wait
-	Timeouts uint64        // waits that ended with SQLITE_BUSY or the context's error
-	Total    time.Duration // time spent waiting, in all
-	Max      time.Duration // the longest wait
-	// Histogram counts waits by duration: Histogram[i] counts the waits
-	// shorter than HistogramBounds[i] and not shorter than the bound
-	// before it; the last bucket counts the longer ones.
-	Histogram [len(HistogramBounds) + 1]uint64
-}
-
-// HistogramBounds are the upper bounds of the buckets of
-// [QueueStats.Histogram].
-var HistogramBounds = [...]time.Duration{
-	50 * time.Microsecond, 100 * time.Microsecond, 250 * time.Microsecond, 500 * time.Microsecond,
-	time.Millisecond, 2500 * time.Microsecond, 5 * time.Millisecond, 10 * time.Millisecond,
-	25 * time.Millisecond, 50 * time.Millisecond, 100 * time.Millisecond, 250 * time.Millisecond,
-	500 * time.Millisecond, time.Second, 5 * time.Second,
-}
-
-// Sub returns q minus old. Max stays q's.
-func (q QueueStats) Sub(old QueueStats) QueueStats {
-	d := QueueStats{
-		Waits:    q.Waits - old.Waits,
-		Timeouts: q.Timeouts - old.Timeouts,
-		Total:    q.Total - old.Total,
-		Max:      q.Max,
-	}
-	for i := range d.Histogram {
-		d.Histogram[i] = q.Histogram[i] - old.Histogram[i]
-	}
-	return d
-}
-
-// Quantile returns an upper bound of the q-quantile (0 < q ≤ 1) of the
-// waits: the bound of the histogram bucket it falls in (Max for the last).
-func (q QueueStats) Quantile(p float64) time.Duration {
-	if q.Waits == 0 {
-		return 0
-	}
-	rank := uint64(p*float64(q.Waits) + 0.5)
-	var seen uint64
-	for i, n := range q.Histogram {
-		seen += n
-		if seen >= rank {
-			if i < len(HistogramBounds) {
-				return min(HistogramBounds[i], q.Max)
-			}
-			break
-		}
-	}
-	return q.Max
 }
 
 type fileCounters struct {
@@ -162,45 +103,8 @@ func (c *fileCounters) snapshot() FileStats {
 	}
 }
 
-type queueCounters struct {
-	waits, timeouts atomic.Uint64
-	total, max      atomic.Int64
-	histogram       [len(HistogramBounds) + 1]atomic.Uint64
-}
-
-func (c *queueCounters) wait(d time.Duration, timedOut bool) {
-	c.waits.Add(1)
-	if timedOut {
-		c.timeouts.Add(1)
-	}
-	c.total.Add(int64(d))
-	for {
-		m := c.max.Load()
-		if int64(d) <= m || c.max.CompareAndSwap(m, int64(d)) {
-			break
-		}
-	}
-	i := 0
-	for i < len(HistogramBounds) && d >= HistogramBounds[i] {
-		i++
-	}
-	c.histogram[i].Add(1)
-}
-
-func (c *queueCounters) snapshot() QueueStats {
-	q := QueueStats{
-		Waits: c.waits.Load(), Timeouts: c.timeouts.Load(),
-		Total: time.Duration(c.total.Load()), Max: time.Duration(c.max.Load()),
-	}
-	for i := range q.Histogram {
-		q.Histogram[i] = c.histogram[i].Load()
-	}
-	return q
-}
-
 type dbCounters struct {
 	kinds  [numKinds]fileCounters
-	queue  queueCounters
 	faults faults
 }
 
@@ -230,7 +134,6 @@ func StatsOf(path string) Stats {
 		s.WAL = c.kinds[KindWAL].snapshot()
 		s.Journal = c.kinds[KindJournal].snapshot()
 		s.Temp = c.kinds[KindTemp].snapshot()
-		s.Queue = c.queue.snapshot()
 	}
 	if fi, err := os.Stat(path + "-wal"); err == nil {
 		s.WALSize = fi.Size()

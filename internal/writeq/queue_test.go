@@ -1,4 +1,4 @@
-package vfs_test
+package writeq_test
 
 import (
 	"context"
@@ -11,13 +11,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/ncruces/go-sqlite3"
 
-	"github.com/sqlitekit/sqlitekit/vfs"
+	"github.com/sqlitekit/sqlitekit/internal/writeq"
 )
 
 // Writers get their turn in the order they asked for it.
 func TestQueue_fifo(t *testing.T) {
 	t.Parallel()
-	q := vfs.QueueNamed(t.Name())
+	q := writeq.Named(t.Name())
 	if err := q.Acquire(t.Context(), time.Second); err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestQueue_fifo(t *testing.T) {
 
 func TestQueue_timeoutAndCancel(t *testing.T) {
 	t.Parallel()
-	q := vfs.QueueNamed(t.Name())
+	q := writeq.Named(t.Name())
 	if err := q.Acquire(t.Context(), time.Second); err != nil {
 		t.Fatal(err)
 	}

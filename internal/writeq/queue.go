@@ -1,4 +1,8 @@
-package vfs
+// Package writeq is the in-process writer queue of package driver: the
+// writers of one database wait their turn here, and are woken the moment
+// the turn is free, instead of polling SQLite's write lock in the busy
+// handler. See package driver's documentation for what it guarantees.
+package writeq
 
 import (
 	"context"
@@ -21,7 +25,7 @@ import (
 // and inode, however its path is spelled) shares one Queue.
 type Queue struct {
 	*turns
-	stats *queueCounters // where the waits of this path are counted
+	stats *counters // where the waits of this path are counted
 }
 
 // turns is the queue proper, one per file.
@@ -33,12 +37,12 @@ type turns struct {
 
 var queues sync.Map // identity string → *turns
 
-// QueueFor returns the writer queue of the database file at path, which
+// For returns the writer queue of the database file at path, which
 // must exist.
-func QueueFor(path string) (*Queue, error) {
+func For(path string) (*Queue, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("sqlitekit/vfs: writer queue: %w", err)
+		return nil, fmt.Errorf("writer queue: %w", err)
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -52,14 +56,14 @@ func QueueFor(path string) (*Queue, error) {
 		key = "path:" + abs
 	}
 	t, _ := queues.LoadOrStore(key, new(turns))
-	return &Queue{turns: t.(*turns), stats: &counters(abs).queue}, nil
+	return &Queue{turns: t.(*turns), stats: countersOf(abs)}, nil
 }
 
-// QueueNamed returns the writer queue for a database that is not a file
+// Named returns the writer queue for a database that is not a file
 // (an in-memory database), by name.
-func QueueNamed(name string) *Queue {
+func Named(name string) *Queue {
 	t, _ := queues.LoadOrStore("name:"+name, new(turns))
-	return &Queue{turns: t.(*turns), stats: &counters(name).queue}
+	return &Queue{turns: t.(*turns), stats: countersOf(name)}
 }
 
 // Acquire takes the write turn, waiting at most timeout, and less if ctx
@@ -106,6 +110,10 @@ func (q *Queue) Acquire(ctx context.Context, timeout time.Duration) error {
 	q.stats.wait(waited, false)
 	return nil
 }
+
+// Stats returns the counts of the waits in this queue, under the path or
+// name it was asked for with.
+func (q *Queue) Stats() Stats { return q.stats.snapshot() }
 
 // Waiting returns the number of writers waiting for their turn.
 func (q *Queue) Waiting() int { return q.turns.waiting() }
