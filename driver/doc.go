@@ -128,7 +128,9 @@
 // Columns scan back as int64, float64, string (TEXT), []byte (BLOB) or
 // nil; a column declared BOOLEAN scans 0 and 1 as false and true, and
 // one declared DATE, TIME, DATETIME or TIMESTAMP as time.Time, written
-// and read in the _timefmt format (RFC 3339 by default).
+// in the _timefmt or _time_format format (RFC 3339 by default) and read
+// in it or in any format SQLite's date functions write (see
+// pragma.Config.TimeFormat).
 //
 // Exec runs a script of several statements; its positional arguments go
 // to the statements in turn. Query runs one statement. An argument that

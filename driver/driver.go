@@ -165,7 +165,7 @@ type connector struct {
 	cfg     pragma.Config
 	dsn     string // what sqlite3.Open gets: cfg, or its memdb twin
 	init    func(*sqlite3.Conn) error
-	tmRead  sqlite3.TimeFormat
+	tmRead  timeReader
 	tmWrite sqlite3.TimeFormat
 	memory  bool
 	memName string // the memdb name of an in-memory database

@@ -25,8 +25,11 @@ import (
 //
 // A Config converts to a DSN with [Config.String] and back with [Parse].
 type Config struct {
-	// Path is the database file name. ":memory:" (or an empty Path)
-	// names an in-memory database private to one *sql.DB.
+	// Path is the database file name. ":memory:" names an in-memory
+	// database private to one *sql.DB. An empty Path is an error: SQLite
+	// would open a temporary database that is deleted when it closes,
+	// so a configuration that forgot its file name would lose every
+	// write without a word.
 	// With Mode set to ModeMemory, Path names an in-memory database
 	// shared by every *sql.DB of the process that opens the same name.
 	Path string
@@ -47,13 +50,33 @@ type Config struct {
 	// begin DEFERRED, whatever TxLock says.
 	// Empty: DEFERRED, SQLite's own default.
 	TxLock TxLock
-	// TimeFormat is how time.Time values are written and read back
-	// ("_timefmt"): "auto" (the default: writes RFC 3339, reads every
-	// format SQLite understands), "sqlite" (writes "YYYY-MM-DD HH:MM:SS"
-	// in UTC, as ncruces/go-sqlite3 does: fractions of a second are not
-	// kept), "rfc3339", "unixepoch" and the other
-	// [github.com/ncruces/go-sqlite3.TimeFormat] names, or a Go layout.
-	// Empty: "auto".
+	// TimeFormat is how time.Time values are written ("_timefmt", with
+	// ncruces/go-sqlite3's meaning for each value):
+	//   - "" or "auto": RFC 3339 with nanoseconds and the time's offset;
+	//   - "sqlite": "YYYY-MM-DD HH:MM:SS" in UTC (fractions of a second
+	//     are not kept);
+	//   - "rfc3339": as "auto";
+	//   - "julianday", "unixepoch", "unixepoch_frac", "unixepoch_milli",
+	//     "unixepoch_micro", "unixepoch_nano": a number;
+	//   - a [github.com/ncruces/go-sqlite3.TimeFormat] layout, such as
+	//     "2006-01-02 15:04:05.000" (the layouts without an offset are
+	//     written in UTC);
+	//   - any other Go layout that keeps a time's date, its time to the
+	//     second and its offset (it is checked with one); a layout that
+	//     loses them, or a name ncruces does not know, is an error.
+	//
+	// modernc.org/sqlite's _time_format values are its layouts: "sqlite"
+	// is "2006-01-02 15:04:05.999999999-07:00" (the format
+	// mattn/go-sqlite3 always writes), "string_no_monotonic" is
+	// "2006-01-02 15:04:05.999999999 -0700 MST", and "datetime" is
+	// "2006-01-02 15:04:05", written in UTC as SQLite's datetime() does,
+	// where modernc writes the time's own wall clock without its offset
+	// (a time that is not in UTC would read back as another instant).
+	//
+	// Values in DATE, TIME, DATETIME and TIMESTAMP columns are read in
+	// this format, else in any format SQLite's date functions understand
+	// (what CURRENT_TIMESTAMP and datetime() write), else as
+	// time.Time.String writes them.
 	TimeFormat string
 	// StmtCache is how many prepared statements each connection keeps,
 	// by SQL text, for db.Query and db.Exec calls that do not prepare

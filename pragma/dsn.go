@@ -19,7 +19,8 @@ const maxStmtCache = 10000
 //   - ncruces/go-sqlite3: _pragma=name(value), _txlock, _timefmt,
 //     and SQLite's own vfs, mode, cache and immutable;
 //   - sqlitekit's own: _stmt_cache (see [Config.StmtCache]);
-//   - modernc.org/sqlite: _pragma=name(value) or name=value, _time_format;
+//   - modernc.org/sqlite: _pragma=name(value) or name=value, _time_format
+//     (its three values, as layouts: see [Config.TimeFormat]);
 //   - mattn/go-sqlite3: _busy_timeout (_timeout), _foreign_keys (_fk),
 //     _journal_mode (_journal), _synchronous (_sync), _cache_size,
 //     _locking_mode (_locking), _query_only, _secure_delete,
@@ -116,7 +117,15 @@ func setParam(c *Config, key, value string, once func(string) error) error {
 		}
 		return setPragma(c, name, arg, bare, once)
 	case "_time_format":
-		key = "_timefmt" // modernc's name for the same setting
+		layout, ok := moderncTimeFormats[value]
+		if !ok {
+			return notOneOf(key, value, "sqlite", "datetime", "string_no_monotonic")
+		}
+		if once("_timefmt") != nil {
+			return invalid(key, value, "_timefmt and _time_format name one setting: give one of them")
+		}
+		c.TimeFormat = layout
+		return nil
 	case "_txlock", "_timefmt", "_stmt_cache", "vfs", "mode", "cache", "immutable":
 	default:
 		return unknown(ErrUnknownParameter, key, parameters())
@@ -128,6 +137,9 @@ func setParam(c *Config, key, value string, once func(string) error) error {
 	case "_txlock":
 		c.TxLock = TxLock(strings.ToLower(value))
 	case "_timefmt":
+		if err := checkTimeFormat(key, value); err != nil {
+			return err
+		}
 		c.TimeFormat = value
 	case "_stmt_cache":
 		n, err := strconv.Atoi(value)

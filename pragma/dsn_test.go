@@ -102,10 +102,10 @@ func TestParse_dialects(t *testing.T) {
 			"file:app.db?_timeout=5000&_foreign_keys=0&_journal_mode=delete&_synchronous=FULL&_cache_size=-8000&_txlock=deferred",                                              // mattn, long
 		},
 		{
-			"file:app.db?_timefmt=sqlite&_pragma=locking_mode(exclusive)&_pragma=recursive_triggers(1)",
+			"file:app.db?_timefmt=2006-01-02%2015:04:05.999999999-07:00&_pragma=locking_mode(exclusive)&_pragma=recursive_triggers(1)",
 			"file:app.db?_time_format=sqlite&_pragma=locking_mode=EXCLUSIVE&_pragma=recursive_triggers=1",
 			"app.db?_time_format=sqlite&_locking=EXCLUSIVE&_rt=1",
-			"app.db?_timefmt=sqlite&_locking_mode=exclusive&_recursive_triggers=1",
+			"app.db?_timefmt=2006-01-02 15:04:05.999999999-07:00&_locking_mode=exclusive&_recursive_triggers=1",
 		},
 	}
 	for _, dsns := range groups {
@@ -275,7 +275,7 @@ func TestConfig_String_roundTrip(t *testing.T) {
 		with("all.db", func(c *pragma.Config) {
 			*c = pragma.Config{
 				Path: "all.db", VFS: "memdb", Mode: pragma.ModeReadWrite, Immutable: true,
-				TxLock: pragma.TxExclusive, TimeFormat: "2006-01-02 15:04:05 +07:00", StmtCache: 7,
+				TxLock: pragma.TxExclusive, TimeFormat: "2006-01-02 15:04:05 -07:00", StmtCache: 7,
 				BusyTimeout: 0, JournalMode: pragma.JournalTruncate, Synchronous: pragma.SyncExtra,
 				ForeignKeys: false, CacheSize: pragma.CachePages(123), TempStore: pragma.TempDefault,
 				MmapSize: 1 << 30, JournalSizeLimit: -1, WALAutocheckpoint: -1,

@@ -27,8 +27,8 @@ func (c Config) Validate() error {
 	if strings.ContainsRune(c.VFS, 0) {
 		return invalid("vfs", c.VFS, "contains a NUL byte")
 	}
-	if strings.ContainsRune(c.TimeFormat, 0) {
-		return invalid("_timefmt", c.TimeFormat, "contains a NUL byte")
+	if err := checkTimeFormat("_timefmt", c.TimeFormat); err != nil {
+		return err
 	}
 	if c.StmtCache < 0 || c.StmtCache > maxStmtCache {
 		return invalid("_stmt_cache", strconv.Itoa(c.StmtCache), "%d is not a number of statements from 0 to %d", c.StmtCache, maxStmtCache)
