@@ -8,6 +8,7 @@ import (
 
 	"github.com/ncruces/go-sqlite3"
 
+	"github.com/sqlitekit/sqlitekit/internal/dbid"
 	"github.com/sqlitekit/sqlitekit/internal/replicated"
 )
 
@@ -87,7 +88,7 @@ func Checkpoint(ctx context.Context, db *sql.DB, mode CheckpointMode) (Checkpoin
 	var res CheckpointResult
 	err := withRaw(ctx, db, func(c *sqlite3.Conn) error {
 		if mode >= CheckpointRestart {
-			if name := c.Filename("main"); name != nil && replicated.Is(name.String()) {
+			if replicatedConn(c) {
 				return fmt.Errorf("%w: a Litestream replica of this database is running, and it holds a read lock %s would wait for (the whole busy timeout); use CheckpointPassive", ErrReplicated, mode)
 			}
 		}
@@ -105,4 +106,14 @@ func Checkpoint(ctx context.Context, db *sql.DB, mode CheckpointMode) (Checkpoin
 		return res, fmt.Errorf("sqlitekit: checkpoint %s: a reader or writer is using the WAL (%d of %d frames copied): %w", mode, res.Checkpointed, res.WALFrames, err)
 	}
 	return res, fmt.Errorf("sqlitekit: checkpoint %s: %w", mode, err)
+}
+
+// replicatedConn reports whether a replica runs for c's main database.
+func replicatedConn(c *sqlite3.Conn) bool {
+	name := c.Filename("main")
+	if name == nil || name.String() == "" {
+		return false
+	}
+	id, err := dbid.Of(name.String())
+	return err == nil && replicated.Is(id)
 }

@@ -10,6 +10,7 @@ import (
 	mrand "math/rand/v2"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ncruces/go-sqlite3"
@@ -19,7 +20,7 @@ import (
 
 	"github.com/sqlitekit/sqlitekit/ext/trigram"
 	"github.com/sqlitekit/sqlitekit/ext/vector"
-	"github.com/sqlitekit/sqlitekit/internal/writeq"
+	"github.com/sqlitekit/sqlitekit/internal/dbid"
 	"github.com/sqlitekit/sqlitekit/pragma"
 	"github.com/sqlitekit/sqlitekit/vfs"
 )
@@ -172,17 +173,22 @@ type connector struct {
 	keeper  *sqlite3.Conn
 	stats   cacheStats
 	ckpt    *checkpointer // nil: SQLite checkpoints by itself, or not at all
+
+	mu  sync.Mutex
+	dbs map[dbid.ID]*database // the databases the pool opened, held until Close
 }
 
 var _ driver.Connector = (*connector)(nil)
 
 func (c *connector) Driver() driver.Driver { return Driver{} }
 
-// Close releases an in-memory database; sql.DB.Close calls it.
+// Close releases an in-memory database, and what the process keeps per
+// database for the pool; sql.DB.Close calls it.
 func (c *connector) Close() error {
 	if c.ckpt != nil {
 		c.ckpt.close()
 	}
+	c.releaseAll()
 	if c.keeper == nil {
 		return nil
 	}
@@ -219,16 +225,21 @@ func (c *connector) Connect(ctx context.Context) (_ driver.Conn, err error) {
 			return nil, fmt.Errorf("sqlitekit: ConnInit: %w", err)
 		}
 	}
-	var q *writeq.Queue
+	var d *database
 	if c.memory {
-		q = writeq.Named(c.memName)
-	} else if q, err = writeq.For(db.Filename("main").String()); err != nil {
-		return nil, fmt.Errorf("sqlitekit: open %s: %w", c.cfg.Path, err)
+		d = c.hold(dbid.Memory(c.memName), "")
+	} else {
+		path := db.Filename("main").String()
+		id, err := dbid.Of(path)
+		if err != nil {
+			return nil, fmt.Errorf("sqlitekit: open %s: %w", c.cfg.Path, err)
+		}
+		d = c.hold(id, path)
 	}
 	if c.ckpt != nil {
 		db.WALHook(c.ckpt.hook)
 	}
-	return newConn(db, c, q), nil
+	return newConn(db, c, d.queue), nil
 }
 
 // open opens the file and runs the PRAGMAs. The first switch of a new

@@ -21,7 +21,17 @@
 // Each read, write, sync, truncate and lock call is counted with an
 // atomic add, per database and per kind of file ([KindMain], [KindWAL],
 // [KindJournal], [KindTemp]): no lock and no allocation on the I/O path.
-// [StatsOf] returns a snapshot; [Stats.Sub] the difference of two. The
-// counts of every database are also published with package expvar under
-// [ExpvarName], so /debug/vars shows them.
+// [StatsOf] returns a snapshot; [Stats.Sub] the difference of two.
+//
+// A database is known by its identity, not by how its path is spelled:
+// its device and inode (on Windows, its path with symbolic links
+// resolved), so a file opened through a symlinked directory, a relative
+// path or a hard link is counted once. Its counts live while a file of it
+// is open through the VFS, or a pool of package driver is open on it, and
+// then go: a process that opens and closes many databases keeps nothing
+// of the closed ones.
+//
+// Nothing is published at import: [AllStats] returns the counts of every
+// open database, for the program to publish as it chooses (package
+// expvar, Prometheus, a log line).
 package vfs

@@ -29,12 +29,10 @@ func TestFaults(t *testing.T) {
 	t.Parallel()
 	// A run without a fault counts the calls of each class, so that the
 	// faults land all along the workload.
-	path := testdb.Path(t)
-	before := vfs.StatsOf(path)
-	if faultRun(t, path, nil, 0) {
+	hit, d := faultRun(t, testdb.Path(t), nil, 0)
+	if hit {
 		t.Fatal("a fault hit a run without one")
 	}
-	d := vfs.StatsOf(path).Sub(before)
 	total := func(f func(vfs.FileStats) uint64) int64 {
 		return int64(f(d.Main) + f(d.WAL) + f(d.Journal) + f(d.Temp))
 	}
@@ -57,7 +55,7 @@ func TestFaults(t *testing.T) {
 		for p := range points {
 			nth := 1 + int64(p)*op.calls/int64(points)
 			t.Run(fmt.Sprintf("%s/%d", op.name, nth), func(t *testing.T) {
-				if faultRun(t, testdb.Path(t), &op.op, nth) {
+				if hit, _ := faultRun(t, testdb.Path(t), &op.op, nth); hit {
 					hits++
 				}
 			})
@@ -67,8 +65,8 @@ func TestFaults(t *testing.T) {
 }
 
 // faultRun runs the workload with one fault armed; it reports whether the
-// fault was hit.
-func faultRun(t *testing.T, path string, op *vfs.FaultOp, nth int64) (hit bool) {
+// fault was hit, and the file calls of the workload.
+func faultRun(t *testing.T, path string, op *vfs.FaultOp, nth int64) (hit bool, calls vfs.Stats) {
 	// synchronous=FULL syncs at every commit; a small autocheckpoint and
 	// WAL size limit make checkpoints and truncates happen. (Config.String
 	// escapes the path: a subtest's directory may have a '#' in its name.)
@@ -116,6 +114,7 @@ func faultRun(t *testing.T, path string, op *vfs.FaultOp, nth int64) (hit bool) 
 		}
 	}
 	lift()
+	calls = vfs.StatsOf(path) // the counts go when the pool closes
 	db.Close()
 
 	db = testdb.Open(t, dsn)
@@ -141,7 +140,7 @@ func faultRun(t *testing.T, path string, op *vfs.FaultOp, nth int64) (hit bool) 
 	if fmt.Sprint(found) != fmt.Sprint(committed) {
 		t.Errorf("transactions in the database %v, reported committed %v", found, committed)
 	}
-	return hit
+	return hit, calls
 }
 
 // A full disk: writes fail with SQLITE_FULL, reads of what is committed

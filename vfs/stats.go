@@ -1,13 +1,12 @@
 package vfs
 
 import (
-	"expvar"
 	"os"
-	"path/filepath"
-	"sync"
-	"sync/atomic"
 
 	"github.com/ncruces/go-sqlite3/vfs"
+
+	"github.com/sqlitekit/sqlitekit/internal/dbid"
+	"github.com/sqlitekit/sqlitekit/internal/iostat"
 )
 
 // Kind is the role of a file of a database.
@@ -19,7 +18,6 @@ const (
 	KindWAL                 // the write-ahead log
 	KindJournal             // the rollback journal
 	KindTemp                // temporary databases, journals and sub-journals
-	numKinds
 )
 
 func kindOf(flags vfs.OpenFlag) Kind {
@@ -89,51 +87,24 @@ func (s Stats) Kind(k Kind) FileStats {
 	return [...]FileStats{s.Main, s.WAL, s.Journal, s.Temp}[k]
 }
 
-type fileCounters struct {
-	reads, writes, bytesRead, bytesWritten atomic.Uint64
-	syncs, truncates, locks, busy          atomic.Uint64
-}
-
-func (c *fileCounters) snapshot() FileStats {
+func snapshot(c *iostat.File) FileStats {
 	return FileStats{
-		Reads: c.reads.Load(), Writes: c.writes.Load(),
-		BytesRead: c.bytesRead.Load(), BytesWritten: c.bytesWritten.Load(),
-		Syncs: c.syncs.Load(), Truncates: c.truncates.Load(),
-		Locks: c.locks.Load(), Busy: c.busy.Load(),
+		Reads: c.Reads.Load(), Writes: c.Writes.Load(),
+		BytesRead: c.BytesRead.Load(), BytesWritten: c.BytesWritten.Load(),
+		Syncs: c.Syncs.Load(), Truncates: c.Truncates.Load(),
+		Locks: c.Locks.Load(), Busy: c.Busy.Load(),
 	}
 }
 
-type dbCounters struct {
-	kinds  [numKinds]fileCounters
-	faults faults
-}
-
-// databases holds the counters of every database the process opened
-// through this VFS, by path ("" for temporary files that belong to no
-// database file).
-var databases sync.Map // string → *dbCounters
-
-func counters(db string) *dbCounters {
-	if c, ok := databases.Load(db); ok {
-		return c.(*dbCounters)
-	}
-	c, _ := databases.LoadOrStore(db, new(dbCounters))
-	return c.(*dbCounters)
-}
-
-// StatsOf returns the counts for the database file at path, as opened
-// through this VFS by this process (zero if it was not).
-func StatsOf(path string) Stats {
-	if abs, err := filepath.Abs(path); err == nil {
-		path = abs
-	}
+// statsOf reads d's counters, and the size of the WAL of the database
+// file at path.
+func statsOf(d *iostat.DB, path string) Stats {
 	var s Stats
-	if v, ok := databases.Load(path); ok {
-		c := v.(*dbCounters)
-		s.Main = c.kinds[KindMain].snapshot()
-		s.WAL = c.kinds[KindWAL].snapshot()
-		s.Journal = c.kinds[KindJournal].snapshot()
-		s.Temp = c.kinds[KindTemp].snapshot()
+	if d != nil {
+		s.Main = snapshot(&d.Kinds[KindMain])
+		s.WAL = snapshot(&d.Kinds[KindWAL])
+		s.Journal = snapshot(&d.Kinds[KindJournal])
+		s.Temp = snapshot(&d.Kinds[KindTemp])
 	}
 	if fi, err := os.Stat(path + "-wal"); err == nil {
 		s.WALSize = fi.Size()
@@ -141,19 +112,34 @@ func StatsOf(path string) Stats {
 	return s
 }
 
-// ExpvarName is the key under which the counts of every database are
-// published with package expvar (so /debug/vars shows them).
-const ExpvarName = "sqlitekit"
+// StatsOf returns the counts for the database file at path, however the
+// path is spelled (through a symbolic link, relative, ...): what the
+// process did on its files through this VFS while they were open, or
+// while a pool of package driver was open on the database. Counts start
+// from zero again once neither is.
+func StatsOf(path string) Stats {
+	id, err := dbid.Of(path)
+	if err != nil {
+		return Stats{}
+	}
+	return statsOf(iostat.DBs.Get(id), path)
+}
 
-func init() {
-	expvar.Publish(ExpvarName, expvar.Func(func() any {
-		all := map[string]Stats{}
-		databases.Range(func(k, _ any) bool {
-			if path := k.(string); path != "" {
-				all[path] = StatsOf(path)
-			}
-			return true
-		})
-		return all
-	}))
+// AllStats returns the counts of every database open through this VFS,
+// by the file name it was first opened under. Publishing them is the
+// program's choice; with package expvar, for example:
+//
+//	expvar.Publish("sqlitekit", expvar.Func(func() any { return vfs.AllStats() }))
+func AllStats() map[string]Stats {
+	type db struct {
+		d    *iostat.DB
+		path string
+	}
+	var dbs []db
+	iostat.DBs.All(func(_ dbid.ID, d *iostat.DB) { dbs = append(dbs, db{d, d.Path}) })
+	all := make(map[string]Stats, len(dbs))
+	for _, x := range dbs {
+		all[x.path] = statsOf(x.d, x.path)
+	}
+	return all
 }

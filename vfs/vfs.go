@@ -6,6 +6,9 @@ import (
 	"github.com/ncruces/go-sqlite3"
 	"github.com/ncruces/go-sqlite3/util/vfsutil"
 	"github.com/ncruces/go-sqlite3/vfs"
+
+	"github.com/sqlitekit/sqlitekit/internal/dbid"
+	"github.com/sqlitekit/sqlitekit/internal/iostat"
 )
 
 // Name is the name of the VFS this package registers: the OS VFS of
@@ -37,7 +40,7 @@ func (v *countingVFS) Open(name string, flags vfs.OpenFlag) (vfs.File, vfs.OpenF
 	if err != nil {
 		return nil, flags, err
 	}
-	return wrap(f, flags, ""), flags, nil
+	return wrap(f, flags, nil), flags, nil
 }
 
 func (v *countingVFS) OpenFilename(name *vfs.Filename, flags vfs.OpenFlag) (vfs.File, vfs.OpenFlag, error) {
@@ -45,11 +48,7 @@ func (v *countingVFS) OpenFilename(name *vfs.Filename, flags vfs.OpenFlag) (vfs.
 	if err != nil {
 		return nil, flags, err
 	}
-	db := ""
-	if name != nil {
-		db = name.Database()
-	}
-	return wrap(f, flags, db), flags, nil
+	return wrap(f, flags, name), flags, nil
 }
 
 func (v *countingVFS) Delete(name string, syncDir bool) error { return v.os.Delete(name, syncDir) }
@@ -60,17 +59,41 @@ func (v *countingVFS) Access(name string, flags vfs.AccessFlag) (bool, error) {
 
 func (v *countingVFS) FullPathname(name string) (string, error) { return v.os.FullPathname(name) }
 
-func wrap(f vfs.File, flags vfs.OpenFlag, db string) *file {
-	d := counters(db)
-	return &file{File: f, c: &d.kinds[kindOf(flags)], faults: &d.faults}
+// wrap counts the calls on f into the counters of its database, which
+// the file holds until it closes; temporary files that belong to no
+// database file are counted together.
+func wrap(f vfs.File, flags vfs.OpenFlag, name *vfs.Filename) *file {
+	w := &file{File: f, db: &iostat.Temp}
+	if name != nil {
+		// Every file of a database (main, WAL, journal) is named after
+		// the database file, which exists once the main file is open.
+		if path := name.Database(); path != "" {
+			if id, err := dbid.Of(path); err == nil {
+				w.db, w.id, w.held = iostat.Hold(id, path), id, true
+			}
+		}
+	}
+	w.c = &w.db.Kinds[kindOf(flags)]
+	return w
 }
 
 // file counts the calls to a file of the OS VFS and forwards them, with
 // every optional interface the OS file implements.
 type file struct {
 	vfs.File
-	c      *fileCounters
-	faults *faults // tests only: see fault.go
+	c    *iostat.File
+	db   *iostat.DB
+	id   dbid.ID
+	held bool // f holds a reference to db
+}
+
+func (f *file) Close() error {
+	err := f.File.Close()
+	if f.held {
+		f.held = false
+		iostat.DBs.Release(f.id)
+	}
+	return err
 }
 
 var (
@@ -94,49 +117,49 @@ var (
 
 func (f *file) ReadAt(p []byte, off int64) (int, error) {
 	n, err := f.File.ReadAt(p, off)
-	f.c.reads.Add(1)
-	f.c.bytesRead.Add(uint64(n))
+	f.c.Reads.Add(1)
+	f.c.BytesRead.Add(uint64(n))
 	return n, err
 }
 
 func (f *file) WriteAt(p []byte, off int64) (int, error) {
-	if err := f.faults.hit(opWrite); err != nil {
+	if err := f.db.Hit(opWrite); err != nil {
 		// A short write: half the bytes reach the file.
 		n, _ := f.File.WriteAt(p[:len(p)/2], off)
 		return n, err
 	}
 	n, err := f.File.WriteAt(p, off)
-	f.c.writes.Add(1)
-	f.c.bytesWritten.Add(uint64(n))
+	f.c.Writes.Add(1)
+	f.c.BytesWritten.Add(uint64(n))
 	return n, err
 }
 
 func (f *file) Truncate(size int64) error {
-	if err := f.faults.hit(opTruncate); err != nil {
+	if err := f.db.Hit(opTruncate); err != nil {
 		return err
 	}
-	f.c.truncates.Add(1)
+	f.c.Truncates.Add(1)
 	return f.File.Truncate(size)
 }
 
 func (f *file) Sync(flags vfs.SyncFlag) error {
-	if err := f.faults.hit(opSync); err != nil {
+	if err := f.db.Hit(opSync); err != nil {
 		return err
 	}
-	f.c.syncs.Add(1)
+	f.c.Syncs.Add(1)
 	return f.File.Sync(flags)
 }
 
 func (f *file) Lock(lock vfs.LockLevel) error {
-	if err := f.faults.hit(opLock); err != nil {
+	if err := f.db.Hit(opLock); err != nil {
 		return err
 	}
 	err := f.File.Lock(lock)
 	switch {
 	case err == nil:
-		f.c.locks.Add(1)
+		f.c.Locks.Add(1)
 	case errors.Is(err, sqlite3.BUSY):
-		f.c.busy.Add(1)
+		f.c.Busy.Add(1)
 	}
 	return err
 }

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -128,5 +129,26 @@ func TestCLI_concurrentWrites(t *testing.T) {
 	res, err := exec.Command(cli, path, "PRAGMA integrity_check; SELECT count(*) FROM t;").CombinedOutput()
 	if err != nil || string(res) != fmt.Sprintf("ok\n%d\n", cliRows+goRows) {
 		t.Errorf("integrity_check from the CLI: %q, %v", res, err)
+	}
+}
+
+// AllStats lists the databases open through the VFS, by file name, and
+// forgets them when they close.
+func TestAllStats(t *testing.T) {
+	t.Parallel()
+	path := testdb.Path(t)
+	db, err := sql.Open("sqlitekit", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec1(t, db, "CREATE TABLE t(x); INSERT INTO t VALUES (1)")
+	real, _ := filepath.EvalSymlinks(path)
+	s, ok := vfs.AllStats()[real]
+	if !ok || s.WAL.Writes == 0 {
+		t.Errorf("AllStats()[%s] = %+v, %v; want the WAL writes", real, s, ok)
+	}
+	db.Close()
+	if _, ok := vfs.AllStats()[real]; ok {
+		t.Errorf("AllStats() still has %s once its pool closed", real)
 	}
 }

@@ -7,13 +7,13 @@ package writeq
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"time"
 
 	"github.com/ncruces/go-sqlite3"
+
+	"github.com/sqlitekit/sqlitekit/internal/dbid"
 )
 
 // Queue orders the writers of one database within this process: a writer
@@ -21,50 +21,42 @@ import (
 // waits here, first come first served, and is woken the moment the lock
 // is released, instead of polling SQLite's lock in the busy handler.
 //
-// Every *sql.DB of the process that opens the same file (the same device
-// and inode, however its path is spelled) shares one Queue.
+// Every *sql.DB of the process that opens the same database (the same
+// [dbid.ID], however its path is spelled) shares one Queue.
 type Queue struct {
 	*turns
-	stats *counters // where the waits of this path are counted
+	stats *counters // the waits in this queue
 }
 
-// turns is the queue proper, one per file.
+// turns is the queue proper, one per database.
 type turns struct {
 	mu      sync.Mutex
 	held    bool
 	waiters []chan struct{} // FIFO; a closed channel hands the lock over
 }
 
-var queues sync.Map // identity string → *turns
-
-// For returns the writer queue of the database file at path, which
-// must exist.
-func For(path string) (*Queue, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("writer queue: %w", err)
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		abs = path
-	}
-	// Keyed by device and inode: the same file under two paths shares
-	// one queue. Counted by path: a file deleted and made again may get
-	// the inode back, and its counts belong to its own path.
-	key := fileIdentity(fi)
-	if key == "" {
-		key = "path:" + abs
-	}
-	t, _ := queues.LoadOrStore(key, new(turns))
-	return &Queue{turns: t.(*turns), stats: countersOf(abs)}, nil
+// entry is what the process keeps per database: its queue and the counts
+// of the waits in it.
+type entry struct {
+	turns turns
+	stats counters
 }
 
-// Named returns the writer queue for a database that is not a file
-// (an in-memory database), by name.
-func Named(name string) *Queue {
-	t, _ := queues.LoadOrStore("name:"+name, new(turns))
-	return &Queue{turns: t.(*turns), stats: countersOf(name)}
+var queues dbid.Registry[entry]
+
+// Hold returns the writer queue of the database id and takes a reference
+// to it, which [Release] drops: the queue lives while a reference is
+// held.
+func Hold(id dbid.ID) *Queue {
+	e := queues.Acquire(id, nil)
+	return &Queue{turns: &e.turns, stats: &e.stats}
 }
+
+// Release drops a reference [Hold] took.
+func Release(id dbid.ID) { queues.Release(id) }
+
+// Len returns the number of queues the process holds.
+func Len() int { return queues.Len() }
 
 // Acquire takes the write turn, waiting at most timeout, and less if ctx
 // is done first. A writer that cannot have its turn gets an error that
@@ -111,8 +103,7 @@ func (q *Queue) Acquire(ctx context.Context, timeout time.Duration) error {
 	return nil
 }
 
-// Stats returns the counts of the waits in this queue, under the path or
-// name it was asked for with.
+// Stats returns the counts of the waits in this queue.
 func (q *Queue) Stats() Stats { return q.stats.snapshot() }
 
 // Waiting returns the number of writers waiting for their turn.

@@ -11,13 +11,21 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/ncruces/go-sqlite3"
 
+	"github.com/sqlitekit/sqlitekit/internal/dbid"
 	"github.com/sqlitekit/sqlitekit/internal/writeq"
 )
+
+// hold returns a queue of the test's own, released when it ends.
+func hold(t *testing.T) *writeq.Queue {
+	id := dbid.Memory(t.Name())
+	t.Cleanup(func() { writeq.Release(id) })
+	return writeq.Hold(id)
+}
 
 // Writers get their turn in the order they asked for it.
 func TestQueue_fifo(t *testing.T) {
 	t.Parallel()
-	q := writeq.Named(t.Name())
+	q := hold(t)
 	if err := q.Acquire(t.Context(), time.Second); err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +56,7 @@ func TestQueue_fifo(t *testing.T) {
 
 func TestQueue_timeoutAndCancel(t *testing.T) {
 	t.Parallel()
-	q := writeq.Named(t.Name())
+	q := hold(t)
 	if err := q.Acquire(t.Context(), time.Second); err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package writeq
 
 import (
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -65,18 +64,6 @@ type counters struct {
 	waits, timeouts atomic.Uint64
 	total, max      atomic.Int64
 	histogram       [len(HistogramBounds) + 1]atomic.Uint64
-}
-
-// countersByName holds the counters of every queue, by the absolute path
-// or the name it was asked for with.
-var countersByName sync.Map // string → *counters
-
-func countersOf(name string) *counters {
-	if c, ok := countersByName.Load(name); ok {
-		return c.(*counters)
-	}
-	c, _ := countersByName.LoadOrStore(name, new(counters))
-	return c.(*counters)
 }
 
 func (c *counters) wait(d time.Duration, timedOut bool) {
