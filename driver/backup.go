@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/ncruces/go-sqlite3"
 )
@@ -24,8 +25,9 @@ const backupStep = 100
 // blocked, but the WAL cannot be checkpointed past that snapshot until
 // Backup returns.
 //
-// destPath is a file name or a "file:" URI. An existing database there is
-// replaced. The copy keeps the source's page size and journal mode.
+// destPath is a file name, taken as it is: a "file:" URI (whose
+// parameters the engine would act on, _pragma ones included), ":memory:"
+// and an empty name are refused. An existing database there is replaced. The copy keeps the source's page size and journal mode.
 //
 // progress, if not nil, is called after each step of up to 100 pages
 // with the pages copied so far and the total; the last call has done ==
@@ -35,8 +37,10 @@ const backupStep = 100
 //
 // https://sqlite.org/backup.html
 func Backup(ctx context.Context, db *sql.DB, destPath string, progress func(done, total int)) error {
-	_, statErr := os.Stat(destPath)
-	created := errors.Is(statErr, os.ErrNotExist)
+	if err := fileName(destPath); err != nil {
+		return fmt.Errorf("sqlitekit: backup: %w", err)
+	}
+	cleanup := removeIfNew(destPath)
 	err := withRaw(ctx, db, func(c *sqlite3.Conn) error {
 		if err := beginRead(c); err != nil {
 			return err
@@ -66,9 +70,7 @@ func Backup(ctx context.Context, db *sql.DB, destPath string, progress func(done
 		}
 	})
 	if err != nil {
-		if created {
-			os.Remove(destPath)
-		}
+		cleanup()
 		return fmt.Errorf("sqlitekit: backup to %s: %w", destPath, err)
 	}
 	return nil
@@ -103,11 +105,16 @@ func endRead(c *sqlite3.Conn) {
 // others keep writing. It is slower than [Backup] for a large database,
 // but the copy is smaller if many rows were deleted.
 //
-// path must not name an existing file that is not empty. Cancelling ctx
-// interrupts the copy.
+// path is a file name, as for [Backup]; it must not name an existing
+// file that is not empty. Cancelling ctx interrupts the copy; a file
+// VacuumInto created is then removed.
 //
 // https://sqlite.org/lang_vacuum.html#vacuuminto
 func VacuumInto(ctx context.Context, db *sql.DB, path string) error {
+	if err := fileName(path); err != nil {
+		return fmt.Errorf("sqlitekit: vacuum into: %w", err)
+	}
+	cleanup := removeIfNew(path)
 	err := withRaw(ctx, db, func(c *sqlite3.Conn) error {
 		s, _, err := c.Prepare("VACUUM INTO ?")
 		if err != nil {
@@ -120,7 +127,38 @@ func VacuumInto(ctx context.Context, db *sql.DB, path string) error {
 		return s.Exec()
 	})
 	if err != nil {
+		cleanup()
 		return fmt.Errorf("sqlitekit: vacuum into %s: %w", path, err)
 	}
 	return nil
+}
+
+// fileName checks that path, the destination of a copy, is the name of a
+// file: not empty (SQLite would copy to a temporary database and throw
+// it away), not ":memory:", not a "file:" URI (SQLite would read its
+// parameters, and ncruces run its _pragma ones on the new connection),
+// and without a NUL byte (where SQLite's name would end).
+func fileName(path string) error {
+	switch {
+	case path == "":
+		return errors.New("the destination is empty, want a file name")
+	case path == ":memory:":
+		return errors.New(`the destination is ":memory:", want a file name`)
+	case len(path) >= 5 && strings.EqualFold(path[:5], "file:"):
+		return fmt.Errorf("the destination %q is a URI, want a file name", truncate(path))
+	case strings.IndexByte(path, 0) >= 0:
+		return fmt.Errorf("the destination %q has a NUL byte", truncate(path))
+	}
+	return nil
+}
+
+// removeIfNew returns a function that removes the file path if it did
+// not exist when removeIfNew was called: a failed copy leaves no file.
+func removeIfNew(path string) func() {
+	if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
+		return func() {}
+	}
+	return func() {
+		os.Remove(path)
+	}
 }

@@ -1,0 +1,146 @@
+package driver_test
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sqlitekit/sqlitekit/driver"
+	"github.com/sqlitekit/sqlitekit/internal/testdb"
+)
+
+// TestBackup_destinationIsAFileName: a destination that is a URI would
+// reach the engine's open, which runs every _pragma in it (issue 16).
+func TestBackup_destinationIsAFileName(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	src := testdb.Path(t)
+	db := openDB(t, src)
+	if _, err := db.Exec("CREATE TABLE users(name); INSERT INTO users VALUES ('ann'), ('bob')"); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	planted := filepath.Join(dir, "planted.db")
+	// The issue's destination, its query escaped as a URI's must be.
+	inject := "file:" + filepath.Join(dir, "b.db") + "?_pragma=" + url.QueryEscape("user_version=1;ATTACH '"+planted+
+		"' AS p;CREATE TABLE p.owned(x);ATTACH '"+src+"' AS s;DELETE FROM s.users")
+	for _, dest := range []string{
+		inject,
+		"",
+		":memory:",
+		"file:" + filepath.Join(dir, "c.db"),
+		"FILE:" + filepath.Join(dir, "d.db") + "?mode=memory",
+		filepath.Join(dir, "e.db") + "\x00x",
+	} {
+		if err := driver.Backup(ctx, db, dest, nil); err == nil {
+			t.Errorf("Backup to %q succeeded", dest)
+		} else if !strings.HasPrefix(err.Error(), "sqlitekit: backup") {
+			t.Errorf("Backup to %q: %v", dest, err)
+		}
+		if err := driver.VacuumInto(ctx, db, dest); err == nil {
+			t.Errorf("VacuumInto %q succeeded", dest)
+		}
+	}
+	if _, err := os.Stat(planted); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the injected ATTACH planted %s: %v", planted, err)
+	}
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM users").Scan(&n); err != nil || n != 2 {
+		t.Errorf("the source has %d users (%v), want 2", n, err)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		t.Errorf("%s was created", e.Name())
+	}
+
+	// A file name with characters a URI would give a meaning to is a file name.
+	dest := filepath.Join(dir, "a?b=1#c.db")
+	if err := driver.Backup(ctx, db, dest, nil); err != nil {
+		t.Fatal(err)
+	}
+	var v int
+	plain := filepath.Join(dir, "copy.db")
+	if err := os.Rename(dest, plain); err != nil {
+		t.Fatal(err)
+	}
+	if err := openDB(t, plain).QueryRow("SELECT count(*) FROM users").Scan(&v); err != nil || v != 2 {
+		t.Errorf("the copy at %s has %d users (%v), want 2", dest, v, err)
+	}
+}
+
+// TestVacuumInto_canceled: an interrupted VACUUM INTO leaves the file it
+// created behind, empty; VacuumInto removes it, as Backup does.
+func TestVacuumInto_canceled(t *testing.T) {
+	t.Parallel()
+	db := openDB(t, testdb.Path(t))
+	fill(t, db, 50000) // 10 MB: a copy takes tens of milliseconds
+	dest := filepath.Join(t.TempDir(), "copy.db")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Millisecond)
+	defer cancel()
+	err := driver.VacuumInto(ctx, db, dest)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("error = %v, want context.DeadlineExceeded", err)
+	}
+	if _, err := os.Stat(dest); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the partial copy was left behind: %v", err)
+	}
+}
+
+// FuzzDestination: Backup and VacuumInto to any name never panic, never
+// write outside the file they name, and leave the source as it was. The
+// names run in a directory of their own, with path separators turned into
+// '_' so that a fuzzed name cannot reach outside it.
+func FuzzDestination(f *testing.F) {
+	for _, s := range []string{"", "a.db", ":memory:", "file:a.db", "file:a.db?_pragma=user_version(7)",
+		"file:a.db?_pragma=user_version%3D1%3BATTACH%20%27p.db%27%20AS%20p%3BCREATE%20TABLE%20p.x(y)",
+		"File:a.db", "a?b.db", "a.db?mode=memory", "a\x00b", "file::memory:", "-journal", "."} {
+		f.Add(s)
+	}
+	ctx := context.Background()
+	db := openDB(f, testdb.Path(f))
+	if _, err := db.Exec("CREATE TABLE users(name); INSERT INTO users VALUES ('ann'), ('bob')"); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		name = strings.NewReplacer("/", "_", `\`, "_").Replace(name)
+		dir := t.TempDir()
+		t.Chdir(dir)
+		for _, op := range []string{"Backup", "VacuumInto"} {
+			var err error
+			if op == "Backup" {
+				err = driver.Backup(ctx, db, name, nil)
+			} else {
+				err = driver.VacuumInto(ctx, db, name)
+			}
+			entries, _ := os.ReadDir(dir)
+			if err != nil {
+				for _, e := range entries {
+					t.Errorf("%s(%q) failed (%v) and left %q", op, name, err, e.Name())
+				}
+			} else {
+				if len(entries) != 1 || entries[0].Name() != name {
+					t.Errorf("%s(%q) wrote %v", op, name, entries)
+				}
+				copy := openDB(t, "file:"+url.PathEscape(name))
+				var n int
+				if err := copy.QueryRow("SELECT count(*) FROM users").Scan(&n); err != nil || n != 2 {
+					t.Errorf("the copy %q has %d users (%v), want 2", name, n, err)
+				}
+				copy.Close()
+				entries, _ = os.ReadDir(dir)
+			}
+			var n int
+			if err := db.QueryRow("SELECT count(*) FROM users").Scan(&n); err != nil || n != 2 {
+				t.Fatalf("after %s(%q) the source has %d users (%v), want 2", op, name, n, err)
+			}
+			for _, e := range entries {
+				os.Remove(e.Name())
+			}
+		}
+	})
+}
