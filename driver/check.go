@@ -39,6 +39,11 @@ func (p Problem) String() string { return p.Check + ": " + p.Message }
 // Check reads the whole database: it takes time on a large one, and
 // cancelling ctx interrupts it.
 //
+// On a damaged file integrity_check may report problems and then fail
+// (with an error matching sqlite3.CORRUPT when a page cannot be read):
+// Check then returns the problems found so far with the error, and
+// skips foreign_key_check.
+//
 // https://sqlite.org/pragma.html#pragma_integrity_check
 func Check(ctx context.Context, db *sql.DB, quick bool) ([]Problem, error) {
 	pragma := "integrity_check"
@@ -57,7 +62,7 @@ func Check(ctx context.Context, db *sql.DB, quick bool) ([]Problem, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("sqlitekit: %s: %w", pragma, err)
+		return problems, fmt.Errorf("sqlitekit: %s: %w", pragma, err)
 	}
 	err = query(ctx, db, "PRAGMA foreign_key_check", func(rows *sql.Rows) error {
 		var p Problem
@@ -71,7 +76,7 @@ func Check(ctx context.Context, db *sql.DB, quick bool) ([]Problem, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("sqlitekit: foreign_key_check: %w", err)
+		return problems, fmt.Errorf("sqlitekit: foreign_key_check: %w", err)
 	}
 	return problems, nil
 }

@@ -1,6 +1,7 @@
 package driver_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/url"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ncruces/go-sqlite3"
 
 	"github.com/sqlitekit/sqlitekit/driver"
 	"github.com/sqlitekit/sqlitekit/internal/testdb"
@@ -143,4 +146,48 @@ func FuzzDestination(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestCheck_damagedPage: on a damaged page integrity_check reports what
+// it found, then fails; Check returns both (issue 16).
+func TestCheck_damagedPage(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := testdb.Path(t)
+	db := openDB(t, path)
+	if _, err := db.Exec(`CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB);
+		INSERT INTO t(v) SELECT randomblob(300) FROM generate_series(1, 200);
+		CREATE INDEX tv ON t(v)`); err != nil {
+		t.Fatal(err)
+	}
+	var pageSize int64
+	if err := db.QueryRow("PRAGMA page_size").Scan(&pageSize); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil { // the last close checkpoints the WAL into the file
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy(b[5*pageSize:], bytes.Repeat([]byte{0xff}, 8)) // page 6's b-tree header
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	db = openDB(t, path)
+	for _, quick := range []bool{false, true} {
+		got, err := driver.Check(ctx, db, quick)
+		if !errors.Is(err, sqlite3.CORRUPT) {
+			t.Errorf("Check(quick=%v): error %v, want sqlite3.CORRUPT", quick, err)
+		}
+		found := false
+		for _, p := range got {
+			found = found || strings.Contains(strings.ToLower(p.Message), "page 6: btreeinitpage() returns error code 11")
+		}
+		if !found {
+			t.Errorf("Check(quick=%v) = %q, want the problem with page 6", quick, got)
+		}
+	}
 }
