@@ -112,7 +112,7 @@ func NewConnector(cfg pragma.Config, opts *Options) (driver.Connector, error) {
 	if opts != nil {
 		c.init = opts.ConnInit
 	}
-	c.tmRead, c.tmWrite = timeFormats(cfg.TimeFormat)
+	c.tmRead, c.tmWrite = timeFormats(cfg)
 
 	open := cfg
 	if isMemory(cfg) {

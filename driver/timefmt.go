@@ -5,22 +5,33 @@ import (
 	"time"
 
 	"github.com/ncruces/go-sqlite3"
+
+	"github.com/sqlitekit/sqlitekit/pragma"
 )
 
 // timeFormats returns how times are read and written for a
 // pragma.Config.TimeFormat, which Validate has checked: ncruces' names
 // and layouts, or modernc's layouts (Parse turns _time_format into them).
 // Writes are ncruces' for every format; reads accept more (see timeReader).
-func timeFormats(f string) (read timeReader, write sqlite3.TimeFormat) {
-	switch f {
+func timeFormats(cfg pragma.Config) (read timeReader, write sqlite3.TimeFormat) {
+	switch f := cfg.TimeFormat; f {
 	case "", "auto":
-		return timeReader{f: sqlite3.TimeFormatAuto}, sqlite3.TimeFormatDefault
+		read, write = timeReader{f: sqlite3.TimeFormatAuto}, sqlite3.TimeFormatDefault
 	case "sqlite":
-		return timeReader{f: sqlite3.TimeFormatAuto}, sqlite3.TimeFormat3
+		read, write = timeReader{f: sqlite3.TimeFormatAuto}, sqlite3.TimeFormat3
 	case "rfc3339":
-		return timeReader{f: sqlite3.TimeFormatDefault}, sqlite3.TimeFormatDefault
+		read, write = timeReader{f: sqlite3.TimeFormatDefault}, sqlite3.TimeFormatDefault
+	default:
+		read, write = timeReader{f: sqlite3.TimeFormat(f)}, sqlite3.TimeFormat(f)
 	}
-	return timeReader{f: sqlite3.TimeFormat(f)}, sqlite3.TimeFormat(f)
+	switch loc := cfg.TimeLocation; loc {
+	case "":
+	case "auto":
+		read.loc = time.Local
+	default:
+		read.loc, _ = time.LoadLocation(loc) // Validate loaded it
+	}
+	return read, write
 }
 
 // timeReader reads a time value of a DATE, TIME, DATETIME or TIMESTAMP
@@ -31,11 +42,20 @@ func timeFormats(f string) (read timeReader, write sqlite3.TimeFormat) {
 // for "auto" and "sqlite": a time another program wrote, or SQLite did,
 // would come back as a string.
 type timeReader struct {
-	f sqlite3.TimeFormat
+	f   sqlite3.TimeFormat
+	loc *time.Location // not nil: times are given in this location (_loc)
 }
 
 // Decode returns the time v holds: v is a string, an int64 or a float64.
 func (r timeReader) Decode(v any) (time.Time, error) {
+	t, err := r.decode(v)
+	if err == nil && r.loc != nil {
+		t = t.In(r.loc)
+	}
+	return t, err
+}
+
+func (r timeReader) decode(v any) (time.Time, error) {
 	if r.f != sqlite3.TimeFormatAuto {
 		if t, err := r.f.Decode(v); err == nil {
 			return t, nil

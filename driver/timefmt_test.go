@@ -105,3 +105,44 @@ func TestTimeFormats_ncrucesNames(t *testing.T) {
 		}
 	}
 }
+
+// _loc gives times read in a location, as mattn does: the same instant;
+// what is written does not change.
+func TestTimeFormats_loc(t *testing.T) {
+	t.Parallel()
+	kolkata, err := time.LoadLocation("Asia/Kolkata")
+	if err != nil {
+		t.Skip(err) // no time zone database
+	}
+	at := time.Date(2026, 11, 23, 20, 15, 30, 0, time.UTC)
+	for _, tt := range []struct {
+		loc  string
+		want *time.Location
+	}{{"auto", time.Local}, {"Asia/Kolkata", kolkata}} {
+		db := testdb.Open(t, testdb.Path(t)+"?_loc="+tt.loc)
+		if _, err := db.Exec(`CREATE TABLE t(at DATETIME); INSERT INTO t VALUES (?), ('2026-11-23 20:15:30')`, at); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := db.Query(`SELECT at, CAST(at AS BLOB) FROM t`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var got time.Time
+			var stored []byte
+			if err := rows.Scan(&got, &stored); err != nil {
+				t.Fatal(err)
+			}
+			if !got.Equal(at) || got.Location().String() != tt.want.String() {
+				t.Errorf("_loc=%s: read %v (%v), want %v in %v", tt.loc, got, got.Location(), at, tt.want)
+			}
+			if s := string(stored); s != "2026-11-23T20:15:30Z" && s != "2026-11-23 20:15:30" {
+				t.Errorf("_loc=%s: stored %q", tt.loc, s)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+	}
+}

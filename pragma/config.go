@@ -78,6 +78,14 @@ type Config struct {
 	// (what CURRENT_TIMESTAMP and datetime() write), else as
 	// time.Time.String writes them.
 	TimeFormat string
+	// TimeLocation is the location times read from the database are
+	// given in ("_loc", as mattn/go-sqlite3 names it): "auto" is the
+	// program's local time (time.Local), any other value a name
+	// time.LoadLocation knows, such as "UTC" or "Europe/Paris". A time
+	// stored without an offset is taken to be in UTC, then moved to the
+	// location. Empty: a time keeps the offset it was stored with.
+	// Writing is not affected: see TimeFormat.
+	TimeLocation string
 	// StmtCache is how many prepared statements each connection keeps,
 	// by SQL text, for db.Query and db.Exec calls that do not prepare
 	// their own ("_stmt_cache"). Zero disables the cache.

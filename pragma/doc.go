@@ -33,13 +33,69 @@
 //
 // # DSN dialects
 //
-// Parse accepts the DSNs written for ncruces/go-sqlite3, modernc.org/sqlite
-// and mattn/go-sqlite3 (see [Parse] for the parameters), so a program
-// moving to sqlitekit keeps its connection strings. Each spelling of a
-// setting gives the same Config:
+// Parse accepts the DSNs written for ncruces/go-sqlite3 v0.37.0,
+// mattn/go-sqlite3 v1.14.53 and modernc.org/sqlite v1.62.0. Every
+// parameter those drivers document has a decision in the table below:
+// either Parse gives it the same meaning as every driver that has it, or
+// Parse refuses it with an error wrapping [ErrUnsupportedParameter] that
+// says what to use instead. No parameter is accepted with another
+// meaning, and none is silently ignored; a parameter no driver knows
+// wraps [ErrUnknownParameter].
+//
+//	parameter                      drivers                   decision
+//	_pragma                        ncruces, modernc          same, one PRAGMA per parameter: name(value), name=value or name
+//	                                                         (modernc runs any SQL there: a second statement is refused)
+//	_txlock                        all three                 same: deferred, immediate, exclusive; ncruces' concurrent is
+//	                                                         refused (this SQLite has no BEGIN CONCURRENT)
+//	_timefmt                       ncruces                   same: see Config.TimeFormat
+//	_time_format                   modernc                   same: sqlite, datetime, string_no_monotonic (datetime is written
+//	                                                         in UTC; see Config.TimeFormat)
+//	_loc                           mattn                     same: Config.TimeLocation
+//	_stmt_cache                    sqlitekit                 Config.StmtCache
+//	_stmt_cache_size               mattn                     same: Config.StmtCache
+//	_mutex                         mattn                     same: no or full; each connection is used by one goroutine at a time
+//	_busy_timeout, _timeout        mattn, modernc            same: PRAGMA busy_timeout
+//	_foreign_keys, _fk             mattn, modernc            same: PRAGMA foreign_keys
+//	_journal_mode, _journal        mattn, modernc            same: PRAGMA journal_mode
+//	_synchronous, _sync            mattn, modernc            same: PRAGMA synchronous
+//	_auto_vacuum, _vacuum          mattn, modernc            same: PRAGMA auto_vacuum
+//	_query_only                    mattn, modernc            same: PRAGMA query_only
+//	_cache_size                    mattn                     same: PRAGMA cache_size
+//	_case_sensitive_like, _cslike  mattn                     same: PRAGMA case_sensitive_like
+//	_defer_foreign_keys, _defer_fk mattn                     same: PRAGMA defer_foreign_keys
+//	_ignore_check_constraints      mattn                     same: PRAGMA ignore_check_constraints
+//	_locking_mode, _locking        mattn                     same: PRAGMA locking_mode
+//	_recursive_triggers, _rt       mattn                     same: PRAGMA recursive_triggers
+//	_secure_delete                 mattn                     same: PRAGMA secure_delete
+//	_writable_schema               mattn                     same: PRAGMA writable_schema
+//	vfs, mode, immutable           SQLite's, all three       same (also after a plain file name, where mattn drops mode)
+//	cache                          SQLite's, all three       shared or private, no effect: this SQLite has no shared cache,
+//	                                                         and every connection of a pool shares an in-memory database
+//	nolock                         SQLite's                  refused: writers could corrupt the file; immutable=1 for read-only media
+//	psow                           SQLite's                  refused: SQLite's default (on) is used
+//	modeof                         SQLite's                  refused: create the file with the permissions it needs
+//	key, hexkey, textkey           ncruces (adiantum, xts)   refused: any code can read a key in the file name back;
+//	                                                         use _pragma=textkey('…') (or key, hexkey)
+//	_auth, _auth_user, _auth_pass  mattn                     refused: SQLite's user authentication is not in this SQLite
+//	_auth_crypt, _auth_salt        mattn                     (mattn ignores them unless built with sqlite_userauth)
+//	_time_integer_format           modernc                   refused: use _timefmt=unixepoch (or _milli, _micro, _nano)
+//	_inttotime, _texttotime        modernc                   refused: date and time columns always read as time.Time
+//	_timezone                      modernc                   refused: use _loc
+//	_dqs, _defensive               modernc                   refused: set them in driver.Options.ConnInit with conn.Config
+//	_error_rc                      modernc                   refused: errors are ncruces', matched with errors.Is
+//
+// Each spelling of a setting gives the same Config, and naming one
+// setting twice, in any spelling, is an error:
 //
 //	file:app.db?_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)   ncruces, modernc
 //	app.db?_busy_timeout=5000&_fk=true                               mattn
+//
+// What a DSN does not name keeps sqlitekit's default (see Defaults),
+// which differs from each driver's own: mattn's busy timeout is 5 s and
+// it leaves foreign keys off, for example. Times are written in RFC 3339
+// unless the DSN says otherwise: mattn always writes them as modernc's
+// _time_format=sqlite does, so a program moving from mattn adds that
+// parameter to keep the stored text the same.
 //
 // # Zero values
 //

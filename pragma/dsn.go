@@ -13,29 +13,19 @@ const maxStmtCache = 10000
 // Parse returns the Config a DSN describes: [Default], changed only by
 // what the DSN names. The result is valid: Parse runs [Config.Validate].
 //
-// The DSN is a file name, or a "file:" [URI] with parameters. Parse
-// accepts the parameters of the DSN dialects Go programs already use:
+// The DSN is a file name, or a "file:" [URI] with parameters; as with
+// mattn/go-sqlite3, a plain file name may carry parameters after a "?".
+// Parse takes the parameters of ncruces/go-sqlite3, mattn/go-sqlite3 and
+// modernc.org/sqlite as the package docs' table says (see DSN dialects),
+// and sqlitekit's own _stmt_cache (see [Config.StmtCache]).
 //
-//   - ncruces/go-sqlite3: _pragma=name(value), _txlock, _timefmt,
-//     and SQLite's own vfs, mode, cache and immutable;
-//   - sqlitekit's own: _stmt_cache (see [Config.StmtCache]);
-//   - modernc.org/sqlite: _pragma=name(value) or name=value, _time_format
-//     (its three values, as layouts: see [Config.TimeFormat]);
-//   - mattn/go-sqlite3: _busy_timeout (_timeout), _foreign_keys (_fk),
-//     _journal_mode (_journal), _synchronous (_sync), _cache_size,
-//     _locking_mode (_locking), _query_only, _secure_delete,
-//     _auto_vacuum (_vacuum), _recursive_triggers (_rt),
-//     _case_sensitive_like (_cslike), _defer_foreign_keys (_defer_fk),
-//     _ignore_check_constraints, _writable_schema, and _txlock. As with
-//     mattn, a plain file name may carry parameters after a "?".
-//
-// Every other parameter is an error wrapping [ErrUnknownParameter]; an
-// unknown PRAGMA name is an error wrapping [ErrUnknownPragma]; a bad value
-// is an error wrapping [ErrInvalidValue]. Each error names the parameter
-// or PRAGMA and suggests the nearest known name. A setting named twice
-// is an error. cache=shared and cache=private are accepted and have no
-// effect: this SQLite is built without shared cache, and sqlitekit's
-// in-memory databases are shared by every connection of a pool anyway.
+// A parameter that sqlitekit does not support is an error wrapping
+// [ErrUnsupportedParameter], saying what to use instead; any other
+// unknown parameter is an error wrapping [ErrUnknownParameter]; an
+// unknown PRAGMA name is an error wrapping [ErrUnknownPragma]; a bad
+// value is an error wrapping [ErrInvalidValue]. Each error names the
+// parameter or PRAGMA and suggests the nearest known name. A setting
+// named twice, in any spelling, is an error.
 //
 // A PRAGMA given without a value (_pragma=journal_mode) leaves that
 // setting to SQLite: it clears the Config field.
@@ -69,9 +59,14 @@ func Parse(dsn string) (Config, error) {
 			return Config{}, invalid(rawKey, rawValue, "bad %%-escape in %q", part)
 		}
 
-		if name, ok := mattn[key]; ok {
-			err = setPragma(&c, name, value, false, once)
-		} else {
+		switch d, ok := dsnParams[key]; {
+		case !ok:
+			err = unknown(ErrUnknownParameter, key, parameters())
+		case d.unsupported != "":
+			err = &Error{Name: key, Err: ErrUnsupportedParameter, Reason: "not supported: " + d.unsupported}
+		case d.pragma != "":
+			err = setPragma(&c, d.pragma, value, false, once)
+		default:
 			err = setParam(&c, key, value, once)
 		}
 		if err != nil {
@@ -126,16 +121,29 @@ func setParam(c *Config, key, value string, once func(string) error) error {
 		}
 		c.TimeFormat = layout
 		return nil
-	case "_txlock", "_timefmt", "_stmt_cache", "vfs", "mode", "cache", "immutable":
-	default:
-		return unknown(ErrUnknownParameter, key, parameters())
+	case "_mutex":
+		// mattn's choice of SQLite's mutexes: database/sql uses each
+		// connection from one goroutine at a time, which is what "no"
+		// asks for, and sqlitekit's connections are safe either way.
+		if v := strings.ToLower(value); v != "no" && v != "full" {
+			return notOneOf(key, value, "no", "full")
+		}
 	}
-	if err := once(key); err != nil {
+	setting := key
+	if key == "_stmt_cache_size" {
+		setting = "_stmt_cache" // mattn's name for the same setting
+	}
+	if err := once(setting); err != nil {
 		return err
 	}
-	switch key {
+	switch setting {
 	case "_txlock":
 		c.TxLock = TxLock(strings.ToLower(value))
+		if c.TxLock == "concurrent" {
+			return invalid(key, value, "%q is not supported: this SQLite has no BEGIN CONCURRENT; use immediate", value)
+		}
+	case "_loc":
+		c.TimeLocation = value
 	case "_timefmt":
 		if err := checkTimeFormat(key, value); err != nil {
 			return err
@@ -254,6 +262,7 @@ func (c Config) String() string {
 	}
 	param("_txlock", string(c.TxLock), string(d.TxLock))
 	param("_timefmt", c.TimeFormat, d.TimeFormat)
+	param("_loc", c.TimeLocation, d.TimeLocation)
 	if c.StmtCache != d.StmtCache {
 		add("_stmt_cache", strconv.Itoa(c.StmtCache))
 	}

@@ -148,8 +148,12 @@ func TestParse_errors(t *testing.T) {
 			`pragma: _fkk: unknown DSN parameter; did you mean _fk?`},
 		{"app.db?_busy_timout=1", pragma.ErrUnknownParameter,
 			`pragma: _busy_timout: unknown DSN parameter; did you mean _busy_timeout?`},
-		{"app.db?_loc=auto", pragma.ErrUnknownParameter,
-			`pragma: _loc: unknown DSN parameter`},
+		{"app.db?_loc=Mars/Olympus", pragma.ErrInvalidValue,
+			`pragma: _loc: "Mars/Olympus" is not auto or a time zone name such as UTC or Europe/Paris`},
+		{"app.db?_mutex=some", pragma.ErrInvalidValue,
+			`pragma: _mutex: "some" is not one of no, full`},
+		{"app.db?_auth_pass=hunter2", pragma.ErrUnsupportedParameter,
+			`pragma: _auth_pass: not supported: SQLite's user authentication extension is not in this SQLite (SQLite dropped it, and mattn ignores these parameters unless built with sqlite_userauth): remove them, and protect the file with its permissions or encrypt it (vfs=adiantum with _pragma=textkey)`},
 		{"file:app.db?_pragma=busy_timeout(soon)", pragma.ErrInvalidValue,
 			`pragma: busy_timeout: "soon" is not a number of milliseconds from 0 to 2147483647`},
 		{"file:app.db?_pragma=busy_timeout(-5)", pragma.ErrInvalidValue,
@@ -275,7 +279,7 @@ func TestConfig_String_roundTrip(t *testing.T) {
 		with("all.db", func(c *pragma.Config) {
 			*c = pragma.Config{
 				Path: "all.db", VFS: "memdb", Mode: pragma.ModeReadWrite, Immutable: true,
-				TxLock: pragma.TxExclusive, TimeFormat: "2006-01-02 15:04:05 -07:00", StmtCache: 7,
+				TxLock: pragma.TxExclusive, TimeFormat: "2006-01-02 15:04:05 -07:00", TimeLocation: "UTC", StmtCache: 7,
 				BusyTimeout: 0, JournalMode: pragma.JournalTruncate, Synchronous: pragma.SyncExtra,
 				ForeignKeys: false, CacheSize: pragma.CachePages(123), TempStore: pragma.TempDefault,
 				MmapSize: 1 << 30, JournalSizeLimit: -1, WALAutocheckpoint: -1,

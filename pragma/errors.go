@@ -18,6 +18,9 @@ var (
 	// ErrUnknownParameter: a DSN parameter that none of the supported
 	// dialects knows.
 	ErrUnknownParameter = errors.New("unknown DSN parameter")
+	// ErrUnsupportedParameter: a DSN parameter of another driver that
+	// sqlitekit does not support; the error says what to use instead.
+	ErrUnsupportedParameter = errors.New("unsupported DSN parameter")
 )
 
 // Error describes what is wrong with a DSN or a [Config]:
@@ -27,8 +30,8 @@ type Error struct {
 	Name string
 	// Value is the value given, if any.
 	Value string
-	// Err is one of ErrInvalidValue, ErrUnknownPragma or
-	// ErrUnknownParameter.
+	// Err is one of ErrInvalidValue, ErrUnknownPragma,
+	// ErrUnknownParameter or ErrUnsupportedParameter.
 	Err error
 	// Reason explains the problem, for people.
 	Reason string

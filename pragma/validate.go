@@ -30,6 +30,9 @@ func (c Config) Validate() error {
 	if err := checkTimeFormat("_timefmt", c.TimeFormat); err != nil {
 		return err
 	}
+	if err := checkLocation(c.TimeLocation); err != nil {
+		return err
+	}
 	if c.StmtCache < 0 || c.StmtCache > maxStmtCache {
 		return invalid("_stmt_cache", strconv.Itoa(c.StmtCache), "%d is not a number of statements from 0 to %d", c.StmtCache, maxStmtCache)
 	}
