@@ -3,6 +3,7 @@ package driver_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"net/url"
 	"os"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/sqlitekit/sqlitekit/driver"
 	"github.com/sqlitekit/sqlitekit/internal/testdb"
+	"github.com/sqlitekit/sqlitekit/pragma"
 )
 
 // TestBackup_destinationIsAFileName: a destination that is a URI would
@@ -189,5 +191,123 @@ func TestCheck_damagedPage(t *testing.T) {
 		if !found {
 			t.Errorf("Check(quick=%v) = %q, want the problem with page 6", quick, got)
 		}
+	}
+}
+
+// TestMigrate_stepEndsTheTransaction: a step that would end, begin or
+// release Migrate's transaction is refused before anything of it commits,
+// naming the step and the statement; the database stays at the previous
+// version, and the fixed step then applies (issue 16).
+func TestMigrate_stepEndsTheTransaction(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	first := driver.Migration{Name: "001.sql", SQL: "CREATE TABLE z(x)"}
+	for _, tc := range []struct{ sql, statement string }{
+		{"CREATE TABLE a(x); COMMIT; CREATE TABLE b(", "COMMIT"},
+		{"CREATE TABLE a(x); END TRANSACTION; CREATE TABLE b(x)", "END TRANSACTION"},
+		{"CREATE TABLE a(x);\n  commit  ;\nCREATE TABLE b(x)", "commit"},
+		{"CREATE TABLE a(x); ROLLBACK; CREATE TABLE b(x)", "ROLLBACK"},
+		{"CREATE TABLE a(x); BEGIN; CREATE TABLE b(x)", "BEGIN"},
+		{"CREATE TABLE a(x); /* c */ COMMIT -- c\n; CREATE TABLE b(x)", "COMMIT"},
+		{"CREATE TABLE a(x); VACUUM; CREATE TABLE b(x)", "VACUUM"},
+		{"SAVEPOINT s; CREATE TABLE a(x); RELEASE s; COMMIT; CREATE TABLE b(x)", "COMMIT"},
+	} {
+		db := openDB(t, testdb.Path(t))
+		steps := []driver.Migration{first, {Name: "002_bad.sql", SQL: tc.sql}}
+		err := driver.Migrate(ctx, db, steps)
+		if err == nil || !strings.Contains(err.Error(), `"002_bad.sql"`) || !strings.Contains(err.Error(), tc.statement) {
+			t.Errorf("Migrate with step %q: %v, want an error naming the step and %q", tc.sql, err, tc.statement)
+		}
+		if v := version(t, db); v != 1 {
+			t.Errorf("step %q: user_version = %d, want 1", tc.sql, v)
+		}
+		var n int
+		if err := db.QueryRow("SELECT count(*) FROM sqlite_schema WHERE name IN ('a', 'b')").Scan(&n); err != nil || n != 0 {
+			t.Errorf("step %q left %d of its tables (%v)", tc.sql, n, err)
+		}
+		steps[1].SQL = "CREATE TABLE a(x); CREATE TABLE b(x)"
+		if err := driver.Migrate(ctx, db, steps); err != nil {
+			t.Errorf("the fixed step after %q: %v", tc.sql, err)
+		}
+	}
+
+	// A Go step is held to the same.
+	db := openDB(t, testdb.Path(t))
+	err := driver.Migrate(ctx, db, []driver.Migration{{Name: "go step", Func: func(ctx context.Context, tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "CREATE TABLE a(x)"); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "COMMIT")
+		return err
+	}}})
+	if err == nil || !strings.Contains(err.Error(), `"go step"`) || !strings.Contains(err.Error(), "COMMIT") {
+		t.Errorf("Migrate with a Go step that commits: %v", err)
+	}
+	if v := version(t, db); v != 0 {
+		t.Errorf("user_version = %d, want 0", v)
+	}
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM sqlite_schema WHERE name = 'a'").Scan(&n); err != nil || n != 0 {
+		t.Errorf("the Go step left its table (%d, %v)", n, err)
+	}
+}
+
+// TestMigrate_stepEndsItsTx: a Go step that commits or rolls back the
+// tx it was given fails and leaves the connection usable.
+func TestMigrate_stepEndsItsTx(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, end := range []string{"Commit", "Rollback"} {
+		db := openDB(t, testdb.Path(t))
+		db.SetMaxOpenConns(1)
+		err := driver.Migrate(ctx, db, []driver.Migration{{Name: "ends", Func: func(ctx context.Context, tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, "CREATE TABLE a(x)"); err != nil {
+				return err
+			}
+			if end == "Commit" {
+				return tx.Commit()
+			}
+			return tx.Rollback()
+		}}})
+		if err == nil || !strings.Contains(err.Error(), `"ends"`) {
+			t.Errorf("a step that calls tx.%s: %v", end, err)
+		}
+		if v := version(t, db); v != 0 {
+			t.Errorf("tx.%s: user_version = %d, want 0", end, v)
+		}
+		if _, err := db.Exec("CREATE TABLE b(x)"); err != nil {
+			t.Errorf("tx.%s: the pool's connection after Migrate: %v", end, err)
+		}
+		var n int
+		if err := db.QueryRow("SELECT count(*) FROM sqlite_schema WHERE name = 'a'").Scan(&n); err != nil || n != 0 {
+			t.Errorf("tx.%s: the step left its table (%d, %v)", end, n, err)
+		}
+	}
+}
+
+// TestMigrate_keepsConnInitAuthorizer: Migrate's guard replaces the
+// connection's authorizer; no connection of the pool runs without the
+// one ConnInit set afterwards.
+func TestMigrate_keepsConnInitAuthorizer(t *testing.T) {
+	t.Parallel()
+	cfg := pragma.Default()
+	cfg.Path = testdb.Path(t)
+	db, err := driver.Open(cfg, &driver.Options{MaxOpenConns: 1, ConnInit: func(c *sqlite3.Conn) error {
+		return c.SetAuthorizer(func(action sqlite3.AuthorizerActionCode, _, _, _, _ string) sqlite3.AuthorizerReturnCode {
+			if action == sqlite3.AUTH_DROP_TABLE {
+				return sqlite3.AUTH_DENY
+			}
+			return sqlite3.AUTH_OK
+		})
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := driver.Migrate(t.Context(), db, []driver.Migration{{SQL: "CREATE TABLE a(x)"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("DROP TABLE a"); !errors.Is(err, sqlite3.AUTH) {
+		t.Errorf("DROP TABLE after Migrate: %v, want ConnInit's authorizer to refuse it", err)
 	}
 }

@@ -3,6 +3,7 @@ package driver
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/ncruces/go-sqlite3"
 )
 
 // Migration is one step of a database schema's history. [Migrate]
@@ -65,6 +68,15 @@ var ErrNewerDatabase = errors.New("sqlitekit: migrate: the database is newer tha
 // version is higher than len(migrations) is refused with an error that
 // matches [ErrNewerDatabase] and says both versions.
 //
+// A step must not begin, end or release the transaction Migrate runs it
+// in: a COMMIT, END, ROLLBACK or BEGIN in a step (SQL or Go) is refused
+// before it runs, with an error naming the step and the statement, the
+// step is rolled back and the database stays at the previous version.
+// Migrate enforces this with an SQLite authorizer on its connection for
+// the time of each step; an authorizer that [Options.ConnInit] set on
+// that connection is lost with it, so Migrate then closes the connection
+// instead of returning it to the pool.
+//
 // The BEGIN IMMEDIATE that makes migrating safe comes from asking
 // database/sql for sql.LevelSerializable, which the sqlitekit driver
 // maps to BEGIN IMMEDIATE whatever _txlock says.
@@ -81,6 +93,9 @@ func Migrate(ctx context.Context, db *sql.DB, migrations []Migration) error {
 	v, err := userVersion(ctx, conn)
 	if err != nil {
 		return fmt.Errorf("sqlitekit: migrate: %w", err)
+	}
+	if v < want {
+		defer dropIfInit(conn)
 	}
 	for v < want {
 		if v < 0 {
@@ -150,12 +165,20 @@ func migrateStep(ctx context.Context, conn *sql.Conn, migrations []Migration, i 
 		return cur, nil
 	}
 
+	g, err := guardStep(ctx, conn)
+	if err != nil {
+		return fail(err)
+	}
+	defer g.abort() // before the deferred Rollback, which the guard would refuse
 	if m.Func != nil {
-		err = m.Func(ctx, tx)
-	} else if strings.TrimSpace(m.SQL) != "" {
-		_, err = tx.ExecContext(ctx, m.SQL)
+		err = g.explain(m.Func(ctx, tx))
+	} else {
+		err = g.run(ctx, m.SQL)
 	}
 	if err != nil {
+		return fail(err)
+	}
+	if err := g.remove(); err != nil {
 		return fail(err)
 	}
 	if m.ForeignKeysOff {
@@ -170,6 +193,114 @@ func migrateStep(ctx context.Context, conn *sql.Conn, migrations []Migration, i 
 		return fail(err)
 	}
 	return i + 1, nil
+}
+
+// stepGuard refuses, for the time of a step, the statements that would
+// begin, end or release the transaction Migrate runs the step in, with an
+// authorizer on the step's connection: SQLite calls it as it compiles
+// each statement, whatever its spelling, comments or case, and a denied
+// statement fails before it runs. Changing the authorizer expires the
+// connection's prepared statements, so cached ones are compiled, and
+// checked, again.
+type stepGuard struct {
+	ctx    context.Context
+	conn   *sql.Conn
+	denied string // the operation refused: "BEGIN", "COMMIT" or "ROLLBACK"
+	on     bool
+}
+
+func guardStep(ctx context.Context, conn *sql.Conn) (*stepGuard, error) {
+	g := &stepGuard{ctx: ctx, conn: conn}
+	err := withRawConn(ctx, conn, func(c *sqlite3.Conn) error {
+		return c.SetAuthorizer(func(action sqlite3.AuthorizerActionCode, op, _, _, _ string) sqlite3.AuthorizerReturnCode {
+			if action == sqlite3.AUTH_TRANSACTION {
+				g.denied = op
+				return sqlite3.AUTH_DENY
+			}
+			return sqlite3.AUTH_OK
+		})
+	})
+	g.on = err == nil
+	return g, err
+}
+
+// remove removes the authorizer; it may be called again.
+func (g *stepGuard) remove() error {
+	if !g.on {
+		return nil
+	}
+	g.on = false
+	return withRawConn(context.WithoutCancel(g.ctx), g.conn, func(c *sqlite3.Conn) error {
+		return c.SetAuthorizer(nil)
+	})
+}
+
+// abort removes the authorizer of a step that failed, and rolls back its
+// transaction if the step's tx.Commit or tx.Rollback, refused, left it
+// open.
+func (g *stepGuard) abort() {
+	if !g.on {
+		return
+	}
+	g.on = false
+	_ = withRawConn(context.WithoutCancel(g.ctx), g.conn, func(c *sqlite3.Conn) error {
+		err := c.SetAuthorizer(nil)
+		if !c.GetAutocommit() {
+			err = errors.Join(err, c.Exec("ROLLBACK"))
+		}
+		return err
+	})
+}
+
+// explain returns the error of a step, which fails if the guard refused
+// one of its statements even if the step ignored the error.
+func (g *stepGuard) explain(err error) error {
+	if g.denied == "" {
+		return err
+	}
+	msg := fmt.Sprintf("a statement of the step would %s the transaction Migrate runs it in; a step must not begin, end or release it", g.denied)
+	if err == nil {
+		return errors.New(msg)
+	}
+	return fmt.Errorf("%s: %w", msg, err)
+}
+
+// run runs script, one statement after another, on the step's
+// connection, inside its transaction. A refused statement is named by its
+// number in the script and its text.
+func (g *stepGuard) run(ctx context.Context, script string) error {
+	return withRawConn(ctx, g.conn, func(c *sqlite3.Conn) error {
+		for n := 1; ; n++ {
+			s, tail, err := c.Prepare(script)
+			if g.denied != "" {
+				return fmt.Errorf("statement %d, %q, would %s the transaction Migrate runs the step in; a step must not begin, end or release it",
+					n, truncate(script), g.denied)
+			}
+			if err != nil {
+				return err
+			}
+			if s == nil { // nothing left but spaces or comments
+				return nil
+			}
+			err = errors.Join(s.Exec(), s.Close())
+			if err != nil {
+				return err
+			}
+			script = tail
+		}
+	})
+}
+
+// dropIfInit closes conn's connection instead of returning it to the
+// pool if its connector runs a ConnInit: Migrate removed any authorizer
+// that ConnInit set on it.
+func dropIfInit(sc *sql.Conn) {
+	_ = sc.Raw(func(dc any) error {
+		if c, ok := dc.(*conn); ok && c.c.init != nil {
+			return driver.ErrBadConn
+		}
+		return nil
+	})
 }
 
 // userVersion reads PRAGMA user_version.
