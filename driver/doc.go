@@ -22,8 +22,10 @@
 // # Data source names
 //
 // A DSN is a file name or a "file:" [URI]. It names only what differs from
-// the defaults; [pragma.Parse] reads it, and accepts the DSNs written for
-// ncruces/go-sqlite3, modernc.org/sqlite and mattn/go-sqlite3:
+// the defaults; [pragma.Parse] reads it, and takes the parameters of
+// ncruces/go-sqlite3, modernc.org/sqlite and mattn/go-sqlite3 with their
+// meaning, or refuses those it does not support (its package docs have
+// the table):
 //
 //	app.db                                        the defaults
 //	file:app.db?_pragma=busy_timeout(30000)       a longer busy timeout
@@ -42,13 +44,23 @@
 // # Defaults and why
 //
 //	journal_mode=WAL         readers and the writer do not block each other
-//	synchronous=NORMAL       cannot corrupt a WAL database; one fsync less per commit
+//	synchronous=NORMAL       one fsync less per commit; a power loss or OS crash can lose
+//	                         the last commits, never corrupt the database (see below)
 //	busy_timeout=10000       wait for a lock instead of failing with "database is locked"
 //	foreign_keys=ON          enforce what REFERENCES says
 //	cache_size=-20000        ~20 MB page cache per connection: memory stays flat
 //	temp_store=MEMORY        no temporary files for sorts and temporary indexes
 //	journal_size_limit=64MiB the WAL shrinks back after a burst of writes
 //	_txlock=immediate        write transactions never fail late with SQLITE_BUSY_SNAPSHOT
+//
+// Durability: in WAL mode, synchronous=NORMAL syncs the WAL at each
+// checkpoint, not at each commit. A process that crashes loses nothing it
+// committed (the operating system has the writes), but a power loss or
+// an operating system crash can lose the transactions committed since the
+// last sync; the database stays consistent either way. When every
+// acknowledged commit must survive those too, add
+// _pragma=synchronous(full) to the DSN (or set pragma.Config.Synchronous
+// to pragma.SyncFull): each commit then waits for an fsync.
 //
 // After the PRAGMAs run, the driver checks that the journal mode took: a
 // database that cannot be switched to WAL (a read-only file, a VFS

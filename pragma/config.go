@@ -104,6 +104,15 @@ type Config struct {
 	JournalMode JournalMode
 	// Synchronous is how often SQLite waits for data to reach the disk.
 	//
+	// In WAL mode, NORMAL (the default) syncs the WAL at each checkpoint
+	// rather than at each commit: a crash of the process loses nothing
+	// committed, but a power loss or an operating system crash can lose
+	// the transactions committed since the last sync (the database stays
+	// consistent). FULL syncs at every commit, so every commit that
+	// returned survives those too, at the cost of an fsync per commit:
+	// choose it (_pragma=synchronous(full), or SyncFull) when losing an
+	// acknowledged write is not acceptable.
+	//
 	// https://sqlite.org/pragma.html#pragma_synchronous
 	Synchronous Synchronous
 	// ForeignKeys enforces FOREIGN KEY constraints.
@@ -185,9 +194,10 @@ func Default() Config {
 		// Readers never block the writer and the writer never blocks
 		// readers; commits append to the WAL instead of rewriting pages.
 		JournalMode: JournalWAL,
-		// In WAL mode NORMAL cannot corrupt the database: a power loss
-		// may roll back the last transactions, never break the file.
-		// It saves an fsync per commit.
+		// In WAL mode NORMAL cannot corrupt the database, and it saves
+		// an fsync per commit; the price: a power loss or OS crash can
+		// lose the transactions committed since the last sync (a
+		// process crash cannot). SyncFull when that is not acceptable.
 		Synchronous: SyncNormal,
 		// Wait for a lock instead of failing at once with "database is
 		// locked"; 10 s covers a long checkpoint or a slow writer.

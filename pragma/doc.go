@@ -13,7 +13,8 @@
 //
 //	setting              default      why
 //	journal_mode         WAL          readers and the writer do not block each other
-//	synchronous          NORMAL       safe in WAL mode; one fsync less per commit
+//	synchronous          NORMAL       one fsync less per commit; never corrupts a WAL database,
+//	                                  but a power loss may lose the last commits (see Config.Synchronous)
 //	busy_timeout         10 s         wait for a lock instead of "database is locked"
 //	foreign_keys         ON           enforce what REFERENCES says
 //	cache_size           -20000       page cache bounded at ~20 MB per connection

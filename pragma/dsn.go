@@ -56,6 +56,9 @@ func Parse(dsn string) (Config, error) {
 		key, err1 := url.QueryUnescape(rawKey)
 		value, err2 := url.QueryUnescape(rawValue)
 		if err1 != nil || err2 != nil {
+			if secret(part) {
+				return Config{}, invalid(rawKey, "", "bad %%-escape (the value is not shown: it may hold a key)")
+			}
 			return Config{}, invalid(rawKey, rawValue, "bad %%-escape in %q", part)
 		}
 
@@ -108,6 +111,9 @@ func setParam(c *Config, key, value string, once func(string) error) error {
 	case "_pragma":
 		name, arg, bare, ok := splitPragma(value)
 		if !ok {
+			if secret(value) {
+				return invalid("_pragma", "", "not name(value), name=value or name (the value is not shown: it may hold a key)")
+			}
 			return invalid("_pragma", value, "%q is not name(value), name=value or name", value)
 		}
 		return setPragma(c, name, arg, bare, once)
@@ -234,6 +240,13 @@ func unquote(v string) string {
 // A field left at its zero value where [Default] sets it is written as a
 // PRAGMA without a value (_pragma=journal_mode), which reads the setting
 // and changes nothing, or as an empty parameter (_txlock=).
+//
+// Values are %-escaped where a DSN parser would split them: '&', '#',
+// '+', '=', ' ' and ';' (ncruces' open reads the _pragma parameters with
+// net/url, which drops a parameter that holds a ';').
+//
+// The DSN holds every value of c, encryption keys (key, hexkey, textkey)
+// included: do not log it. Errors of this package never show a key.
 func (c Config) String() string {
 	var b strings.Builder
 	b.WriteString("file:")
@@ -247,7 +260,7 @@ func (c Config) String() string {
 		sep = '&'
 		b.WriteString(key)
 		b.WriteByte('=')
-		escape(&b, value, "&#+= ")
+		escape(&b, value, "&#+=; ")
 	}
 	d := Default()
 	param := func(key, value, def string) {
@@ -296,7 +309,9 @@ func (p Pragma) call() string {
 }
 
 // escape writes s to b, %-escaping '%', the bytes in special, control
-// bytes and bytes outside ASCII.
+// bytes and bytes outside ASCII: url.Parse, which ncruces' open runs on
+// the DSN, fails on a control byte, and a failed parse drops every
+// _pragma.
 func escape(b *strings.Builder, s, special string) {
 	const hex = "0123456789ABCDEF"
 	for i := 0; i < len(s); i++ {

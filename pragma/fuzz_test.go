@@ -2,6 +2,8 @@ package pragma_test
 
 import (
 	"errors"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -23,6 +25,8 @@ func FuzzParse(f *testing.F) {
 		"file:x?_pragma=user_version(1);DROP TABLE t",
 		"file:x?_stmt_cache=5&_txlock=",
 		"test.db?_loc=auto&_mutex=no&_stmt_cache_size=3&_auth_user=a",
+		"file:x.db?_pragma=textkey('pass;word')&_pragma=application_id=\"a;b''c\"",
+		"file:x.db?_pragma=textkey('a%3Bb%26c%23d%2Be%25')&_time_format=string_no_monotonic",
 	} {
 		f.Add(seed)
 	}
@@ -37,6 +41,14 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("Parse(%q) = %v, matches no sentinel", dsn, err)
 			}
 			return
+		}
+		// The engine (ncruces' open) reads every _pragma of String.
+		u, err := url.Parse(c.String())
+		if err != nil {
+			t.Fatalf("url.Parse(%q): %v", c.String(), err)
+		}
+		if got, want := len(u.Query()["_pragma"]), strings.Count(u.RawQuery, "_pragma="); got != want {
+			t.Fatalf("the engine reads %d of the %d _pragma of %q", got, want, c.String())
 		}
 		again, err := pragma.Parse(c.String())
 		if err != nil {

@@ -84,6 +84,9 @@ func (p Pragma) validate() error {
 		return invalid(p.Name, p.Value, "has a field of its own in Config: set that field, not Extra")
 	}
 	if !validArgument(p.Value) {
+		if secret(p.Name) {
+			return invalid(p.Name, "", "the key is not a number, a name or a quoted string (the value is not shown)")
+		}
 		return invalid(p.Name, p.Value, "%q is not a number, a name or a quoted string", p.Value)
 	}
 	return nil
