@@ -68,8 +68,8 @@
 // "0.100000"); the JSON parser rejects what is not an array of numbers
 // (sqlite-vec skips stray commas and ignores text after ']'), while it
 // accepts sqlite-vec's number forms (".5", "+1", "1."); vec_dot is an
-// addition; vec_each, vec_npy_each and the vec0 virtual table are not
-// provided (see vec1 below for an index).
+// addition; vec_npy_each is not provided. vec0 and vec_each are (see
+// below).
 //
 // vec_distance_l2 is the true Euclidean distance, as in sqlite-vec. vec1's
 // distance column and vec1_l2_distance are its square.
@@ -94,6 +94,88 @@
 // in Go (365 ms). Tables of rows a little under half a page (384
 // float32 are 1,536 bytes) waste a quarter of each 4 KiB page; a larger
 // page_size helps a scan-heavy table.
+//
+// # vec0 virtual tables
+//
+// The vec0 module is sqlite-vec's vector table, with its declaration syntax
+// and query forms (sqlite-vec v0.1.6's documentation), in Go:
+//
+//	CREATE VIRTUAL TABLE vec_movies USING vec0(
+//	  movie_id integer primary key,       -- optional: INTEGER or TEXT
+//	  user_id integer partition key,      -- up to 4: shards the vectors
+//	  synopsis_embedding float[768] distance_metric=cosine,
+//	  genre text,                         -- metadata: text, integer,
+//	  mean_rating float,                  --   float, boolean; up to 16
+//	  +title text,                        -- auxiliary: stored, not filtered
+//	  chunk_size=1024                     -- vectors per chunk, divisible by 8
+//	);
+//	INSERT INTO vec_movies(movie_id, user_id, synopsis_embedding, genre, mean_rating, title)
+//	VALUES (1, 7, '[0.1, 0.2, ...]', 'scifi', 4.1, 'Alien');
+//
+//	SELECT movie_id, title, distance FROM vec_movies
+//	WHERE synopsis_embedding MATCH ? AND k = 10
+//	  AND user_id = 7 AND genre IN ('scifi', 'drama') AND mean_rating > 3.5;
+//	-- or: WHERE synopsis_embedding MATCH ? ORDER BY distance LIMIT 10
+//
+// Vector columns are float[N] (also float32, f32), int8[N] (i8) or bit[N]
+// (N divisible by 8), N up to 8192, at most 16 of them. distance_metric is
+// l2 (the default: the Euclidean distance), cosine (1 - cosine similarity)
+// or l1 for float and int8 columns; bit columns use the Hamming distance.
+// Vectors go in as JSON text or BLOBs as for the functions above; int8 and
+// bit columns take vec_int8(...) and vec_bit(...), and also a BLOB without
+// subtype of exactly the column's size (so rows copied from another table,
+// where subtypes are lost, go in unchanged).
+//
+// Queries: a KNN query has one MATCH on a vector column and either k = ?
+// or LIMIT (k at most 4096); it may add = != > >= < <= on partition keys
+// and metadata columns, IN (...) on INTEGER and TEXT metadata columns, and
+// rowid (or the primary key) = ? or IN (...). Rows come nearest first, with
+// the hidden distance column; ties are broken by rowid. Without MATCH, a
+// query reads one row by rowid or primary key, or every row in rowid order.
+// INSERT, UPDATE and DELETE work as on a table; changing a row's rowid,
+// primary key or partition key is refused (delete the row and insert it
+// again). vec_each(vector) lists a vector's elements, and vec_version()
+// returns [Version].
+//
+// Errors follow sqlite-vec's wording, prefixed with "vec0: " and the table
+// name: "Dimension mismatch for inserted vector for the "emb" column.
+// Expected 384 dimensions but received 3.", "A LIMIT or 'k = ?' constraint
+// is required on vec0 knn queries.", "k value in knn query too large,
+// provided 5000 and the limit is 4096", "vec0 constructor error: unknown
+// table option: chunksize", "An illegal WHERE constraint was provided on a
+// vec0 auxiliary column in a KNN query.", "Expected integer for INTEGER
+// metadata column year, received TEXT".
+//
+// Storage: ordinary tables in the same database, named after the table
+// (t_info, t_chunks, t_vectors00, ..., t_rowids, t_auxiliary), so rows are
+// transactional, visible to every connection and process, copied by backups
+// and replicated like any table, and consistent after a crash. Vectors are
+// packed chunk_size to a BLOB, so a KNN query reads a few large cells, not
+// one row per vector; a chunk's vectors are compared with the same kernels
+// as the functions (AVX2 on amd64). Nothing is cached in Go memory between
+// statements: the Go heap does not grow with the table.
+//
+// Deliberate differences from sqlite-vec: the storage format is sqlitekit's
+// own (a table written by sqlite-vec is refused with an error saying so:
+// copy its rows with sqlite-vec, e.g. to JSON or a plain table of BLOBs,
+// then insert them here); NULL vectors and NULL metadata are refused as in
+// sqlite-vec, but NaN and infinite elements are refused too; a stored
+// zero vector has a NULL cosine distance and ranks last, and a zero query
+// vector is an error (sqlite-vec computes NaN); a full scan returns rows
+// in rowid order (sqlite-vec: chunk order); ORDER BY other columns is
+// allowed with k = ? (SQLite sorts the k rows); vec_to_json prints the
+// shortest exact form of each element; the slots of deleted rows are
+// reused, and a chunk whose rows are all deleted is dropped.
+//
+// Migrating from a plain table of BLOBs (what sqlitekit's storage layers
+// and TopK use) is one statement; the rowid keeps the link to the source:
+//
+//	CREATE VIRTUAL TABLE docs_vec USING vec0(
+//	  embedding float[384] distance_metric=cosine, lang text);
+//	INSERT INTO docs_vec(rowid, embedding, lang)
+//	SELECT id, embedding, lang FROM docs WHERE embedding IS NOT NULL;
+//	-- keep it in sync with triggers, as shown for vec1 below, or make
+//	-- docs_vec the only copy and join back on rowid.
 //
 // # Approximate nearest neighbours with vec1
 //

@@ -45,7 +45,8 @@ func (e elem) subtype() uint {
 	return subtypeF32
 }
 
-// Register registers the vector SQL functions (see the package
+// Register registers the vector SQL functions, the vec0 virtual table
+// module and the vec_each table-valued function (see the package
 // documentation) on a connection.
 //
 // https://sqlite.org/c3ref/create_function.html
@@ -82,5 +83,7 @@ func Register(db *sqlite3.Conn) error {
 		fn("vec_slice", 3, out, (*state).slice),
 		fn("vec_quantize_binary", 1, out, (*state).quantizeBinary),
 		fn("vec_quantize_int8", 2, out, (*state).quantizeI8),
+		db.CreateFunction("vec_version", 0, pure, vecVersion),
+		registerVec0(db),
 	)
 }

@@ -57,8 +57,22 @@ func (s *state) load(ctx sqlite3.Context, args []sqlite3.Value, i int, o *operan
 			return false, nil
 		}
 	}
-	*o = operand{norm2: -1}
 	arg := args[i]
+	null, err = s.loadValue(arg, i, o, check)
+	if null || err != nil {
+		return null, err
+	}
+	// JSON is remembered always (parsing it is the cost); a BLOB only when
+	// it is a bound parameter (else it is a stored value, read in place).
+	if cache && (arg.Type() == sqlite3.TEXT || arg.FromBind()) {
+		s.remember(ctx, i, o)
+	}
+	return false, nil
+}
+
+// loadValue decodes arg, argument i, into o, in s's scratch space.
+func (s *state) loadValue(arg sqlite3.Value, i int, o *operand, check bool) (null bool, err error) {
+	*o = operand{norm2: -1}
 	typ := arg.Type()
 	switch typ {
 	case sqlite3.NULL:
@@ -96,9 +110,6 @@ func (s *state) load(ctx sqlite3.Context, args []sqlite3.Value, i int, o *operan
 				return false, fmt.Errorf("argument %d: %w", i+1, err)
 			}
 		}
-		if cache && arg.FromBind() {
-			s.remember(ctx, i, o)
-		}
 		return false, nil
 	}
 
@@ -123,9 +134,6 @@ func (s *state) load(ctx sqlite3.Context, args []sqlite3.Value, i int, o *operan
 		o.b = b
 	} else {
 		o.f = f
-	}
-	if cache {
-		s.remember(ctx, i, o)
 	}
 	return false, nil
 }

@@ -1,0 +1,399 @@
+package vector
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"math/bits"
+	"strings"
+
+	"github.com/ncruces/go-sqlite3"
+)
+
+type knnHit struct {
+	rowRef
+	key  float64 // what is ordered on: the distance, or its square for L2; +Inf for NaN
+	dist float64
+}
+
+// knnScratch is memory a cursor keeps between queries.
+type knnScratch struct {
+	floats []float32
+}
+
+// knn finds the k nearest rows and leaves them in cur.hits, nearest first.
+func (cur *vec0Cursor) knn(vcol *vecCol, terms []knnTerm, args []sqlite3.Value) error {
+	t := cur.t
+	var (
+		query     []byte
+		partWhere []string
+		partArgs  []any
+		filter    []string // conditions on T_rowids r
+		filterArg []any
+		emptyIn   bool
+	)
+	for i, term := range terms {
+		v := args[i]
+		switch term.kind {
+		case 'm':
+			if v.Type() == sqlite3.NULL {
+				return fmt.Errorf("Query vector for the %q column is invalid: NULL", vcol.name)
+			}
+			q, err := vectorBytes(nil, v, vcol, "Query vector for")
+			if err != nil {
+				return err
+			}
+			query = q
+		case 'k':
+			if v.Type() != sqlite3.INTEGER {
+				return fmt.Errorf("k value in knn queries must be an integer, got %s", v.Type())
+			}
+			k := v.Int64()
+			if k < 0 {
+				return errors.New("k value in knn queries must be greater than or equal to 0.")
+			}
+			if k > vec0MaxK {
+				return fmt.Errorf("k value in knn query too large, provided %d and the limit is %d", k, vec0MaxK)
+			}
+			cur.k = k
+		case 'r':
+			filter = append(filter, cur.keyColumn()+" = ?")
+			filterArg = append(filterArg, v)
+		case 'R':
+			vals, err := inValues(v)
+			if err != nil {
+				return err
+			}
+			if len(vals) == 0 {
+				emptyIn = true
+			}
+			filter = append(filter, cur.keyColumn()+" IN ("+placeholders(len(vals))+")")
+			filterArg = append(filterArg, vals...)
+		case 'p':
+			c := t.user(term.col)
+			partWhere = append(partWhere, fmt.Sprintf("c.p%02d %s ?", c.idx, opSQL(term.op)))
+			partArgs = append(partArgs, v)
+		case 'M':
+			c := t.user(term.col)
+			if term.op == opIN {
+				vals, err := inValues(v)
+				if err != nil {
+					return err
+				}
+				if len(vals) == 0 {
+					emptyIn = true
+				}
+				filter = append(filter, fmt.Sprintf("r.m%02d IN (%s)", c.idx, placeholders(len(vals))))
+				filterArg = append(filterArg, vals...)
+				continue
+			}
+			filter = append(filter, fmt.Sprintf("r.m%02d %s ?", c.idx, opSQL(term.op)))
+			filterArg = append(filterArg, v)
+		}
+	}
+	if cur.k == 0 || emptyIn {
+		return nil
+	}
+
+	// The slots that pass the rowid and metadata constraints, as bitmaps
+	// by chunk.
+	var allowed map[int64][]byte
+	if len(filter) > 0 {
+		s, err := cur.stmt("SELECT r.chunk_id, r.chunk_offset FROM " + t.shadow("rowids") + " r WHERE " + strings.Join(filter, " AND "))
+		if err != nil {
+			return err
+		}
+		if err := bindAll(s, filterArg); err != nil {
+			return err
+		}
+		allowed = map[int64][]byte{}
+		for s.Step() {
+			ch, off := s.ColumnInt64(0), s.ColumnInt64(1)
+			bm := allowed[ch]
+			if bm == nil {
+				bm = make([]byte, t.d.chunkSize/8)
+				allowed[ch] = bm
+			}
+			if off >= 0 && off < int64(t.d.chunkSize) {
+				bm[off/8] |= 1 << (off % 8)
+			}
+		}
+		if err := s.Err(); err != nil {
+			return err
+		}
+		if len(allowed) == 0 {
+			return nil
+		}
+	}
+
+	sql := "SELECT c.chunk_id, c.slots, v.vectors FROM " + t.shadow("chunks") + " c JOIN " +
+		t.shadow(vectorsSuffix(vcol.idx)) + " v ON v.chunk_id = c.chunk_id"
+	if len(partWhere) > 0 {
+		sql += " WHERE " + strings.Join(partWhere, " AND ")
+	}
+	s, err := cur.stmt(sql + " ORDER BY c.chunk_id")
+	if err != nil {
+		return err
+	}
+	if err := bindAll(s, partArgs); err != nil {
+		return err
+	}
+
+	h := topK{k: int(cur.k), hits: cur.hits[:0]}
+	dist := newChunkDistance(vcol, query)
+	if dist.err != nil {
+		return dist.err
+	}
+	nb := vcol.vectorBytes()
+	cs := t.d.chunkSize
+	var mask []byte
+	for s.Step() {
+		chunk := s.ColumnInt64(0)
+		slots := s.ColumnRawBlob(1)
+		if len(slots) != cs/8+8*cs {
+			return fmt.Errorf("vec0: chunk %d: slots has %d bytes, want %d: %w", chunk, len(slots), cs/8+8*cs, sqlite3.CORRUPT_VTAB)
+		}
+		mask = append(mask[:0], slots[:cs/8]...)
+		if allowed != nil {
+			bm := allowed[chunk]
+			if bm == nil {
+				continue
+			}
+			for i := range mask {
+				mask[i] &= bm[i]
+			}
+		}
+		rowids := slots[cs/8:]
+		vectors := s.ColumnRawBlob(2)
+		if len(vectors) != nb*cs {
+			return fmt.Errorf("vec0: chunk %d has short BLOBs: %w", chunk, sqlite3.CORRUPT_VTAB)
+		}
+		dist.chunk(&h, &cur.knnScratch, mask, vectors, func(i int) rowRef {
+			return rowRef{int64(binary.LittleEndian.Uint64(rowids[8*i:])), chunk, int64(i)}
+		})
+	}
+	if err := s.Err(); err != nil {
+		return err
+	}
+	cur.hits = h.sorted()
+	// Distances are float32 values, as sqlite-vec's are: the inputs are
+	// float32 and more digits would only be noise.
+	for i := range cur.hits {
+		d := cur.hits[i].dist
+		if vcol.metric == metricL2 && vcol.elem != elemBit {
+			d = math.Sqrt(d)
+		}
+		cur.hits[i].dist = float64(float32(d))
+	}
+	return nil
+}
+
+func (cur *vec0Cursor) keyColumn() string {
+	if cur.t.d.pkType == typeText {
+		return "r.id"
+	}
+	return "r.rowid"
+}
+
+// goValue copies a value out of SQLite's memory.
+func goValue(v sqlite3.Value) any {
+	switch v.Type() {
+	case sqlite3.INTEGER:
+		return v.Int64()
+	case sqlite3.FLOAT:
+		return v.Float()
+	case sqlite3.TEXT:
+		return v.Text()
+	case sqlite3.BLOB:
+		return v.Blob(nil)
+	}
+	return nil
+}
+
+func placeholders(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strings.Repeat("?, ", n-1) + "?"
+}
+
+// inValues returns the values of the right side of an IN constraint.
+func inValues(v sqlite3.Value) ([]any, error) {
+	var vals []any
+	x, err := v.InFirst()
+	for err == nil {
+		vals = append(vals, goValue(x))
+		x, err = v.InNext()
+	}
+	if err != nil && !errors.Is(err, sqlite3.ErrorCode(101)) { // SQLITE_DONE: the end of the list
+		return nil, err
+	}
+	return vals, nil
+}
+
+// chunkDistance computes the distances from a query to the vectors of a
+// chunk.
+type chunkDistance struct {
+	col  *vecCol
+	qf   []float32
+	qb   []byte
+	qq   float64 // |q|², for cosine
+	err  error
+	dims int
+}
+
+func newChunkDistance(c *vecCol, query []byte) *chunkDistance {
+	d := &chunkDistance{col: c, dims: c.dims}
+	if c.elem == elemF32 {
+		d.qf = decodeInto(make([]float32, len(query)/4), query)
+		if c.metric == metricCosine {
+			d.qq = dot64(d.qf, d.qf)
+			if d.qq == 0 {
+				d.err = fmt.Errorf("query vector on the %q column is a %w: cosine is undefined", c.name, ErrZeroVector)
+			}
+		}
+	} else {
+		d.qb = query
+		if c.elem == elemI8 && c.metric == metricCosine {
+			_, qq, _ := dotI8(query, query)
+			d.qq = float64(qq)
+			if qq == 0 {
+				d.err = fmt.Errorf("query vector on the %q column is a %w: cosine is undefined", c.name, ErrZeroVector)
+			}
+		}
+	}
+	return d
+}
+
+// chunk offers the distance of every slot set in mask to h.
+func (d *chunkDistance) chunk(h *topK, scratch *knnScratch, mask, vectors []byte, ref func(int) rowRef) {
+	n := d.dims
+	var f []float32
+	if d.col.elem == elemF32 {
+		f = view(vectors, &scratch.floats)
+	}
+	nb := d.col.vectorBytes()
+	sqrtQQ := math.Sqrt(d.qq)
+	for byteI, m := range mask {
+		for m != 0 {
+			bit := m & -m
+			m &^= bit
+			i := 8*byteI + bitIndex(bit)
+			var dist float64
+			switch d.col.elem {
+			case elemF32:
+				x := f[i*n : (i+1)*n]
+				switch d.col.metric {
+				case metricL2:
+					dist = float64(l2sqF32(x, d.qf))
+				case metricCosine:
+					dot, xx := dotNormF32(x, d.qf)
+					dist = 1 - float64(dot)/(math.Sqrt(float64(xx))*sqrtQQ)
+				case metricL1:
+					dist = float64(l1F32(x, d.qf))
+				}
+			case elemI8:
+				x := vectors[i*nb : (i+1)*nb]
+				switch d.col.metric {
+				case metricL2:
+					dist = float64(l2sqI8(x, d.qb))
+				case metricCosine:
+					dot, xx, _ := dotI8(x, d.qb)
+					dist = 1 - float64(dot)/(math.Sqrt(float64(xx))*sqrtQQ)
+				case metricL1:
+					dist = float64(l1I8(x, d.qb))
+				}
+			default:
+				dist = float64(hamming(vectors[i*nb:(i+1)*nb], d.qb))
+			}
+			key := dist
+			if math.IsNaN(key) {
+				key = math.Inf(1)
+			}
+			if h.full() && key > h.hits[0].key {
+				continue // cheap rejection before reading the rowid
+			}
+			r := ref(i)
+			h.push(knnHit{rowRef: r, key: key, dist: dist})
+		}
+	}
+}
+
+func bitIndex(bit byte) int { return bits.TrailingZeros8(bit) }
+
+// topK keeps the k hits of smallest (key, rowid) in a max-heap.
+type topK struct {
+	k    int
+	hits []knnHit
+}
+
+func (h *topK) full() bool { return len(h.hits) >= h.k }
+
+func less(a, b *knnHit) bool {
+	return a.key < b.key || a.key == b.key && a.rowid < b.rowid
+}
+
+func (h *topK) push(x knnHit) {
+	if len(h.hits) < h.k {
+		h.hits = append(h.hits, x)
+		// sift up
+		i := len(h.hits) - 1
+		for i > 0 {
+			p := (i - 1) / 2
+			if !less(&h.hits[p], &h.hits[i]) {
+				break
+			}
+			h.hits[p], h.hits[i] = h.hits[i], h.hits[p]
+			i = p
+		}
+		return
+	}
+	if !less(&x, &h.hits[0]) {
+		return
+	}
+	h.hits[0] = x
+	// sift down
+	i, n := 0, len(h.hits)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		j := l
+		if r := l + 1; r < n && less(&h.hits[l], &h.hits[r]) {
+			j = r
+		}
+		if !less(&h.hits[i], &h.hits[j]) {
+			break
+		}
+		h.hits[i], h.hits[j] = h.hits[j], h.hits[i]
+		i = j
+	}
+}
+
+// sorted returns the kept hits, best first.
+func (h *topK) sorted() []knnHit {
+	s := h.hits
+	// Heap sort in place: repeatedly move the worst to the end.
+	for n := len(s); n > 1; n-- {
+		s[0], s[n-1] = s[n-1], s[0]
+		i := 0
+		for {
+			l := 2*i + 1
+			if l >= n-1 {
+				break
+			}
+			j := l
+			if r := l + 1; r < n-1 && less(&s[l], &s[r]) {
+				j = r
+			}
+			if !less(&s[i], &s[j]) {
+				break
+			}
+			s[i], s[j] = s[j], s[i]
+			i = j
+		}
+	}
+	return s
+}
