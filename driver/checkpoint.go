@@ -61,12 +61,18 @@ type CheckpointResult struct {
 	Checkpointed int
 }
 
-// ErrReplicated is returned by [Checkpoint] for a RESTART or TRUNCATE
-// checkpoint of a database that package replica replicates.
+// ErrReplicated is returned by [Checkpoint] for a FULL, RESTART or
+// TRUNCATE checkpoint of a database that package replica replicates:
+// Litestream holds a read lock on purpose, which each of them would wait
+// for, the whole busy timeout. PASSIVE checkpoints, and SQLite's
+// automatic ones, work.
 var ErrReplicated = errors.New("replicated database")
 
 // Checkpoint copies the frames of db's write-ahead log into the database
 // file, as mode says, on one connection of the pool.
+//
+// While a replica of the database runs (package replica), every mode but
+// PASSIVE returns an error wrapping [ErrReplicated] at once.
 //
 // The FULL, RESTART and TRUNCATE modes wait for readers and writers in
 // the connection's busy handler, up to its busy timeout (the DSN's
@@ -87,7 +93,7 @@ func Checkpoint(ctx context.Context, db *sql.DB, mode CheckpointMode) (Checkpoin
 	}
 	var res CheckpointResult
 	err := withRaw(ctx, db, func(c *sqlite3.Conn) error {
-		if mode >= CheckpointRestart {
+		if mode != CheckpointPassive {
 			if replicatedConn(c) {
 				return fmt.Errorf("%w: a Litestream replica of this database is running, and it holds a read lock %s would wait for (the whole busy timeout); use CheckpointPassive", ErrReplicated, mode)
 			}

@@ -12,7 +12,7 @@
 //
 // # Basics
 //
-//	r, err := replica.Start(ctx, "app.db", replica.Options{URL: "s3://bucket/app"})
+//	r, err := replica.Start(ctx, "app.db", "s3://bucket/app", nil)
 //	...
 //	err = r.Sync(ctx) // everything committed so far is in the bucket
 //	...
@@ -31,8 +31,25 @@
 // read-only.
 //
 // Litestream adds its tables _litestream_seq and _litestream_lock to the
-// database. While it runs, TRUNCATE and RESTART checkpoints would wait for
-// its read lock for the whole busy timeout: package driver's Checkpoint
-// refuses them with [github.com/sqlitekit/sqlitekit/driver.ErrReplicated];
-// PASSIVE checkpoints, and the driver's automatic ones, work.
+// database. While it runs, FULL, RESTART and TRUNCATE checkpoints would
+// wait for its read lock for the whole busy timeout: package driver's
+// Checkpoint refuses them with
+// [github.com/sqlitekit/sqlitekit/driver.ErrReplicated]; PASSIVE
+// checkpoints, and SQLite's automatic ones, work.
+//
+// # Paths and URLs
+//
+// A database path and a replica URL reach Litestream as they are: nothing
+// in them is expanded as an environment variable ($VAR, ${VAR}) or read as
+// YAML. [Start] refuses what Litestream v0.5.18 cannot take, with an error
+// naming it: a name that is not UTF-8, and a database path with "?", "#"
+// or "%HH" in it (Litestream opens the database as an SQLite URI, where
+// these have a meaning). The URL is Litestream's to read: in a file URL,
+// it keeps "#…" as part of the path and writes a space as "%20".
+//
+// # Stopping
+//
+// [Replica.Close] and [Follower.Close] send SIGTERM, then SIGKILL after
+// 10 s, and return within that bound; no litestream is left running, even
+// when Close lands while the supervisor is restarting one.
 package replica

@@ -40,7 +40,7 @@ func app(path, url, bin string) error {
 	if _, err := db.Exec("CREATE TABLE t(g, i)"); err != nil {
 		return err
 	}
-	r, err := replica.Start(ctx, path, replica.Options{URL: url, Binary: bin, Logger: quiet})
+	r, err := replica.Start(ctx, path, url, &replica.Options{Binary: bin, Logger: quiet})
 	if err != nil {
 		return err
 	}

@@ -5,14 +5,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sqlitekit/sqlitekit/internal/replicated"
 )
@@ -22,15 +25,19 @@ var ErrNoBinary = errors.New("replica: the litestream command was not found; ins
 	"`CGO_ENABLED=0 go install github.com/benbjohnson/litestream/cmd/litestream@v0.5.18`, " +
 	"or set Options.Binary")
 
-// Options configure [Start].
+// ErrClosed is returned by [Replica.Sync] after [Replica.Close].
+var ErrClosed = errors.New("replica: closed")
+
+// stopTimeout is how long Close waits for Litestream to stop after
+// SIGTERM before it kills it.
+const stopTimeout = 10 * time.Second
+
+// Options configure [Start]. A nil *Options means the zero value.
 type Options struct {
-	// URL is where the replica goes: "s3://bucket/path", "gs://…",
-	// "abs://…", "sftp://…", "file:///backups/app", … (any URL
-	// Litestream accepts). Required.
-	URL string
 	// Binary is the litestream command. Empty: "litestream" on $PATH.
 	Binary string
-	// Logger receives Litestream's log lines. Nil: slog.Default().
+	// Logger receives Litestream's log lines, each with a "db" attribute
+	// naming the database. Nil: slog.Default().
 	Logger *slog.Logger
 }
 
@@ -39,31 +46,52 @@ type Replica struct {
 	db, binary, dir, config, socket string
 	log                             *slog.Logger
 
-	cancel context.CancelFunc
-	done   chan struct{}
+	stop      chan struct{} // closed by Close
+	done      chan struct{} // closed when supervise returns
+	closeOnce sync.Once
+	closeErr  error
 
 	mu       sync.Mutex
-	cmd      *exec.Cmd
-	pid      int // of the running child, 0 between runs
+	closing  bool      // once set, nothing is started
+	cmd      *exec.Cmd // the current child, nil before the first
+	pid      int       // of the running child, 0 between runs
 	restarts int
 	lastErr  error
+	exitErr  error // why the child running at Close ended
 }
 
-// Start writes a Litestream configuration for the database at dbPath and
-// opts.URL, with the control socket enabled, and runs `litestream
-// replicate` as a child process, restarting it (with backoff) if it dies,
-// until [Replica.Close]. The database should be in WAL mode with a busy
-// timeout of at least 5 s, synchronous NORMAL, and never in
-// locking_mode=EXCLUSIVE: sqlitekit's defaults.
+// Start runs `litestream replicate` for the database at dbPath, to the
+// replica at url ("s3://bucket/path", "gs://…", "abs://…", "sftp://…",
+// "file:///backups/app", … any URL Litestream accepts), as a child
+// process, with its control socket enabled; it restarts the child (after
+// 100 ms, then twice as long each time, up to 10 s) whenever it dies,
+// until [Replica.Close]. ctx bounds only the start: Start returns once
+// Litestream listens on its control socket, or with the error that
+// stopped it.
 //
-// While the replica runs, package driver's Checkpoint refuses TRUNCATE and
-// RESTART checkpoints on the database (they would wait for Litestream's
-// read lock for the whole busy timeout); PASSIVE ones work.
+// The path and the URL reach Litestream as they are: nothing in them is
+// expanded ($VAR, ${VAR}) or read as YAML. Start refuses, with an error
+// naming it, a path or URL that is not UTF-8 (Litestream carries both as
+// UTF-8 text) and a path Litestream would open as another file (it opens
+// the database as an SQLite URI, where "?", "#" and "%HH" have a meaning).
+//
+// The database must exist, and be in WAL mode: Start reads the file's
+// header and says what to change if not. Litestream also needs what it
+// cannot check from the file: a busy timeout of at least 5 s on every
+// connection, and never locking_mode=EXCLUSIVE. sqlitekit's defaults (WAL,
+// busy timeout 10 s, synchronous NORMAL) are all it needs.
+//
+// While the replica runs, package driver's Checkpoint refuses every
+// checkpoint but a PASSIVE one on the database: Litestream holds a read
+// lock the others would wait for, the whole busy timeout.
 //
 // https://litestream.io/reference/replicate/
-func Start(ctx context.Context, dbPath string, opts Options) (*Replica, error) {
-	if opts.URL == "" {
-		return nil, errors.New("replica: Options.URL is empty")
+func Start(ctx context.Context, dbPath, url string, opts *Options) (*Replica, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	if url == "" {
+		return nil, errors.New("replica: the replica URL is empty")
 	}
 	binary, err := lookBinary(opts.Binary)
 	if err != nil {
@@ -72,6 +100,12 @@ func Start(ctx context.Context, dbPath string, opts Options) (*Replica, error) {
 	db, err := filepath.Abs(dbPath)
 	if err != nil {
 		return nil, fmt.Errorf("replica: %w", err)
+	}
+	if err := errors.Join(utf8Only("database path", db), utf8Only("replica URL", url), litestreamPath(db)); err != nil {
+		return nil, err
+	}
+	if err := checkWAL(db); err != nil {
+		return nil, err
 	}
 	dir, err := os.MkdirTemp("", "sqlitekit-litestream")
 	if err != nil {
@@ -82,42 +116,113 @@ func Start(ctx context.Context, dbPath string, opts Options) (*Replica, error) {
 		config: filepath.Join(dir, "litestream.yml"),
 		socket: filepath.Join(dir, "ctl.sock"),
 		log:    opts.Logger,
+		stop:   make(chan struct{}),
 		done:   make(chan struct{}),
 	}
 	if r.log == nil {
 		r.log = slog.Default()
 	}
+	r.log = r.log.With("db", db)
+	if err := utf8Only("temporary directory", dir); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	// Every value is a YAML double-quoted scalar: strconv.Quote's escapes
+	// of valid UTF-8 (\" \\ \n \t \xHH below 0x80, \uHHHH, \UHHHHHHHH) are
+	// YAML's too, so each string reaches Litestream as it is, and
+	// -no-expand-env keeps it from expanding $VAR and ${VAR} in it.
 	conf := fmt.Sprintf("socket:\n  enabled: true\n  path: %s\ndbs:\n  - path: %s\n    replicas:\n      - url: %s\n",
-		strconv.Quote(r.socket), strconv.Quote(db), strconv.Quote(opts.URL))
+		strconv.Quote(r.socket), strconv.Quote(db), strconv.Quote(url))
 	if err := os.WriteFile(r.config, []byte(conf), 0o600); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("replica: write config: %w", err)
 	}
-	if err := r.spawn(); err != nil {
+	cmd, out, err := r.spawn()
+	if err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
 	replicated.Add(db)
-	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	r.cancel = cancel
-	go r.supervise(runCtx)
-	if err := r.ready(ctx); err != nil {
+	go r.supervise(cmd, out)
+	if err := r.ready(ctx, true); err != nil {
 		r.Close()
 		return nil, err
 	}
 	return r, nil
 }
 
-// ready waits, up to 30 s, for Litestream's control socket.
-func (r *Replica) ready(ctx context.Context) error {
+// utf8Only refuses a name that is not UTF-8.
+func utf8Only(what, name string) error {
+	if !utf8.ValidString(name) {
+		return fmt.Errorf("replica: the %s %q is not UTF-8: Litestream reads it from a YAML file and sends it over its control socket as UTF-8 text, where it would name another file; rename it", what, name)
+	}
+	return nil
+}
+
+// litestreamPath refuses a database path that Litestream v0.5.18 would
+// open as another file: it opens "file:" + path as an SQLite URI, where
+// "?" and "#" end the path and "%HH" stands for a byte.
+func litestreamPath(db string) error {
+	for i := 0; i < len(db); i++ {
+		switch c := db[i]; {
+		case c == '?' || c == '#':
+			return fmt.Errorf("replica: the database path %q holds %q, which Litestream cannot replicate (it opens the database as an SQLite URI, where %q ends the path); rename it", db, c, c)
+		case c == '%' && i+2 < len(db) && isHex(db[i+1]) && isHex(db[i+2]):
+			return fmt.Errorf("replica: the database path %q holds %q, which Litestream cannot replicate (it opens the database as an SQLite URI, where %%HH stands for a byte); rename it", db, db[i:i+3])
+		}
+	}
+	return nil
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// checkWAL checks, from its header, that the file at db is an SQLite
+// database in WAL mode. An empty file is an empty database: it has no
+// mode yet.
+//
+// https://sqlite.org/fileformat2.html#the_database_header
+func checkWAL(db string) error {
+	f, err := os.Open(db)
+	if err != nil {
+		return fmt.Errorf("replica: the database must exist before Start (a sqlitekit pool creates it at its first use): %w", err)
+	}
+	defer f.Close()
+	var h [20]byte
+	n, err := io.ReadFull(f, h[:])
+	switch {
+	case n == 0 && err == io.EOF:
+		return nil
+	case err != nil && err != io.ErrUnexpectedEOF:
+		return fmt.Errorf("replica: read the header of %s: %w", db, err)
+	case n < len(h) || string(h[:16]) != "SQLite format 3\x00":
+		return fmt.Errorf("replica: %s is not an SQLite database (its header is not SQLite's)", db)
+	case h[18] != 2 || h[19] != 2:
+		return fmt.Errorf("replica: %s is in rollback-journal mode; Litestream replicates WAL databases only: open it with sqlitekit's default journal_mode=WAL, or run PRAGMA journal_mode=WAL on it once, before Start", db)
+	}
+	return nil
+}
+
+// ready waits for Litestream's control socket: up to 30 s, or, when
+// starting, until the first child exits.
+func (r *Replica) ready(ctx context.Context, starting bool) error {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		if _, err := os.Stat(r.socket); err == nil {
 			return nil
 		}
-		if time.Now().After(deadline) {
-			s := r.Status()
-			return fmt.Errorf("replica: litestream has not opened its control socket after 30 s (restarts %d, last error %v); its log went to the slog.Logger", s.Restarts, s.LastErr)
+		s := r.Status()
+		r.mu.Lock()
+		closing := r.closing
+		r.mu.Unlock()
+		switch {
+		case closing:
+			return ErrClosed
+		case starting && s.Restarts > 0:
+			return fmt.Errorf("replica: %w", s.LastErr)
+		case time.Now().After(deadline):
+			return fmt.Errorf("replica: litestream has not opened its control socket after 30 s (restarts %d, last error %v)", s.Restarts, s.LastErr)
 		}
 		select {
 		case <-ctx.Done():
@@ -138,86 +243,91 @@ func lookBinary(binary string) (string, error) {
 	return path, nil
 }
 
-// spawn starts litestream replicate, its output forwarded to the logger.
-func (r *Replica) spawn() error {
-	cmd := exec.Command(r.binary, "replicate", "-config", r.config)
-	w := &lineLogger{log: r.log}
-	cmd.Stdout, cmd.Stderr = w, w
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("replica: start litestream: %w", err)
-	}
+// errClosing is returned by spawn once Close has begun.
+var errClosing = errors.New("closing")
+
+// spawn starts litestream replicate, its output forwarded to the logger,
+// unless Close has begun. The child is r.cmd as soon as it runs: Close
+// sees either no new child or this one.
+func (r *Replica) spawn() (*exec.Cmd, *lineLogger, error) {
+	cmd := exec.Command(r.binary, "replicate", "-no-expand-env", "-config", r.config)
+	out := &lineLogger{log: r.log}
+	cmd.Stdout, cmd.Stderr = out, out
 	r.mu.Lock()
-	r.cmd, r.pid = cmd, cmd.Process.Pid
-	r.mu.Unlock()
-	return nil
-}
-
-// lineLogger logs each line written to it.
-type lineLogger struct {
-	log *slog.Logger
-	buf []byte
-}
-
-func (w *lineLogger) Write(p []byte) (int, error) {
-	w.buf = append(w.buf, p...)
-	for {
-		i := bytes.IndexByte(w.buf, '\n')
-		if i < 0 {
-			return len(p), nil
-		}
-		w.log.Info("litestream", "line", string(w.buf[:i]))
-		w.buf = w.buf[i+1:]
+	defer r.mu.Unlock()
+	if r.closing {
+		return nil, nil, errClosing
 	}
+	if err := cmd.Start(); err != nil {
+		return nil, nil, fmt.Errorf("replica: start litestream: %w", err)
+	}
+	r.cmd, r.pid = cmd, cmd.Process.Pid
+	return cmd, out, nil
 }
 
-// supervise waits for the child and starts it again when it dies,
-// waiting 100 ms, then twice as long each time, up to 10 s.
-func (r *Replica) supervise(ctx context.Context) {
+// supervise waits for the child and starts another when it dies, after
+// 100 ms, then twice as long each time, up to 10 s, until Close.
+func (r *Replica) supervise(cmd *exec.Cmd, out *lineLogger) {
 	defer close(r.done)
 	backoff := 100 * time.Millisecond
 	for {
-		r.mu.Lock()
-		cmd := r.cmd
-		r.mu.Unlock()
 		started := time.Now()
 		err := cmd.Wait()
+		os.Remove(r.socket) // a killed litestream leaves it behind; ready waits for the next one's
 		r.mu.Lock()
 		r.pid = 0
+		closing := r.closing
+		if closing {
+			r.exitErr = err
+		} else {
+			r.restarts++
+			r.lastErr = exitError("litestream replicate", err, out)
+		}
 		r.mu.Unlock()
-		os.Remove(r.socket) // a killed litestream leaves it behind; ready waits for the next one's
-		if ctx.Err() != nil {
+		if closing {
 			return
 		}
-		r.mu.Lock()
-		r.lastErr = fmt.Errorf("litestream exited: %v", err)
-		r.restarts++
-		r.mu.Unlock()
 		r.log.Warn("litestream exited; restarting", "err", err, "backoff", backoff)
 		if time.Since(started) > time.Minute {
 			backoff = 100 * time.Millisecond
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(backoff):
-		}
-		backoff = min(2*backoff, 10*time.Second)
-		for r.spawn() != nil {
+		for {
 			select {
-			case <-ctx.Done():
+			case <-r.stop:
 				return
 			case <-time.After(backoff):
 			}
+			backoff = min(2*backoff, 10*time.Second)
+			cmd, out, err = r.spawn()
+			if errors.Is(err, errClosing) {
+				return
+			}
+			if err == nil {
+				break
+			}
+			r.log.Warn("litestream did not start; retrying", "err", err, "backoff", backoff)
 		}
 	}
 }
 
+// exitError says why a child exited, with its last lines of output.
+func exitError(what string, err error, out *lineLogger) error {
+	if err == nil {
+		err = errors.New("exit status 0")
+	}
+	if tail := out.tail(); tail != "" {
+		return fmt.Errorf("%s exited: %w; its last lines:\n%s", what, err, tail)
+	}
+	return fmt.Errorf("%s exited: %w", what, err)
+}
+
 // Sync blocks until everything committed to the database so far is in
 // the replica (`litestream sync -wait`, through the control socket).
+// After a restart it first waits, up to 30 s, for the new Litestream.
 //
 // https://litestream.io/reference/sync/
 func (r *Replica) Sync(ctx context.Context) error {
-	if err := r.ready(ctx); err != nil { // after a restart
+	if err := r.ready(ctx, false); err != nil {
 		return err
 	}
 	timeout := 60
@@ -236,7 +346,7 @@ func (r *Replica) Sync(ctx context.Context) error {
 type Status struct {
 	PID      int   // of the running litestream, 0 if none
 	Restarts int   // how many times it died and was started again
-	LastErr  error // why it last died
+	LastErr  error // why it last died, with its last lines of output
 }
 
 // Status returns the state of the child process.
@@ -246,23 +356,116 @@ func (r *Replica) Status() Status {
 	return Status{PID: r.pid, Restarts: r.restarts, LastErr: r.lastErr}
 }
 
-// Close stops Litestream (SIGTERM, then SIGKILL after 10 s) and removes
-// its configuration. Call Sync first for what must not wait for the next
-// start.
+// Close stops Litestream and removes its configuration: it sends SIGTERM
+// to the running litestream, or stops a restart in progress, and sends
+// SIGKILL if Litestream has not stopped 10 s later; it returns within
+// those 10 s and the time SIGKILL takes, and no litestream is left
+// running. It returns the error Litestream stopped with, if any (one
+// killed after 10 s is an error), and the same error at every call.
+//
+// Litestream ships what it has on SIGTERM; call Sync first for what must
+// be off the machine.
 func (r *Replica) Close() error {
-	r.cancel()
-	r.mu.Lock()
-	cmd := r.cmd
-	r.mu.Unlock()
-	if cmd != nil && cmd.Process != nil {
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-r.done:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-r.done
+	r.closeOnce.Do(func() {
+		r.mu.Lock()
+		r.closing = true
+		cmd := r.cmd
+		r.mu.Unlock()
+		close(r.stop)
+		var killed bool
+		if cmd != nil {
+			cmd.Process.Signal(syscall.SIGTERM) // an error: it has exited already
+			select {
+			case <-r.done:
+			case <-time.After(stopTimeout):
+				cmd.Process.Kill()
+				killed = true
+				<-r.done
+			}
+		}
+		<-r.done
+		replicated.Remove(r.db)
+		r.closeErr = errors.Join(stopError("litestream replicate", r.exitErr, killed), os.RemoveAll(r.dir))
+	})
+	return r.closeErr
+}
+
+// stopError is the error of a child stopped with SIGTERM: none if it
+// exited with status 0 or was ended by the SIGTERM itself (before it
+// could handle it).
+func stopError(what string, err error, killed bool) error {
+	if killed {
+		return fmt.Errorf("replica: %s did not stop within %v of SIGTERM and was killed", what, stopTimeout)
+	}
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGTERM {
+			return nil
 		}
 	}
-	replicated.Remove(r.db)
-	return os.RemoveAll(r.dir)
+	if err != nil {
+		return fmt.Errorf("replica: %s stopped with %w", what, err)
+	}
+	return nil
+}
+
+// lineLogger logs each line written to it, at the level Litestream gave
+// it, and keeps the last few.
+type lineLogger struct {
+	log *slog.Logger
+
+	mu   sync.Mutex
+	buf  []byte
+	last [5]string
+	n    int // lines logged
+}
+
+// maxLine bounds a line: a longer one is logged in pieces.
+const maxLine = 64 << 10
+
+func (w *lineLogger) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf = append(w.buf, p...)
+	for {
+		line, rest, ok := bytes.Cut(w.buf, []byte{'\n'})
+		if !ok && len(w.buf) < maxLine {
+			return len(p), nil
+		}
+		if !ok {
+			line, rest = w.buf[:maxLine], w.buf[maxLine:]
+		}
+		w.buf = rest
+		w.log.Log(context.Background(), level(string(line)), "litestream", "line", string(line))
+		w.last[w.n%len(w.last)] = string(line)
+		w.n++
+	}
+}
+
+// tail returns the last lines logged, oldest first.
+func (w *lineLogger) tail() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var lines []string
+	for i := max(0, w.n-len(w.last)); i < w.n; i++ {
+		lines = append(lines, w.last[i%len(w.last)])
+	}
+	if len(w.buf) > 0 { // a last line without its newline
+		lines = append(lines, string(w.buf))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// level is the level of one of Litestream's log lines ("time=… level=WARN
+// msg=…", or "Error: …" when it exits).
+func level(line string) slog.Level {
+	switch {
+	case strings.HasPrefix(line, "Error:") || strings.Contains(line, " level=ERROR "):
+		return slog.LevelError
+	case strings.Contains(line, " level=WARN "):
+		return slog.LevelWarn
+	case strings.Contains(line, " level=DEBUG "):
+		return slog.LevelDebug
+	}
+	return slog.LevelInfo
 }

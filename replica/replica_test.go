@@ -69,7 +69,7 @@ func replicated(t *testing.T, bin, schema string) (*sql.DB, string, *replica.Rep
 	if _, err := db.Exec(schema); err != nil {
 		t.Fatal(err)
 	}
-	r, err := replica.Start(t.Context(), path, replica.Options{URL: url, Binary: bin, Logger: quiet})
+	r, err := replica.Start(t.Context(), path, url, &replica.Options{Binary: bin, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestStart_restart(t *testing.T) {
 		t.Fatal(err)
 	}
 	var log bytes.Buffer
-	r, err := replica.Start(t.Context(), path, replica.Options{URL: "file://" + t.TempDir(), Binary: bin,
+	r, err := replica.Start(t.Context(), path, "file://"+t.TempDir(), &replica.Options{Binary: bin,
 		Logger: slog.New(slog.NewTextHandler(&log, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -169,22 +169,30 @@ func TestStart_restart(t *testing.T) {
 }
 
 // While a replica runs, the checkpoint helper does PASSIVE checkpoints and
-// refuses TRUNCATE with a clear error instead of waiting.
+// refuses the others with a clear error instead of waiting.
 func TestCheckpoint_replicated(t *testing.T) {
 	t.Parallel()
 	bin := binary(t)
 	ctx := t.Context()
-	db, _, _ := replicated(t, bin, "CREATE TABLE t(g, i); INSERT INTO t VALUES (1, 1)")
+	db, _, r := replicated(t, bin, "CREATE TABLE t(g, i); INSERT INTO t VALUES (1, 1)")
+	if err := r.Sync(ctx); err != nil { // Litestream holds its read lock
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("INSERT INTO t VALUES (2, 2)"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := driver.Checkpoint(ctx, db, driver.CheckpointPassive); err != nil {
 		t.Errorf("PASSIVE: %v", err)
 	}
-	start := time.Now()
-	_, err := driver.Checkpoint(ctx, db, driver.CheckpointTruncate)
-	if !errors.Is(err, driver.ErrReplicated) {
-		t.Errorf("TRUNCATE with a replica running: %v, want ErrReplicated", err)
-	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("TRUNCATE took %v to fail", d)
+	for _, mode := range []driver.CheckpointMode{driver.CheckpointFull, driver.CheckpointRestart, driver.CheckpointTruncate} {
+		start := time.Now()
+		_, err := driver.Checkpoint(ctx, db, mode)
+		if !errors.Is(err, driver.ErrReplicated) {
+			t.Errorf("%s with a replica running: %v, want ErrReplicated", mode, err)
+		}
+		if d := time.Since(start); d > time.Second {
+			t.Errorf("%s took %v to fail", mode, d)
+		}
 	}
 }
 
@@ -199,7 +207,9 @@ func TestFollow(t *testing.T) {
 	}
 
 	out := filepath.Join(t.TempDir(), "follower.db")
-	f, err := replica.Follow(ctx, url, out, &replica.RestoreOptions{Binary: bin})
+	var log lockedBuffer
+	f, err := replica.Follow(ctx, url, out, &replica.RestoreOptions{Binary: bin,
+		Logger: slog.New(slog.NewTextHandler(&log, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,11 +240,36 @@ func TestFollow(t *testing.T) {
 	if _, err := follower.Exec("INSERT INTO t VALUES (2, 2)"); err == nil {
 		t.Error("the follower took a write")
 	}
+	if err := f.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	// Litestream's log went to the logger, line by line, naming the database.
+	if got := log.String(); !strings.Contains(got, "entering follow mode") || !strings.Contains(got, "db="+out) {
+		t.Errorf("the follower's log:\n%s", got)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer for a logger written to while it is read.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
 
 func TestStart_noBinary(t *testing.T) {
 	t.Parallel()
-	_, err := replica.Start(t.Context(), testdb.Path(t), replica.Options{URL: "file:///nowhere", Binary: "/nonexistent/litestream"})
+	_, err := replica.Start(t.Context(), testdb.Path(t), "file:///nowhere", &replica.Options{Binary: "/nonexistent/litestream"})
 	if !errors.Is(err, replica.ErrNoBinary) {
 		t.Errorf("Start without litestream: %v, want ErrNoBinary", err)
 	}

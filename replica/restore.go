@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,6 +30,10 @@ type RestoreOptions struct {
 	Overwrite bool
 	// Binary is the litestream command. Empty: "litestream" on $PATH.
 	Binary string
+	// Logger receives the log lines of Follow's Litestream, each with a
+	// "db" attribute naming the database. Nil: slog.Default(). Restore
+	// returns Litestream's output in its error instead.
+	Logger *slog.Logger
 }
 
 func (o *RestoreOptions) args(dbPath string) (binary string, args []string, err error) {
@@ -80,30 +85,45 @@ func Restore(ctx context.Context, url, dbPath string, opts *RestoreOptions) erro
 // (db.SetMaxIdleConns(0)), so that each use opens a connection that sees
 // the file as it is.
 type Follower struct {
-	cmd   *exec.Cmd
-	done  chan error
-	close sync.Once
+	cmd  *exec.Cmd
+	out  *lineLogger
+	done chan struct{} // closed when the child has exited
+	err  error         // why, set before done is closed
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Follow restores the database replicated at url to dbPath, returns once
 // the database file exists, and keeps applying new changes until Close.
+// Litestream's log lines go to opts.Logger.
 func Follow(ctx context.Context, url, dbPath string, opts *RestoreOptions) (*Follower, error) {
-	if opts != nil && !opts.Time.IsZero() {
+	if opts == nil {
+		opts = &RestoreOptions{}
+	}
+	if !opts.Time.IsZero() {
 		return nil, errors.New("replica: Follow cannot restore to a time")
 	}
 	binary, args, err := opts.args(dbPath)
 	if err != nil {
 		return nil, err
 	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
 	args = append(args, "-f", "-follow-interval", "250ms", url)
-	var out bytes.Buffer
+	out := &lineLogger{log: log.With("db", dbPath)}
 	cmd := exec.Command(binary, args...)
-	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("replica: start litestream: %w", err)
 	}
-	f := &Follower{cmd: cmd, done: make(chan error, 1)}
-	go func() { f.done <- cmd.Wait() }()
+	f := &Follower{cmd: cmd, out: out, done: make(chan struct{})}
+	go func() {
+		f.err = cmd.Wait()
+		close(f.done)
+	}()
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -111,8 +131,8 @@ func Follow(ctx context.Context, url, dbPath string, opts *RestoreOptions) (*Fol
 			return f, nil
 		}
 		select {
-		case err := <-f.done:
-			return nil, fmt.Errorf("replica: litestream restore -f exited: %v: %s", err, bytes.TrimSpace(out.Bytes()))
+		case <-f.done:
+			return nil, fmt.Errorf("replica: %w", exitError("litestream restore -f", f.err, out))
 		case <-ctx.Done():
 			f.Close()
 			return nil, fmt.Errorf("replica: follow %s: %w", filepath.Base(dbPath), ctx.Err())
@@ -121,16 +141,28 @@ func Follow(ctx context.Context, url, dbPath string, opts *RestoreOptions) (*Fol
 	}
 }
 
-// Close stops following.
+// Close stops following: it sends SIGTERM to Litestream, and SIGKILL if
+// it has not stopped 10 s later. It returns why Litestream stopped if it
+// had stopped by itself before Close, or did not stop cleanly, and the
+// same error at every call.
 func (f *Follower) Close() error {
-	f.close.Do(func() {
+	f.closeOnce.Do(func() {
+		select {
+		case <-f.done: // it died before Close
+			f.closeErr = fmt.Errorf("replica: %w", exitError("litestream restore -f", f.err, f.out))
+			return
+		default:
+		}
 		f.cmd.Process.Signal(syscall.SIGTERM)
+		killed := false
 		select {
 		case <-f.done:
-		case <-time.After(10 * time.Second):
+		case <-time.After(stopTimeout):
 			f.cmd.Process.Kill()
+			killed = true
 			<-f.done
 		}
+		f.closeErr = stopError("litestream restore -f", f.err, killed)
 	})
-	return nil
+	return f.closeErr
 }
