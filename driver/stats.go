@@ -56,7 +56,9 @@ func (s Stats) Sub(old Stats) Stats {
 }
 
 // ErrNotSqlitekit is returned for a *sql.DB that another driver opened.
-var ErrNotSqlitekit = errors.New("sqlitekit: not a database opened with the sqlitekit driver")
+// Its text has no "sqlitekit: " prefix: the function that returns it
+// says that, once.
+var ErrNotSqlitekit = errors.New("not a database opened with the sqlitekit driver")
 
 // StatsOf returns the statistics of db's pool. It takes a connection of
 // the pool for a moment, so it waits if every connection is busy.
@@ -93,5 +95,8 @@ func connOf(ctx context.Context, db *sql.DB) (*conn, error) {
 		c = own
 		return nil
 	})
-	return c, err
+	if err != nil {
+		return nil, fmt.Errorf("sqlitekit: stats: %w", err)
+	}
+	return c, nil
 }

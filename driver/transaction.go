@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
+	"strings"
 )
 
 // Transaction runs fn in a write transaction of db and commits it if fn
@@ -32,13 +32,13 @@ func ReadTransaction(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) er
 func inTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(*sql.Tx) error) (err error) {
 	tx, err := db.BeginTx(ctx, opts)
 	if err != nil {
-		return fmt.Errorf("sqlitekit: begin: %w", err)
+		return wrapOnce("begin", err)
 	}
 	committed := false
 	defer func() {
 		if !committed {
 			if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) && err != nil {
-				err = errors.Join(err, fmt.Errorf("sqlitekit: rollback: %w", rerr))
+				err = errors.Join(err, wrapOnce("rollback", rerr))
 			}
 		}
 	}()
@@ -47,7 +47,25 @@ func inTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(*sql.Tx)
 	}
 	committed = true
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlitekit: commit: %w", err)
+		return wrapOnce("commit", err)
 	}
 	return nil
 }
+
+// wrapOnce returns err as "sqlitekit: op: ...", with the "sqlitekit: "
+// of an error the driver already returned through database/sql (the
+// writer queue's, for one) not said twice. It matches what err matches.
+func wrapOnce(op string, err error) error {
+	return &opError{op: op, err: err}
+}
+
+type opError struct {
+	op  string
+	err error
+}
+
+func (e *opError) Error() string {
+	return "sqlitekit: " + e.op + ": " + strings.TrimPrefix(e.err.Error(), "sqlitekit: ")
+}
+
+func (e *opError) Unwrap() error { return e.err }
