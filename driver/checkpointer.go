@@ -25,9 +25,9 @@ import (
 // last frame, and only a complete one lets the next writer restart the
 // WAL), the committing connection checkpoints itself, as SQLite would.
 type checkpointer struct {
-	dsn   string
-	pages int          // the checkpoint size
-	last  atomic.Int64 // the WAL size at the last background checkpoint
+	open  func() (*sqlite3.Conn, error) // a connection of the pool's kind
+	pages int                           // the checkpoint size
+	last  atomic.Int64                  // the WAL size at the last background checkpoint
 	wake  chan struct{}
 	once  sync.Once // starts the goroutine
 	stop  sync.Once // closes done
@@ -35,8 +35,8 @@ type checkpointer struct {
 	wg    sync.WaitGroup
 }
 
-func newCheckpointer(dsn string, pages int) *checkpointer {
-	return &checkpointer{dsn: dsn, pages: pages, wake: make(chan struct{}, 1), done: make(chan struct{})}
+func newCheckpointer(open func() (*sqlite3.Conn, error), pages int) *checkpointer {
+	return &checkpointer{open: open, pages: pages, wake: make(chan struct{}, 1), done: make(chan struct{})}
 }
 
 // hook is the WAL hook of the pool's connections.
@@ -74,7 +74,7 @@ func (k *checkpointer) start() {
 			}
 			if db == nil {
 				var err error
-				if db, err = sqlite3.Open(k.dsn); err != nil {
+				if db, err = k.open(); err != nil {
 					db = nil // the committers checkpoint past 4x
 					continue
 				}

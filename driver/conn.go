@@ -26,13 +26,18 @@ type Conn interface {
 }
 
 type conn struct {
-	db      *sqlite3.Conn
-	c       *connector
-	cache   *stmtCache
-	queue   *writeq.Queue // the writers of this database in this process
-	writing bool          // this connection has the write turn of the queue
-	begin   string        // how a default write transaction begins
-	txReset string        // run after a read-only transaction ends
+	db    *sqlite3.Conn
+	c     *connector
+	cache *stmtCache
+
+	// What the connection is, learned once when it opened.
+	d        *database     // its database: identity, queue, counters
+	readOnly bool          // it cannot write: mode=ro, immutable, query_only or a read-only file
+	queue    *writeq.Queue // the writers of its database in this process; nil if it cannot write, or not on the OS VFS or memdb
+
+	writing   bool   // this connection has the write turn of the queue
+	begin     string // how a default write transaction begins
+	queryOnly bool   // a read-only transaction set query_only, to be reset when it ends
 }
 
 var (
@@ -49,12 +54,18 @@ var (
 	_ driver.RowsColumnTypeDatabaseTypeName = (*rows)(nil)
 )
 
-func newConn(db *sqlite3.Conn, c *connector, q *writeq.Queue) *conn {
-	begin := "BEGIN"
-	if c.cfg.TxLock != "" {
+func newConn(db *sqlite3.Conn, c *connector, d *database, readOnly bool) *conn {
+	// A connection that cannot write begins DEFERRED (IMMEDIATE would
+	// fail) and never waits for the write turn.
+	begin := "BEGIN DEFERRED"
+	if c.cfg.TxLock != "" && !readOnly {
 		begin = "BEGIN " + strings.ToUpper(string(c.cfg.TxLock))
 	}
-	return &conn{db: db, c: c, queue: q, begin: begin, cache: newStmtCache(c.cfg.StmtCache, &c.stats)}
+	cn := &conn{db: db, c: c, d: d, readOnly: readOnly, begin: begin, cache: newStmtCache(c.cfg.StmtCache, &c.stats)}
+	if !readOnly {
+		cn.queue = d.queue
+	}
+	return cn
 }
 
 func (c *conn) Raw() *sqlite3.Conn { return c.db }
@@ -66,8 +77,10 @@ func (c *conn) Raw() *sqlite3.Conn { return c.db }
 func (c *conn) Close() error {
 	c.db.SetInterrupt(context.Background())
 	err := c.cache.close()
-	_ = c.db.Exec("PRAGMA optimize") // best effort: fails harmlessly on a read-only database
-	return errors.Join(err, c.db.Close())
+	if !c.readOnly {
+		_ = c.db.Exec("PRAGMA optimize") // best effort
+	}
+	return errors.Join(err, c.db.Close(), c.c.connClosed())
 }
 
 // interrupted turns the error of an operation stopped because ctx is done

@@ -4,6 +4,7 @@ import (
 	"github.com/sqlitekit/sqlitekit/internal/dbid"
 	"github.com/sqlitekit/sqlitekit/internal/iostat"
 	"github.com/sqlitekit/sqlitekit/internal/writeq"
+	"github.com/sqlitekit/sqlitekit/vfs"
 )
 
 // database is what the process keeps for a database while a pool has it
@@ -11,8 +12,8 @@ import (
 // the process on the same database (the same [dbid.ID]).
 type database struct {
 	id    dbid.ID
-	queue *writeq.Queue
-	io    *iostat.DB // nil for an in-memory database
+	queue *writeq.Queue // nil on a VFS other than the OS one or memdb
+	io    *iostat.DB    // nil when not on sqlitekit's counting VFS
 }
 
 // hold returns the database id, first held by this pool: the pool keeps
@@ -21,11 +22,18 @@ type database struct {
 func (c *connector) hold(id dbid.ID, path string) *database {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.holdLocked(id, path)
+}
+
+func (c *connector) holdLocked(id dbid.ID, path string) *database {
 	if d := c.dbs[id]; d != nil {
 		return d
 	}
-	d := &database{id: id, queue: writeq.Hold(id)}
-	if path != "" {
+	d := &database{id: id}
+	if c.osVFS || c.memory {
+		d.queue = writeq.Hold(id)
+	}
+	if c.vfs == vfs.Name {
 		d.io = iostat.Hold(id, path)
 	}
 	if c.dbs == nil {
@@ -35,15 +43,20 @@ func (c *connector) hold(id dbid.ID, path string) *database {
 	return d
 }
 
-// releaseAll drops what the pool holds.
+// releaseAll drops what the pool holds; c.mu is held.
 func (c *connector) releaseAll() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	for id, d := range c.dbs {
-		writeq.Release(id)
-		if d.io != nil {
-			iostat.DBs.Release(id)
-		}
+		d.release()
 		delete(c.dbs, id)
+	}
+	c.mem = nil
+}
+
+func (d *database) release() {
+	if d.queue != nil {
+		writeq.Release(d.id)
+	}
+	if d.io != nil {
+		iostat.DBs.Release(d.id)
 	}
 }

@@ -41,6 +41,15 @@
 // A program that builds its configuration in Go uses [Open] with a
 // [pragma.Config] instead of a DSN, and gets a pool sized for SQLite.
 //
+// The DSN is read once, at sql.Open. Each connection then opens the file
+// with open flags (mode) and only the URI parameters SQLite itself reads
+// (vfs, immutable), and runs the Config's PRAGMAs one at a time, in the
+// order of [pragma.Config.Pragmas] (encryption keys, then busy_timeout,
+// ..., query_only, then the other PRAGMAs in their order): a value
+// reaches SQLite as written, ';' and all, and an error names the PRAGMA
+// that failed ("PRAGMA temp_store_directory: ...") but never its value,
+// and not at all when the cause is the file ("file is not a database").
+//
 // # Defaults and why
 //
 //	journal_mode=WAL         readers and the writer do not block each other
@@ -62,10 +71,14 @@
 // _pragma=synchronous(full) to the DSN (or set pragma.Config.Synchronous
 // to pragma.SyncFull): each commit then waits for an fsync.
 //
-// After the PRAGMAs run, the driver checks that the journal mode took: a
-// database that cannot be switched to WAL (a read-only file, a VFS
-// without shared memory) fails to open rather than silently staying in
-// another mode.
+// The driver checks that the journal mode took: a database on the OS VFS
+// that cannot be switched to WAL fails to open rather than silently
+// staying in another mode. A connection that cannot write (mode=ro,
+// immutable=1, a read-only file) cannot change the journal mode: it uses
+// the mode the file has, and so does an in-memory database (memdb keeps
+// its journal in memory). A database on another VFS (vfs=NAME) opens in
+// the journal mode that VFS supports, the journal mode asked for if it
+// can.
 //
 // # Transactions
 //
@@ -74,9 +87,18 @@
 // BEGIN, in the busy handler, and cannot fail at its first write because
 // another connection wrote first. A transaction begun with
 // sql.TxOptions{ReadOnly: true} begins DEFERRED and runs with
-// query_only set, so it never takes the write lock. sql.LevelSerializable
-// begins IMMEDIATE, sql.LevelLinearizable EXCLUSIVE; the other isolation
-// levels are refused.
+// query_only set, so it never takes the write lock; query_only is reset
+// however the transaction ends (Commit, Rollback, or a COMMIT or ROLLBACK
+// run inside it). sql.LevelSerializable begins IMMEDIATE,
+// sql.LevelLinearizable EXCLUSIVE; the other isolation levels are
+// refused.
+//
+// Whether a connection can write is learned once, when it opens: one
+// opened with mode=ro, immutable=1 or query_only, or on a file the
+// process may read but not write (opened read-only, as C SQLite does),
+// begins every transaction DEFERRED and never waits in the writer queue,
+// so a read-only pool never holds up the writers of another pool on the
+// same file. Its writes fail with SQLITE_READONLY.
 //
 // # The writer queue
 //
@@ -122,8 +144,10 @@
 // SetMaxOpenConns(8) works and no "one connection only" workaround is
 // needed. The database lives until the *sql.DB is closed. A named one,
 // "file:NAME?mode=memory", is shared by every *sql.DB of the process
-// that opens NAME, and lives while one of them is open. In-memory
-// databases have no WAL: SQLite keeps their journal in memory.
+// that opens NAME, and lives while one of them is open; so is ncruces'
+// memdb form, "file:/NAME?vfs=memdb" (with the leading slash; without
+// it, the memdb database is private to the pool). In-memory databases
+// have no WAL: SQLite keeps their journal in memory.
 //
 // # Contexts
 //

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	mrand "math/rand/v2"
+	"net/url"
+	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -38,14 +40,22 @@ type Driver struct{}
 
 var _ driver.DriverContext = Driver{}
 
-// Open implements [database/sql/driver.Driver].
-// database/sql calls OpenConnector instead.
+// Open implements [database/sql/driver.Driver]: it opens one connection,
+// with a connector of its own that is released when the connection
+// closes. database/sql calls OpenConnector instead; wrappers of drivers
+// (tracing, metrics) may call Open for every connection.
 func (Driver) Open(dsn string) (driver.Conn, error) {
-	c, err := Driver{}.OpenConnector(dsn)
+	cfg, err := pragma.Parse(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlitekit: %w", err)
+	}
+	c, err := newConnector(cfg, nil, true)
 	if err != nil {
 		return nil, err
 	}
-	return c.Connect(context.Background())
+	conn, err := c.Connect(context.Background())
+	c.Close() // released with conn, or now if it failed
+	return conn, err
 }
 
 // OpenConnector implements [database/sql/driver.DriverContext]: it parses
@@ -55,7 +65,7 @@ func (Driver) OpenConnector(dsn string) (driver.Connector, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlitekit: %w", err)
 	}
-	return NewConnector(cfg, nil)
+	return newConnector(cfg, nil, true)
 }
 
 // Options are what [Open] and [NewConnector] take besides a
@@ -80,7 +90,7 @@ type Options struct {
 //
 // Like sql.Open, Open does not connect: the first query, or Ping, does.
 func Open(cfg pragma.Config, opts *Options) (*sql.DB, error) {
-	c, err := NewConnector(cfg, opts)
+	c, err := newConnector(cfg, opts, true)
 	if err != nil {
 		return nil, err
 	}
@@ -102,106 +112,249 @@ func Open(cfg pragma.Config, opts *Options) (*sql.DB, error) {
 // NewConnector returns a [database/sql/driver.Connector] for
 // [database/sql.OpenDB], configured by cfg. It fails if cfg is not valid.
 //
-// The connector of an in-memory database holds the database until the
-// *sql.DB that uses it is closed.
+// Several *sql.DB may share one connector. Closing one of them
+// (sql.DB.Close closes the connector) never takes the database from the
+// others: for an in-memory database, the connector keeps the database
+// until it is no longer reachable (garbage collected), since it cannot
+// know which of its *sql.DB is the last. [Open] and sql.Open make a
+// connector per *sql.DB, which releases an in-memory database when the
+// *sql.DB closes.
 func NewConnector(cfg pragma.Config, opts *Options) (driver.Connector, error) {
+	c, err := newConnector(cfg, opts, false)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// newConnector makes a connector; owned says it serves one *sql.DB (or
+// one connection of Driver.Open), whose Close is the last.
+func newConnector(cfg pragma.Config, opts *Options, owned bool) (*connector, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("sqlitekit: %w", err)
 	}
-	c := &connector{cfg: cfg}
+	c := &connector{cfg: cfg, pragmas: cfg.Pragmas(), owned: owned}
 	if opts != nil {
 		c.init = opts.ConnInit
 	}
 	c.tmRead, c.tmWrite = timeFormats(cfg)
+	c.flags = sqlite3.OPEN_URI
+	switch cfg.Mode {
+	case pragma.ModeReadOnly:
+		c.flags |= sqlite3.OPEN_READONLY
+	case pragma.ModeReadWrite:
+		c.flags |= sqlite3.OPEN_READWRITE
+	default:
+		c.flags |= sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE
+	}
 
-	open := cfg
+	c.vfs = cfg.VFS
 	if isMemory(cfg) {
-		if cfg.VFS != "" && cfg.VFS != "memdb" {
+		if c.vfs != "" && c.vfs != "memdb" {
 			return nil, fmt.Errorf("sqlitekit: vfs: an in-memory database uses the memdb VFS, not %q", cfg.VFS)
 		}
-		// One memdb database, named uniquely for this connector or after
-		// the user's name, shared by every connection of the pool.
-		if cfg.Mode == pragma.ModeMemory && cfg.Path != ":memory:" {
-			open.Path = "/" + strings.TrimPrefix(cfg.Path, "/")
-		} else {
-			open.Path = "/sqlitekit-memory-" + rand.Text()
+		// One memdb database, shared by every connection of the pool:
+		// named after the user's name where it is shared by name (a
+		// memdb name with a leading slash, mode=memory with a name),
+		// else uniquely for this connector.
+		switch {
+		case cfg.VFS == "memdb" && strings.HasPrefix(cfg.Path, "/"):
+			c.memName = cfg.Path
+		case cfg.Mode == pragma.ModeMemory && cfg.Path != ":memory:":
+			c.memName = "/" + strings.TrimPrefix(cfg.Path, "/")
+		default:
+			c.memName = "/sqlitekit-memory-" + rand.Text()
 		}
-		open.VFS, open.Mode = "memdb", ""
-		open.JournalMode = "" // memdb journals in memory; there is no WAL
-		c.memory = true
+		c.vfs, c.memory = "memdb", true
+		c.flags = sqlite3.OPEN_URI | sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE
+		c.name = "file:" + c.memName + "?vfs=memdb"
+	} else {
+		if c.vfs == "" {
+			c.vfs = vfs.Name // the OS VFS, counted
+		}
+		c.name = fileURI(cfg.Path, c.vfs, cfg.Immutable)
 	}
-	if !c.memory && open.VFS == "" {
-		open.VFS = vfs.Name // the OS VFS, counted
-	}
-	c.dsn = open.String()
-	c.memName = open.Path
+	c.osVFS = c.vfs == vfs.Name || c.vfs == "os"
 
 	// Automatic checkpoints off the write path, for WAL databases:
 	// wal_autocheckpoint's size, SQLite's 1000 pages if not set, none if
 	// negative.
 	if !c.memory && cfg.JournalMode == pragma.JournalWAL && cfg.WALAutocheckpoint >= 0 {
-		pages := cfg.WALAutocheckpoint
-		if pages == 0 {
-			pages = 1000
+		c.ckptPages = cfg.WALAutocheckpoint
+		if c.ckptPages == 0 {
+			c.ckptPages = 1000
 		}
-		c.ckpt = newCheckpointer(c.dsn, pages)
 	}
-
-	if c.memory {
-		// The keeper holds the database while connections come and go.
-		keeper, err := sqlite3.Open(c.dsn)
-		if err != nil {
-			return nil, fmt.Errorf("sqlitekit: open in-memory database: %w", err)
-		}
-		c.keeper = keeper
+	if err := c.start(); err != nil {
+		return nil, err
+	}
+	if c.memory && !owned {
+		// Shared by pools that cannot be counted: the database goes
+		// with the connector.
+		runtime.AddCleanup(c, func(m *memoryHold) { m.release() }, &memoryHold{c.keeper, c.mem})
+		c.keeper, c.dbs = nil, nil
 	}
 	return c, nil
 }
 
+// memoryHold is what a shared in-memory connector holds until it is
+// garbage.
+type memoryHold struct {
+	keeper *sqlite3.Conn
+	db     *database
+}
+
+func (m *memoryHold) release() {
+	m.keeper.Close()
+	m.db.release()
+}
+
 func isMemory(cfg pragma.Config) bool {
-	return cfg.Path == ":memory:" || cfg.Mode == pragma.ModeMemory
+	return cfg.Path == ":memory:" || cfg.Mode == pragma.ModeMemory || cfg.VFS == "memdb"
+}
+
+// fileURI returns the URI that opens the database file at path on the
+// VFS named vfs: the file name, the VFS and immutable, and nothing the
+// engine would run (no _pragma).
+func fileURI(path, vfs string, immutable bool) string {
+	var b strings.Builder
+	b.WriteString("file:")
+	if strings.HasPrefix(path, "//") {
+		b.WriteString("//") // an empty URI authority keeps the path's slashes
+	}
+	const hex = "0123456789ABCDEF"
+	for i := 0; i < len(path); i++ {
+		if ch := path[i]; ch == '%' || ch == '?' || ch == '#' || ch < 0x20 || ch >= 0x7f {
+			b.WriteByte('%')
+			b.WriteByte(hex[ch>>4])
+			b.WriteByte(hex[ch&15])
+		} else {
+			b.WriteByte(ch)
+		}
+	}
+	b.WriteString("?vfs=")
+	b.WriteString(url.QueryEscape(vfs))
+	if immutable {
+		b.WriteString("&immutable=1")
+	}
+	return b.String()
 }
 
 type connector struct {
-	cfg     pragma.Config
-	dsn     string // what sqlite3.Open gets: cfg, or its memdb twin
-	init    func(*sqlite3.Conn) error
-	tmRead  timeReader
-	tmWrite sqlite3.TimeFormat
-	memory  bool
-	memName string // the memdb name of an in-memory database
-	keeper  *sqlite3.Conn
-	stats   cacheStats
-	ckpt    *checkpointer // nil: SQLite checkpoints by itself, or not at all
+	cfg       pragma.Config
+	pragmas   []pragma.Pragma // what each connection runs, in order
+	name      string          // the URI sqlite3.OpenFlags gets
+	flags     sqlite3.OpenFlag
+	vfs       string // the VFS the database is on
+	osVFS     bool   // the OS VFS (sqlitekit's, counted, or "os")
+	memory    bool
+	memName   string    // the memdb name of an in-memory database
+	mem       *database // an in-memory database, held from start
+	init      func(*sqlite3.Conn) error
+	tmRead    timeReader
+	tmWrite   sqlite3.TimeFormat
+	stats     cacheStats
+	ckptPages int  // the automatic checkpoint size; 0: SQLite checkpoints by itself, or not at all
+	owned     bool // c serves one *sql.DB, or one connection of Driver.Open
 
-	mu  sync.Mutex
-	dbs map[dbid.ID]*database // the databases the pool opened, held until Close
+	mu     sync.Mutex
+	conns  int  // connections open
+	closed bool // Close was called
+	active bool // start ran and finish has not
+	keeper *sqlite3.Conn
+	ckpt   *checkpointer
+	dbs    map[dbid.ID]*database // the databases the pool opened, held until finish
 }
 
 var _ driver.Connector = (*connector)(nil)
 
 func (c *connector) Driver() driver.Driver { return Driver{} }
 
-// Close releases an in-memory database, and what the process keeps per
-// database for the pool; sql.DB.Close calls it.
-func (c *connector) Close() error {
+// start readies the connector for connections: the checkpointer, and the
+// keeper that holds an in-memory database while connections come and go.
+// c.mu is held, or c is new.
+func (c *connector) start() error {
+	if c.memory {
+		keeper, err := sqlite3.OpenFlags(c.name, c.flags)
+		if err != nil {
+			return fmt.Errorf("sqlitekit: open in-memory database: %w", err)
+		}
+		c.keeper = keeper
+		c.mem = c.holdLocked(dbid.OfName("memdb", c.memName), "")
+	}
+	if c.ckptPages > 0 {
+		c.ckpt = newCheckpointer(c.openConn, c.ckptPages)
+	}
+	c.active = true
+	return nil
+}
+
+// finish releases what start made and what the pool holds; c.mu is held.
+func (c *connector) finish() error {
+	c.active = false
 	if c.ckpt != nil {
 		c.ckpt.close()
+		c.ckpt = nil
 	}
 	c.releaseAll()
-	if c.keeper == nil {
-		return nil
-	}
 	err := c.keeper.Close()
 	c.keeper = nil
 	return err
 }
 
-// Connect opens one connection: the file, the PRAGMAs in the DSN order
-// (busy timeout first), a check that the journal mode took, the
-// extensions, then the user's ConnInit.
+// Close releases an in-memory database, the checkpointer and what the
+// process keeps per database for the pool, once the last connection is
+// closed; sql.DB.Close calls it. A connector may serve several sql.DBs:
+// it may be closed more than once, and it connects again after a Close
+// (see NewConnector for an in-memory database).
+func (c *connector) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.memory && !c.owned {
+		return nil // see NewConnector
+	}
+	c.closed = true
+	if c.conns == 0 && c.active {
+		return c.finish()
+	}
+	return nil
+}
+
+// connClosed is called when one of c's connections has closed.
+func (c *connector) connClosed() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.conns--; c.conns == 0 && c.closed && c.active {
+		return c.finish()
+	}
+	return nil
+}
+
+// Connect opens one connection: the file, its PRAGMAs, the extensions,
+// then the user's ConnInit. What the connection is (whether it can write,
+// its database's identity) is learned here, once.
 func (c *connector) Connect(ctx context.Context) (_ driver.Conn, err error) {
-	db, err := c.open(ctx)
+	c.mu.Lock()
+	if !c.active {
+		if c.memory {
+			c.mu.Unlock()
+			return nil, fmt.Errorf("sqlitekit: open %s: the in-memory database was released when its last pool closed", c.cfg.Path)
+		}
+		if err := c.start(); err != nil {
+			c.mu.Unlock()
+			return nil, err
+		}
+	}
+	c.conns++
+	ckpt := c.ckpt
+	c.mu.Unlock()
+	defer func() {
+		if err != nil {
+			c.connClosed()
+		}
+	}()
+
+	db, readOnly, err := c.open(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sqlitekit: open %s: %w", c.cfg.Path, err)
 	}
@@ -210,13 +363,6 @@ func (c *connector) Connect(ctx context.Context) (_ driver.Conn, err error) {
 			db.Close()
 		}
 	}()
-	if want := c.cfg.JournalMode; want != "" && !c.memory {
-		if got, err := pragmaText(db, "journal_mode"); err != nil {
-			return nil, fmt.Errorf("sqlitekit: open %s: %w", c.cfg.Path, err)
-		} else if got != string(want) {
-			return nil, fmt.Errorf("sqlitekit: open %s: journal_mode: asked for %s, the database is in %s mode (read-only, or a VFS without shared memory?)", c.cfg.Path, want, got)
-		}
-	}
 	if err := errors.Join(fts5.Register(db), vec1.Register(db), vector.Register(db), trigram.Register(db)); err != nil {
 		return nil, fmt.Errorf("sqlitekit: register extensions: %w", err)
 	}
@@ -225,46 +371,129 @@ func (c *connector) Connect(ctx context.Context) (_ driver.Conn, err error) {
 			return nil, fmt.Errorf("sqlitekit: ConnInit: %w", err)
 		}
 	}
-	var d *database
-	if c.memory {
-		d = c.hold(dbid.Memory(c.memName), "")
-	} else {
+	d := c.mem
+	if !c.memory {
+		var id dbid.ID
 		path := db.Filename("main").String()
-		id, err := dbid.Of(path)
-		if err != nil {
-			return nil, fmt.Errorf("sqlitekit: open %s: %w", c.cfg.Path, err)
+		if id, err = dbid.Of(path); err != nil {
+			if c.osVFS {
+				return nil, fmt.Errorf("sqlitekit: open %s: %w", c.cfg.Path, err)
+			}
+			id = dbid.OfName(c.vfs, path) // a VFS whose names are not files
 		}
 		d = c.hold(id, path)
 	}
-	if c.ckpt != nil {
-		db.WALHook(c.ckpt.hook)
+	if ckpt != nil && !readOnly {
+		db.WALHook(ckpt.hook)
 	}
-	return newConn(db, c, d.queue), nil
+	return newConn(db, c, d, readOnly), nil
 }
 
-// open opens the file and runs the PRAGMAs. The first switch of a new
-// database to WAL needs an exclusive lock, and SQLite does not call the
-// busy handler for it: when connections of several pools or processes
-// open a new database at once, all but one fail with SQLITE_BUSY. open
-// retries those, within the busy timeout.
-func (c *connector) open(ctx context.Context) (*sqlite3.Conn, error) {
+// open opens a connection and applies the PRAGMAs, and reports whether
+// the connection cannot write. The first switch of a new database to WAL
+// needs an exclusive lock, and SQLite does not call the busy handler for
+// it: when connections of several pools or processes open a new
+// database at once, all but one fail with SQLITE_BUSY. open retries
+// those, within the busy timeout.
+func (c *connector) open(ctx context.Context) (db *sqlite3.Conn, readOnly bool, err error) {
 	deadline := time.Now().Add(c.cfg.BusyTimeout)
 	for {
-		db, err := sqlite3.OpenContext(ctx, c.dsn)
+		db, readOnly, err = c.try(ctx)
 		if err == nil || !errors.Is(err, sqlite3.BUSY) || time.Now().After(deadline) {
-			return db, err
+			return db, readOnly, err
 		}
 		select {
 		case <-ctx.Done():
-			return nil, errors.Join(ctx.Err(), err)
+			return nil, false, errors.Join(ctx.Err(), err)
 		case <-time.After(time.Millisecond + mrand.N(4*time.Millisecond)):
 		}
 	}
 }
 
-// pragmaText returns the value of a PRAGMA, as text.
-func pragmaText(db *sqlite3.Conn, name string) (string, error) {
-	s, _, err := db.Prepare("PRAGMA " + name)
+// openConn opens a connection with its PRAGMAs, for the checkpointer.
+func (c *connector) openConn() (*sqlite3.Conn, error) {
+	db, _, err := c.open(context.Background())
+	return db, err
+}
+
+// try opens the file with the connector's open flags and applies its
+// PRAGMAs, in order; an error names the PRAGMA that failed, unless the
+// cause is the file itself.
+func (c *connector) try(ctx context.Context) (_ *sqlite3.Conn, readOnly bool, err error) {
+	db, err := sqlite3.OpenFlags(c.name, c.flags)
+	if err != nil && errors.Is(err, sqlite3.CANTOPEN) && c.flags&sqlite3.OPEN_READWRITE != 0 && !c.memory {
+		// A file this process may read but not write opens read-only,
+		// as C SQLite opens it; writes then fail with SQLITE_READONLY.
+		if _, serr := os.Stat(c.cfg.Path); serr == nil {
+			if ro, rerr := sqlite3.OpenFlags(c.name, sqlite3.OPEN_URI|sqlite3.OPEN_READONLY); rerr == nil {
+				db, err = ro, nil
+			}
+		}
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	defer func() {
+		if err != nil {
+			db.Close()
+			db = nil
+		}
+	}()
+	old := db.SetInterrupt(ctx)
+	defer db.SetInterrupt(old)
+
+	// Whether the connection can write is known before the PRAGMAs
+	// run, except for query_only, which runs last.
+	ro, _ := db.ReadOnly("main")
+	readOnly = ro || c.cfg.Mode == pragma.ModeReadOnly || c.cfg.Immutable
+	for _, p := range c.pragmas {
+		if p.Name == "journal_mode" {
+			if err := c.journalMode(db, p.Value, readOnly); err != nil {
+				return nil, false, err
+			}
+			continue
+		}
+		q := "PRAGMA " + p.Name
+		if p.Value != "" {
+			q += "=" + p.Value
+		}
+		if err := db.Exec(q); err != nil {
+			return nil, false, pragmaError(p, err)
+		}
+	}
+	return db, readOnly || c.cfg.QueryOnly, nil
+}
+
+// journalMode sets the journal mode, and checks that it took. A
+// connection that cannot write, or an in-memory database, uses the mode
+// the database has (it cannot change it); a VFS other than the OS one,
+// the mode it supports.
+func (c *connector) journalMode(db *sqlite3.Conn, want string, readOnly bool) error {
+	if readOnly || c.memory {
+		return nil
+	}
+	got, err := pragmaText(db, "journal_mode="+want)
+	if err != nil {
+		return pragmaError(pragma.Pragma{Name: "journal_mode", Value: want}, err)
+	}
+	if got != want && c.osVFS {
+		return fmt.Errorf("journal_mode: asked for %s, the database is in %s mode (a VFS without shared memory?)", want, got)
+	}
+	return nil
+}
+
+// pragmaError names the PRAGMA p in err, but never its value (it may be
+// a key), nor when the cause is that the file is not a database.
+func pragmaError(p pragma.Pragma, err error) error {
+	if errors.Is(err, sqlite3.NOTADB) {
+		return err
+	}
+	return fmt.Errorf("PRAGMA %s: %w", p.Name, err)
+}
+
+// pragmaText runs a PRAGMA and returns its value, as text.
+func pragmaText(db *sqlite3.Conn, pragma string) (string, error) {
+	s, _, err := db.Prepare("PRAGMA " + pragma)
 	if err != nil {
 		return "", err
 	}

@@ -10,11 +10,13 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sqlitekit/sqlitekit/driver"
 	"github.com/sqlitekit/sqlitekit/internal/iostat"
 	"github.com/sqlitekit/sqlitekit/internal/replicated"
 	"github.com/sqlitekit/sqlitekit/internal/writeq"
+	"github.com/sqlitekit/sqlitekit/pragma"
 	"github.com/sqlitekit/sqlitekit/vfs"
 )
 
@@ -113,6 +115,29 @@ func TestIdentity_registriesShrink(t *testing.T) {
 	}
 	if n := count() - before; n != 0 {
 		t.Errorf("%d entries left behind by closed pools (I/O counters %d, writer queues %d)", n, iostat.DBs.Len(), writeq.Len())
+	}
+
+	// An in-memory connector of NewConnector, which several pools may
+	// share, holds its database until it is garbage.
+	for range 20 {
+		cfg := pragma.Default()
+		cfg.Path = ":memory:"
+		c, err := driver.NewConnector(cfg, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db := sql.OpenDB(c)
+		if _, err := db.Exec("CREATE TABLE t(x)"); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+	}
+	for deadline := time.Now().Add(5 * time.Second); count() != before && time.Now().Before(deadline); {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := count() - before; n != 0 {
+		t.Errorf("%d entries left behind by unreachable in-memory connectors", n)
 	}
 }
 

@@ -68,14 +68,17 @@ func StatsOf(ctx context.Context, db *sql.DB) (Stats, error) {
 		return Stats{}, err
 	}
 	c := own.c
-	return Stats{
+	s := Stats{
 		StmtCache: CacheStats{
 			Hits:      c.stats.hits.Load(),
 			Misses:    c.stats.misses.Load(),
 			Evictions: c.stats.evictions.Load(),
 		},
-		Queue: own.queue.Stats(),
-	}, nil
+	}
+	if q := own.d.queue; q != nil {
+		s.Queue = q.Stats()
+	}
+	return s, nil
 }
 
 // connOf returns one of db's connections, put back in the pool: only

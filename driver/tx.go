@@ -15,8 +15,11 @@ func (c *conn) Begin() (driver.Tx, error) {
 }
 
 // BeginTx begins a transaction: a read-only one DEFERRED and with
-// query_only set, a write one as _txlock says, or IMMEDIATE for
-// sql.LevelSerializable, EXCLUSIVE for sql.LevelLinearizable.
+// query_only set until it ends, a write one as _txlock says, or IMMEDIATE
+// for sql.LevelSerializable, EXCLUSIVE for sql.LevelLinearizable. On a
+// connection that cannot write (mode=ro, immutable, query_only, a
+// read-only file) every transaction begins DEFERRED and none waits for
+// the write turn.
 func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
 	begin := c.begin
 	switch sql.IsolationLevel(opts.Isolation) {
@@ -28,24 +31,25 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, e
 	default:
 		return nil, fmt.Errorf("sqlitekit: isolation level %v is not supported: SQLite transactions are serializable", sql.IsolationLevel(opts.Isolation))
 	}
-	c.txReset = ""
-	if opts.ReadOnly {
+	if opts.ReadOnly || c.readOnly {
 		begin = "BEGIN DEFERRED"
-		if !c.c.cfg.QueryOnly {
-			begin += "; PRAGMA query_only=1"
-			c.txReset = "; PRAGMA query_only=0"
-		}
 	}
 	// A transaction that takes the write lock at BEGIN waits for its
 	// turn among this process's writers first.
-	if !opts.ReadOnly && begin != "BEGIN" && begin != "BEGIN DEFERRED" {
+	if begin != "BEGIN" && begin != "BEGIN DEFERRED" {
 		if err := c.startWrite(ctx); err != nil {
 			return nil, err
 		}
 	}
 	old := c.db.SetInterrupt(ctx)
 	defer c.db.SetInterrupt(old)
-	if err := c.db.Exec(begin); err != nil {
+	err := c.db.Exec(begin)
+	if err == nil && opts.ReadOnly && !c.readOnly {
+		if err = c.db.Exec("PRAGMA query_only=1"); err == nil {
+			c.queryOnly = true
+		}
+	}
+	if err != nil {
 		if !c.db.GetAutocommit() {
 			c.rollback()
 		}
@@ -56,9 +60,9 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, e
 }
 
 // startWrite waits for this connection's turn to write, up to the busy
-// timeout.
+// timeout. A connection without a queue writes without waiting.
 func (c *conn) startWrite(ctx context.Context) error {
-	if c.writing {
+	if c.writing || c.queue == nil {
 		return nil
 	}
 	if err := c.queue.Acquire(ctx, c.c.cfg.BusyTimeout); err != nil {
@@ -86,8 +90,8 @@ type tx struct{ c *conn }
 
 func (t tx) Commit() error {
 	c := t.c
-	defer c.endWrite()
-	err := c.db.Exec("COMMIT" + c.txReset)
+	defer c.endTx()
+	err := c.db.Exec("COMMIT")
 	if err != nil && !c.db.GetAutocommit() {
 		c.rollback()
 	}
@@ -95,7 +99,7 @@ func (t tx) Commit() error {
 }
 
 func (t tx) Rollback() error {
-	defer t.c.endWrite()
+	defer t.c.endTx()
 	return t.c.rollback()
 }
 
@@ -103,5 +107,19 @@ func (c *conn) rollback() error {
 	// Roll back even when the context that began the work is done.
 	old := c.db.SetInterrupt(context.Background())
 	defer c.db.SetInterrupt(old)
-	return c.db.Exec("ROLLBACK" + c.txReset)
+	return c.db.Exec("ROLLBACK")
+}
+
+// endTx ends what a transaction began besides SQLite's transaction,
+// however that ended (Commit, Rollback, or SQL's own COMMIT or ROLLBACK
+// run inside it): the write turn, and query_only.
+func (c *conn) endTx() {
+	if c.queryOnly {
+		old := c.db.SetInterrupt(context.Background())
+		if c.db.Exec("PRAGMA query_only=0") == nil {
+			c.queryOnly = false
+		}
+		c.db.SetInterrupt(old)
+	}
+	c.endWrite()
 }

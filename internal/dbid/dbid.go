@@ -12,7 +12,8 @@
 // file system) is one database. Asking needs the file to exist: package
 // driver asks once, when a connection has opened it.
 //
-// An in-memory database (ncruces' memdb VFS) is known by its memdb name.
+// An in-memory database (ncruces' memdb VFS), or one whose VFS does not
+// keep it in a file, is known by the VFS's name and its name there.
 //
 // # Lifetime
 //
@@ -37,7 +38,7 @@ import (
 type ID struct{ s string }
 
 // String returns the identity as text: "file:DEV:INODE", "path:/abs/path"
-// or "memory:NAME".
+// or "vfs:VFS:NAME".
 func (id ID) String() string { return id.s }
 
 // Of returns the identity of the database file at path, which must exist.
@@ -60,8 +61,10 @@ func Of(path string) (ID, error) {
 	return ID{"path:" + abs}, nil
 }
 
-// Memory returns the identity of the in-memory database of a memdb name.
-func Memory(name string) ID { return ID{"memory:" + name} }
+// OfName returns the identity of a database that is not a file of the
+// OS: an in-memory database of the memdb VFS, or a database of another
+// VFS, by the VFS's name and the database's name in it.
+func OfName(vfs, name string) ID { return ID{"vfs:" + vfs + ":" + name} }
 
 // Registry holds a *T per identity while references to it are held. Its
 // zero value is empty and ready to use; it is safe for concurrent use.

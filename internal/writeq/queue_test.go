@@ -17,7 +17,7 @@ import (
 
 // hold returns a queue of the test's own, released when it ends.
 func hold(t *testing.T) *writeq.Queue {
-	id := dbid.Memory(t.Name())
+	id := dbid.OfName("test", t.Name())
 	t.Cleanup(func() { writeq.Release(id) })
 	return writeq.Hold(id)
 }
