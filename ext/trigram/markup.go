@@ -3,6 +3,8 @@ package trigram
 import (
 	"slices"
 	"strings"
+
+	"github.com/sqlitekit/sqlitekit/internal/sqlexpr"
 )
 
 // foldCodes returns the folded code points of s.
@@ -119,54 +121,10 @@ func (idx Index) markup(cols []string, needles [][]uint32, opts *SearchOptions) 
 }
 
 // checkFilter verifies that filter is one SQL expression that cannot end
-// the parentheses Search puts it in: parentheses balance outside literals,
-// identifiers and comments, none of those is left open, and there is no
-// semicolon.
+// the parentheses Search puts it in (see [sqlexpr.Check]).
 func checkFilter(filter string) error {
-	depth := 0
-	for i := 0; i < len(filter); i++ {
-		switch c := filter[i]; c {
-		case '\'', '"', '`', '[':
-			closer := c
-			if c == '[' {
-				closer = ']'
-			}
-			j := strings.IndexByte(filter[i+1:], closer)
-			if j < 0 {
-				return fmtFilter("unterminated %c", c)
-			}
-			i += j + 1 // a doubled quote reads as two literals: same effect
-		case '-':
-			if i+1 < len(filter) && filter[i+1] == '-' {
-				j := strings.IndexByte(filter[i:], '\n')
-				if j < 0 {
-					return nil // Search ends the filter with a newline
-				}
-				i += j
-			}
-		case '/':
-			if i+1 < len(filter) && filter[i+1] == '*' {
-				j := strings.Index(filter[i+2:], "*/")
-				if j < 0 {
-					return fmtFilter("unterminated /* comment")
-				}
-				i += j + 3
-			}
-		case '(':
-			depth++
-		case ')':
-			depth--
-			if depth < 0 {
-				return fmtFilter("unbalanced )")
-			}
-		case ';':
-			return fmtFilter("semicolon")
-		case 0:
-			return fmtFilter("NUL byte")
-		}
-	}
-	if depth != 0 {
-		return fmtFilter("unbalanced (")
+	if err := sqlexpr.Check(filter); err != nil {
+		return fmtFilter("%v", err)
 	}
 	return nil
 }

@@ -73,7 +73,7 @@ func ExampleTopK() {
 	}
 
 	query := []float32{1, 0.1, 0}
-	opts := &vector.TopKOptions{Where: "topic = ?", Args: []any{"go"}}
+	opts := &vector.TopKOptions{Filter: "topic = ?", Args: []any{"go"}}
 	for m, err := range vector.TopK(ctx, db, "notes", "embedding", query, 2, opts) {
 		if err != nil {
 			log.Fatal(err)

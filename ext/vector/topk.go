@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"iter"
 	"strings"
+
+	"github.com/sqlitekit/sqlitekit/internal/sqlexpr"
 )
 
-// Querier runs a query: [*sql.DB], [*sql.Tx] and [*sql.Conn] are Queriers.
+// Querier runs a query: [*sql.DB], [*sql.Conn] and [*sql.Tx] are
+// Queriers. (driver.Querier and trigram.Querier are the same idea.)
 type Querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
@@ -43,14 +46,21 @@ func (m Metric) String() string {
 type TopKOptions struct {
 	// Metric is the distance to order by. Zero means Cosine.
 	Metric Metric
-	// Where, if not empty, is an SQL boolean expression over the columns of
-	// the table that rows must satisfy, such as "lang = ? AND NOT deleted".
-	// It is pasted into the query: never build it from untrusted input;
-	// pass values through Args.
-	Where string
-	// Args are the arguments of the placeholders in Where.
-	Args []any
+	// Filter, if not empty, is an SQL expression over the columns of the
+	// table that rows must also satisfy, such as "lang = ? AND NOT
+	// deleted"; Args are the values of its parameters. Pass untrusted
+	// values through Args, never by building Filter. Filter must be a
+	// single expression: one with unbalanced parentheses, a semicolon or
+	// an unterminated literal or comment is refused with
+	// [ErrInvalidFilter]. (ext/trigram's SearchOptions.Filter has the
+	// same name and rule.)
+	Filter string
+	Args   []any
 }
+
+// ErrInvalidFilter is wrapped by the error [TopK] reports for a
+// [TopKOptions].Filter that is not a single SQL expression.
+var ErrInvalidFilter = errors.New("invalid filter")
 
 // Match is a row found by [TopK].
 type Match struct {
@@ -62,7 +72,7 @@ type Match struct {
 // nearest first, as an exact scan:
 //
 //	SELECT rowid, vec_distance_cosine(column, ?) AS distance FROM table
-//	WHERE column IS NOT NULL AND (Where) ORDER BY distance LIMIT k
+//	WHERE column IS NOT NULL AND (Filter) ORDER BY distance LIMIT k
 //
 // Rows whose vector is NULL are skipped. SQLite keeps only the k best rows
 // while it scans, so memory does not grow with the table; the connection of
@@ -126,12 +136,15 @@ func topKQuery(table, column string, query []float32, k int, opts *TopKOptions) 
 	if err := checkFinite(query); err != nil {
 		return "", nil, fmt.Errorf("query: %w", err)
 	}
+	if err := sqlexpr.Check(opts.Filter); err != nil {
+		return "", nil, fmt.Errorf("%w: %v", ErrInvalidFilter, err)
+	}
 	col := quoteIdent(column)
 	var b strings.Builder
 	fmt.Fprintf(&b, "SELECT rowid, %s(%s, ?) AS distance FROM %s WHERE %s IS NOT NULL",
 		opts.Metric, col, quoteIdent(table), col)
-	if opts.Where != "" {
-		fmt.Fprintf(&b, " AND (%s)", opts.Where)
+	if opts.Filter != "" {
+		fmt.Fprintf(&b, " AND (%s\n)", opts.Filter) // a newline ends a trailing -- comment
 	}
 	b.WriteString(" ORDER BY distance LIMIT ?")
 	args := make([]any, 0, len(opts.Args)+2)

@@ -68,8 +68,10 @@ func TestTopK(t *testing.T) {
 		{"cosine", 10, nil, "vec_distance_cosine", all},
 		{"l2", 7, &vector.TopKOptions{Metric: vector.L2}, "vec_distance_l2", all},
 		{"l1", 3, &vector.TopKOptions{Metric: vector.L1}, "vec_distance_l1", all},
-		{"filter", 10, &vector.TopKOptions{Where: "lang = ? AND id > ?", Args: []any{"fr", 300}}, "vec_distance_cosine",
+		{"filter", 10, &vector.TopKOptions{Filter: "lang = ? AND id > ?", Args: []any{"fr", 300}}, "vec_distance_cosine",
 			func(id int64) bool { return langs[id] == "fr" && id > 300 }},
+		{"filter with a comment", 10, &vector.TopKOptions{Filter: "lang = ? -- the language", Args: []any{"de"}}, "vec_distance_cosine",
+			func(id int64) bool { return langs[id] == "de" }},
 		{"all rows", 1000, nil, "vec_distance_cosine", all},
 	}
 	for _, tt := range tests {
@@ -120,6 +122,10 @@ func TestTopK(t *testing.T) {
 		{"metric", "docs", []float32{1}, 1, &vector.TopKOptions{Metric: 7}, "vector: TopK: unknown metric 7"},
 		{"no table", "nope", []float32{1}, 1, nil, "no such table: nope"},
 		{"dimensions", "docs", []float32{1, 2}, 1, nil, "vector: vec_distance_cosine: dimension mismatch: first vector has 48 dimensions, second has 2"},
+		// The filter cannot leave the parentheses it is put in.
+		{"filter closes", "docs", []float32{1}, 1, &vector.TopKOptions{Filter: "1) UNION SELECT 1, 0.0 --"}, "vector: TopK: invalid filter: unbalanced )"},
+		{"filter semicolon", "docs", []float32{1}, 1, &vector.TopKOptions{Filter: "1; DROP TABLE docs"}, "vector: TopK: invalid filter: semicolon"},
+		{"filter quote", "docs", []float32{1}, 1, &vector.TopKOptions{Filter: "lang = 'en"}, "vector: TopK: invalid filter: unterminated '"},
 	}
 	for _, tt := range errTests {
 		t.Run(tt.name, func(t *testing.T) {

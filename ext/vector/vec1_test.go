@@ -66,7 +66,7 @@ func TestVec1Path(t *testing.T) {
 	q := vector.F32(randVec(r, 16))
 	exact := func() []int64 {
 		var ids []int64
-		for m, err := range vector.TopK(ctx, db, "docs", "embedding", q, 5, &vector.TopKOptions{Where: "lang = 'en'"}) {
+		for m, err := range vector.TopK(ctx, db, "docs", "embedding", q, 5, &vector.TopKOptions{Filter: "lang = 'en'"}) {
 			if err != nil {
 				t.Fatal(err)
 			}

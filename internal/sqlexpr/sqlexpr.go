@@ -1,0 +1,67 @@
+// Package sqlexpr checks the SQL expressions that sqlitekit's helpers
+// accept from callers (ext/vector's TopKOptions.Filter, ext/trigram's
+// SearchOptions.Filter), with one rule for all of them.
+package sqlexpr
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Check reports whether expr is one SQL expression that cannot end the
+// parentheses a helper puts it in: parentheses balance outside literals,
+// quoted identifiers and comments, none of those is left open, and there
+// is no semicolon or NUL byte. The helper writes "(" + expr + "\n)", so
+// that a trailing "--" comment ends at the newline.
+//
+// Check does not make a filter built from untrusted input safe: values
+// go in arguments, never into the text.
+func Check(expr string) error {
+	depth := 0
+	for i := 0; i < len(expr); i++ {
+		switch c := expr[i]; c {
+		case '\'', '"', '`', '[':
+			closer := c
+			if c == '[' {
+				closer = ']'
+			}
+			j := strings.IndexByte(expr[i+1:], closer)
+			if j < 0 {
+				return fmt.Errorf("unterminated %c", c)
+			}
+			i += j + 1 // a doubled quote reads as two literals: same effect
+		case '-':
+			if i+1 < len(expr) && expr[i+1] == '-' {
+				j := strings.IndexByte(expr[i:], '\n')
+				if j < 0 {
+					return nil // the helper ends the expression with a newline
+				}
+				i += j
+			}
+		case '/':
+			if i+1 < len(expr) && expr[i+1] == '*' {
+				j := strings.Index(expr[i+2:], "*/")
+				if j < 0 {
+					return errors.New("unterminated /* comment")
+				}
+				i += j + 3
+			}
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth < 0 {
+				return errors.New("unbalanced )")
+			}
+		case ';':
+			return errors.New("semicolon")
+		case 0:
+			return errors.New("NUL byte")
+		}
+	}
+	if depth != 0 {
+		return errors.New("unbalanced (")
+	}
+	return nil
+}
