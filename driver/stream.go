@@ -10,6 +10,7 @@ import (
 )
 
 // Querier runs a query: *sql.DB, *sql.Conn and *sql.Tx are Queriers.
+// (vector.Querier and trigram.Querier are the same idea.)
 type Querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }

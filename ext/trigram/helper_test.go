@@ -25,7 +25,7 @@ func openDB(tb testing.TB) *sql.DB {
 	return db
 }
 
-func exec(tb testing.TB, db trigram.DB, query string, args ...any) {
+func exec(tb testing.TB, db trigram.Querier, query string, args ...any) {
 	tb.Helper()
 	if _, err := db.ExecContext(tb.Context(), query, args...); err != nil {
 		tb.Fatalf("%s: %v", query, err)

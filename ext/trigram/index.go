@@ -11,12 +11,13 @@ import (
 	"github.com/ncruces/go-sqlite3"
 )
 
-// DB is what this package needs from a database handle:
-// [*sql.DB], [*sql.Conn] and [*sql.Tx] all satisfy it.
+// Querier runs SQL: [*sql.DB], [*sql.Conn] and [*sql.Tx] are Queriers.
+// (driver.Querier and vector.Querier are the same idea; this package's
+// also runs ExecContext, to create and drop indexes.)
 // Functions that change the schema run in a transaction of their own when the
 // handle also has a BeginTx method ([*sql.DB], [*sql.Conn]), and in the
 // caller's transaction when it is a [*sql.Tx].
-type DB interface {
+type Querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
@@ -185,7 +186,7 @@ type beginner interface {
 }
 
 // inTx runs fn in a transaction of its own if db can begin one.
-func inTx(ctx context.Context, db DB, fn func(DB) error) (err error) {
+func inTx(ctx context.Context, db Querier, fn func(Querier) error) (err error) {
 	b, ok := db.(beginner)
 	if !ok {
 		return fn(db)
@@ -206,7 +207,7 @@ func inTx(ctx context.Context, db DB, fn func(DB) error) (err error) {
 }
 
 // checkTable verifies that the content table and its columns exist.
-func (idx Index) checkTable(ctx context.Context, db DB) error {
+func (idx Index) checkTable(ctx context.Context, db Querier) error {
 	rows, err := db.QueryContext(ctx, `SELECT name, pk, type FROM pragma_table_xinfo(?, 'main')`, idx.Table)
 	if err != nil {
 		return fmt.Errorf("trigram: table %q: %w", idx.Table, err)
@@ -243,7 +244,7 @@ func (idx Index) checkTable(ctx context.Context, db DB) error {
 // existing returns the stored SQL of the objects Create makes
 // ("" for those that do not exist). It refuses to go on if one of those
 // names is taken by an object Create would not have made.
-func (idx Index) existing(ctx context.Context, db DB) ([]string, error) {
+func (idx Index) existing(ctx context.Context, db Querier) ([]string, error) {
 	names := idx.objects()
 	out := make([]string, len(names))
 	for i, n := range names {
@@ -295,11 +296,11 @@ func (idx Index) existing(ctx context.Context, db DB) ([]string, error) {
 // stale index and [Rebuild] repairs it.
 //
 // https://sqlite.org/fts5.html#external_content_tables
-func Create(ctx context.Context, db DB, idx Index) error {
+func Create(ctx context.Context, db Querier, idx Index) error {
 	if err := idx.validate(); err != nil {
 		return err
 	}
-	err := inTx(ctx, db, func(db DB) error {
+	err := inTx(ctx, db, func(db Querier) error {
 		if err := idx.checkTable(ctx, db); err != nil {
 			return err
 		}
@@ -331,7 +332,7 @@ func Create(ctx context.Context, db DB, idx Index) error {
 	return err
 }
 
-func (idx Index) drop(ctx context.Context, db DB) error {
+func (idx Index) drop(ctx context.Context, db Querier) error {
 	for _, n := range idx.objects()[1:] {
 		if _, err := db.ExecContext(ctx, "DROP TRIGGER IF EXISTS main."+q(n)); err != nil {
 			return err
@@ -345,11 +346,11 @@ func (idx Index) drop(ctx context.Context, db DB) error {
 // The content table is left as it is.
 //
 // https://sqlite.org/lang_droptable.html
-func Drop(ctx context.Context, db DB, idx Index) error {
+func Drop(ctx context.Context, db Querier, idx Index) error {
 	if err := idx.validate(); err != nil {
 		return err
 	}
-	err := inTx(ctx, db, func(db DB) error {
+	err := inTx(ctx, db, func(db Querier) error {
 		if _, err := idx.existing(ctx, db); err != nil {
 			return err
 		}
@@ -364,7 +365,7 @@ func Drop(ctx context.Context, db DB, idx Index) error {
 	return nil
 }
 
-func (idx Index) command(ctx context.Context, db DB, cmd string) error {
+func (idx Index) command(ctx context.Context, db Querier, cmd string) error {
 	name := q(idx.name())
 	_, err := db.ExecContext(ctx, "INSERT INTO "+name+"("+name+") VALUES (?)", cmd)
 	return err
@@ -375,11 +376,11 @@ func (idx Index) command(ctx context.Context, db DB, cmd string) error {
 // [IntegrityCheck] reports stale.
 //
 // https://sqlite.org/fts5.html#the_rebuild_command
-func Rebuild(ctx context.Context, db DB, idx Index) error {
+func Rebuild(ctx context.Context, db Querier, idx Index) error {
 	if err := idx.validate(); err != nil {
 		return err
 	}
-	if err := inTx(ctx, db, func(db DB) error { return idx.fill(ctx, db) }); err != nil {
+	if err := inTx(ctx, db, func(db Querier) error { return idx.fill(ctx, db) }); err != nil {
 		return fmt.Errorf("trigram: rebuild %q: %w", idx.name(), err)
 	}
 	return nil
@@ -389,7 +390,7 @@ func Rebuild(ctx context.Context, db DB, idx Index) error {
 // segment: a rebuild leaves ten or so, and a phrase lookup reads each
 // (merging makes the 6 to 10 character queries of the benchmark 1.2x
 // faster, for 10% more build time).
-func (idx Index) fill(ctx context.Context, db DB) error {
+func (idx Index) fill(ctx context.Context, db Querier) error {
 	if err := idx.command(ctx, db, "rebuild"); err != nil {
 		return err
 	}
@@ -400,7 +401,7 @@ func (idx Index) fill(ctx context.Context, db DB) error {
 // queries faster after many writes. It rewrites the whole index.
 //
 // https://sqlite.org/fts5.html#the_optimize_command
-func Optimize(ctx context.Context, db DB, idx Index) error {
+func Optimize(ctx context.Context, db Querier, idx Index) error {
 	if err := idx.validate(); err != nil {
 		return err
 	}
@@ -415,7 +416,7 @@ func Optimize(ctx context.Context, db DB, idx Index) error {
 // [sqlite3.CORRUPT_VTAB].
 //
 // https://sqlite.org/fts5.html#the_integrity_check_command
-func IntegrityCheck(ctx context.Context, db DB, idx Index) error {
+func IntegrityCheck(ctx context.Context, db Querier, idx Index) error {
 	if err := idx.validate(); err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/sqlitekit/sqlitekit/ext/trigram"
 )
 
-func queryInt(t *testing.T, db trigram.DB, query string, args ...any) int64 {
+func queryInt(t *testing.T, db trigram.Querier, query string, args ...any) int64 {
 	t.Helper()
 	rows, err := db.QueryContext(t.Context(), query, args...)
 	if err != nil {
@@ -222,4 +222,4 @@ func TestCreate_replace(t *testing.T) {
 	}
 }
 
-var _ trigram.DB = (*sql.Tx)(nil)
+var _ trigram.Querier = (*sql.Tx)(nil)

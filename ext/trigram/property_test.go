@@ -80,7 +80,7 @@ func bruteForce(idx trigram.Index, docs map[int64][2]string, text string, allWor
 	return ids
 }
 
-func searchIDs(t *testing.T, db trigram.DB, idx trigram.Index, text string, opts *trigram.SearchOptions) []int64 {
+func searchIDs(t *testing.T, db trigram.Querier, idx trigram.Index, text string, opts *trigram.SearchOptions) []int64 {
 	t.Helper()
 	var ids []int64
 	for h, err := range trigram.Search(t.Context(), db, idx, text, opts) {

@@ -101,7 +101,7 @@ var ErrInvalidFilter = errors.New("trigram: invalid filter")
 // closing them then is dropped: database/sql reports none that matters).
 //
 // https://sqlite.org/fts5.html#full_text_query_syntax
-func Search(ctx context.Context, db DB, idx Index, text string, opts *SearchOptions) iter.Seq2[Hit, error] {
+func Search(ctx context.Context, db Querier, idx Index, text string, opts *SearchOptions) iter.Seq2[Hit, error] {
 	return func(yield func(Hit, error) bool) {
 		if opts == nil {
 			opts = &SearchOptions{}

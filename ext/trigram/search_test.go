@@ -8,7 +8,7 @@ import (
 	"github.com/sqlitekit/sqlitekit/ext/trigram"
 )
 
-func collect(t *testing.T, db trigram.DB, idx trigram.Index, text string, opts *trigram.SearchOptions) []trigram.Hit {
+func collect(t *testing.T, db trigram.Querier, idx trigram.Index, text string, opts *trigram.SearchOptions) []trigram.Hit {
 	t.Helper()
 	var hits []trigram.Hit
 	for h, err := range trigram.Search(t.Context(), db, idx, text, opts) {
