@@ -2,16 +2,13 @@ package trigram_test
 
 import (
 	"context"
-	"errors"
+	"database/sql"
 	"fmt"
 	"log"
 	"os"
 	"path/filepath"
 
-	"github.com/ncruces/go-sqlite3"
-	"github.com/ncruces/go-sqlite3/driver"
-	"github.com/ncruces/go-sqlite3/ext/fts5"
-
+	_ "github.com/sqlitekit/sqlitekit/driver" // the "sqlitekit" driver, which registers FTS5 and trigram
 	"github.com/sqlitekit/sqlitekit/ext/trigram"
 )
 
@@ -23,9 +20,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	db, err := driver.Open("file:"+filepath.Join(dir, "chat.db"), func(c *sqlite3.Conn) error {
-		return errors.Join(fts5.Register(c), trigram.Register(c))
-	})
+	db, err := sql.Open("sqlitekit", filepath.Join(dir, "chat.db"))
 	if err != nil {
 		log.Fatal(err)
 	}

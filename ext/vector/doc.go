@@ -4,10 +4,17 @@
 // with them: the [F32] type for database/sql, BLOB and JSON codecs, and an
 // exact top-k search, [TopK].
 //
-// Call [Register] on a connection (the sqlitekit driver does it on every
-// connection it opens):
+// The sqlitekit driver registers the functions on every connection it
+// opens:
 //
-//	db, err := driver.Open("file:app.db", vector.Register)
+//	import _ "github.com/sqlitekit/sqlitekit/driver"
+//
+//	db, err := sql.Open("sqlitekit", "app.db")
+//
+// On a plain ncruces/go-sqlite3 connection, without the sqlitekit driver,
+// call [Register] on each connection; with ncruces' own database/sql
+// driver (github.com/ncruces/go-sqlite3/driver), that is its Open's
+// connection callback: driver.Open("file:app.db", vector.Register).
 //
 // # Vectors
 //
@@ -87,11 +94,10 @@
 // not once per row; the stored vectors are read in place from SQLite's
 // memory without copying or allocating, and the float32 kernels use AVX2
 // and FMA on amd64 machines that have them (build tag purego disables them).
-// Over 100,000 vectors of 384 dimensions (BenchmarkTopK, medians of 6 runs
-// on a shared 2-core machine) the top-10 query took 71 ms: 1.3 times a
-// plain Go loop over the same vectors already in memory (55 ms), and a
-// fifth of the time of reading every row through database/sql and computing
-// in Go (365 ms). Tables of rows a little under half a page (384
+// On 100,000 vectors of 384 dimensions a top-10 query is close to a plain
+// Go loop over vectors already in memory, and several times faster than
+// reading every row through database/sql: `go run ./bench` (vector top-10)
+// and BenchmarkTopK measure it. Tables of rows a little under half a page (384
 // float32 are 1,536 bytes) waste a quarter of each 4 KiB page; a larger
 // page_size helps a scan-heavy table.
 //
@@ -244,38 +250,15 @@
 // Without a trained index, vec1 scans exhaustively; without a visible K or
 // LIMIT it refuses the query.
 //
-// Measured (BenchmarkVec1; go test -run XXX -bench Vec1 -benchtime 50x
-// -count 3 ./ext/vector, medians of 3 on a shared, loaded 2-core machine):
-// 100,000 vectors of 384 dimensions drawn around 300 seeded Gaussian
-// clusters (random unit centres, noise σ = 0.1 per element, so the noise
-// is about twice the centre's length and the clusters overlap; uniform
-// random vectors would make recall meaningless), 50 queries from the same
-// distribution. Index: distance "cos", nbucket 316, quantizer "none",
-// trained on every 10th row; filled 2,000 rows per statement in 1.5-3 s,
-// trained and rebuilt in 62-81 s. Exact top-10 (full scan): 101 ms.
-//
-//	nprobe  recall@10  time     vs exact
-//	1       0.958      1.15 ms  88x
-//	2       0.998      7.0 ms   14x
-//	4       1.000      11.2 ms  9x
-//	16      1.000      15.0 ms  6.7x
-//	64      1.000      39.6 ms  2.5x
-//
-// So nprobe 1 (of 316 buckets) meets recall@10 ≥ 0.95 at ≥ 20x the exact
-// scan on this data; each doubling of nprobe costs time roughly in
-// proportion. k-means is randomly started, so rebuilds differ: another
-// build measured recall 0.956 at nprobe 1 (72x) and 0.968 at nprobe 2
-// (23x). Recall depends on the data: on tighter clusters (σ = 0.05)
-// nprobe 1 gave 0.982, on 20,000 rows of looser ones (σ = 0.15) nprobe 16
-// gave only 0.43; measure with your own vectors (the benchmark's
-// VEC1_* environment variables set its rows, clusters, σ, nbucket,
-// quantizer, training sample and nprobe values). vec1 computes about
-// 3-4 µs per vector visited (the translated C without SIMD), 3 times the
-// exact scan's cost per row, so an IVF probe pays off only while it visits
-// well under a tenth of the rows. The "pq" and "bq" quantizers, measured on
-// 20,000 such rows, were faster but reached recall@10 of only 0.59 (pq)
-// and near 0 (bq) without reranking; use "none" unless the index must be
-// small.
+// Recall depends on the data and on nprobe: on clustered vectors
+// (BenchmarkVec1, 100,000 of 384 dimensions, nbucket 316, quantizer
+// "none") nprobe 1 reached recall@10 of about 0.95 at some tens of times
+// the speed of the exact scan, but looser clusters need far more buckets
+// visited, and the "pq" and "bq" quantizers lose most of the recall
+// without reranking. Measure with your own vectors: BenchmarkVec1's VEC1_*
+// environment variables set its rows, clusters, spread, nbucket,
+// quantizer, training sample and nprobe values, and it prints recall and
+// time per nprobe.
 //
 // # References
 //

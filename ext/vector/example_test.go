@@ -2,18 +2,21 @@ package vector_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"log"
 	"os"
 	"path/filepath"
 
 	"github.com/ncruces/go-sqlite3"
-	"github.com/ncruces/go-sqlite3/driver"
 
+	_ "github.com/sqlitekit/sqlitekit/driver" // the "sqlitekit" driver, which registers the functions
 	"github.com/sqlitekit/sqlitekit/ext/vector"
 )
 
-// Register the functions on a plain ncruces connection and use them in SQL.
+// Register the functions on a plain ncruces/go-sqlite3 connection, without
+// the sqlitekit driver, and use them in SQL. (Through the sqlitekit driver
+// they are already there: see the TopK example.)
 func Example() {
 	c, err := sqlite3.Open(":memory:")
 	if err != nil {
@@ -46,7 +49,7 @@ func ExampleTopK() {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	db, err := driver.Open("file:"+filepath.Join(dir, "notes.db"), vector.Register)
+	db, err := sql.Open("sqlitekit", filepath.Join(dir, "notes.db"))
 	if err != nil {
 		log.Fatal(err)
 	}
