@@ -2,6 +2,8 @@ package replica_test
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -203,5 +205,45 @@ func TestFollow_exitError(t *testing.T) {
 	time.Sleep(100 * time.Millisecond)
 	if err := f.Close(); err == nil || !strings.Contains(err.Error(), "killed") {
 		t.Errorf("Close of a follower whose litestream was killed: %v, want the exit error", err)
+	}
+}
+
+// A litestream that ignores SIGTERM is killed 10 s later: Close returns
+// within its bound, and leaves nothing running. (A shell script plays
+// the stuck Litestream: it never opens the control socket either, so
+// Start gives up when its ctx ends, and closes.)
+func TestClose_killsAfterTimeout(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "app.db")
+	sqlite3(t, path, "PRAGMA journal_mode=WAL")
+	stuck := filepath.Join(dir, "litestream")
+	pidFile := filepath.Join(dir, "pid")
+	script := "#!/bin/sh\ntrap '' TERM\necho $$ > '" + pidFile + "'\nwhile :; do sleep 0.1; done\n"
+	if err := os.WriteFile(stuck, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := replica.Start(ctx, path, "file://"+t.TempDir(), &replica.Options{Binary: stuck, Logger: quiet})
+	took := time.Since(start)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Start: %v, want its ctx's error", err)
+	}
+	if took < 11*time.Second || took > 13*time.Second {
+		t.Errorf("Start and Close took %v, want 1 s and the 10 s Close waits before SIGKILL", took)
+	}
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
+		syscall.Kill(pid, syscall.SIGKILL)
+		t.Errorf("the stuck litestream (pid %d) still exists after Close: %v", pid, err)
 	}
 }

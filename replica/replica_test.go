@@ -162,6 +162,12 @@ func TestStart_restart(t *testing.T) {
 	if err := syscall.Kill(second, 0); !errors.Is(err, syscall.ESRCH) {
 		t.Errorf("litestream (pid %d) still runs after Close: %v", second, err)
 	}
+	if err := r.Sync(t.Context()); !errors.Is(err, replica.ErrClosed) {
+		t.Errorf("Sync after Close: %v, want ErrClosed", err)
+	}
+	if err := r.Close(); err != nil {
+		t.Errorf("a second Close: %v", err)
+	}
 	// Litestream's log reached the logger, from both runs.
 	if n := strings.Count(log.String(), "control socket listening"); n != 2 {
 		t.Errorf("log lines from %d runs, want 2:\n%s", n, log.String())
