@@ -3,6 +3,7 @@ package driver
 import (
 	"database/sql/driver"
 	"fmt"
+	"math/bits"
 	"reflect"
 	"time"
 
@@ -29,48 +30,105 @@ func checkValue(v any) error {
 }
 
 // bind binds args to the parameters of s: the positional ones numbered
-// offset+1 to offset+BindCount, and the named ones s names.
-// With used nil, s is the only statement and an argument it does not take
-// is an error; otherwise bind marks in used the args it binds.
+// offset+1 to offset+BindCount, and the named ones s names; a named
+// argument s does not name is ignored (one set of named values may serve
+// several statements). It fails if a parameter of s gets no value,
+// naming the first one: SQLite would run the statement with NULL there.
+// With used nil, s is the only statement and a positional argument it
+// does not take is an error; otherwise bind marks in used the positional
+// args it binds. Its errors have no "sqlitekit: " prefix: the caller
+// adds it, with the statement's place in a script.
 func (c *conn) bind(s *sqlite3.Stmt, args []driver.NamedValue, offset int, used []bool) error {
-	if len(args) == 0 {
+	n := s.BindCount()
+	if n == 0 && len(args) == 0 {
 		return nil
 	}
-	n := s.BindCount()
+	var set params
+	if n > 64 {
+		set.big = make([]bool, n+1)
+	}
 	for i, a := range args {
-		bound := false
 		if a.Name == "" {
-			if p := a.Ordinal - offset; p >= 1 && p <= n {
+			p := a.Ordinal - offset
+			if p < 1 || p > n {
+				if used == nil {
+					return unusedArg(a)
+				}
+				continue
+			}
+			if err := c.bindValue(s, p, a.Value); err != nil {
+				return bindErr(a, err)
+			}
+			set.mark(p)
+			if used != nil {
+				used[i] = true
+			}
+			continue
+		}
+		for _, prefix := range [...]string{":", "@", "$"} {
+			if p := s.BindIndex(prefix + a.Name); p != 0 {
 				if err := c.bindValue(s, p, a.Value); err != nil {
 					return bindErr(a, err)
 				}
-				bound = true
-			}
-		} else {
-			for _, prefix := range [...]string{":", "@", "$"} {
-				if p := s.BindIndex(prefix + a.Name); p != 0 {
-					if err := c.bindValue(s, p, a.Value); err != nil {
-						return bindErr(a, err)
-					}
-					bound = true
-				}
+				set.mark(p)
 			}
 		}
-		switch {
-		case used != nil:
-			used[i] = used[i] || bound
-		case !bound:
-			return unusedArg(a)
-		}
+	}
+	if p := set.first(n); p != 0 {
+		return missingParam(s, p)
 	}
 	return nil
 }
 
+// params is a set of parameter numbers: a bit each up to 64, a []bool
+// (made by the user) past that.
+type params struct {
+	small uint64
+	big   []bool
+}
+
+func (ps *params) mark(p int) {
+	if ps.big != nil {
+		ps.big[p] = true
+	} else {
+		ps.small |= 1 << (p - 1)
+	}
+}
+
+// first returns the first of the parameters 1 to n not in the set, or 0.
+func (ps *params) first(n int) int {
+	if ps.big == nil {
+		if p := bits.TrailingZeros64(^ps.small) + 1; p <= n {
+			return p
+		}
+		return 0
+	}
+	for p := 1; p <= n; p++ {
+		if !ps.big[p] {
+			return p
+		}
+	}
+	return 0
+}
+
+// missingParam is the error for parameter p of s, which got no value.
+func missingParam(s *sqlite3.Stmt, p int) error {
+	if name := s.BindName(p); name != "" {
+		return fmt.Errorf("no value for parameter %s", name)
+	}
+	return fmt.Errorf("no value for parameter %d (?)", p)
+}
+
+// unusedArg is the error for a positional argument no parameter takes.
+func unusedArg(a driver.NamedValue) error {
+	return fmt.Errorf("argument %d: the statement has fewer parameters", a.Ordinal)
+}
+
 func bindErr(a driver.NamedValue, err error) error {
 	if a.Name != "" {
-		return fmt.Errorf("sqlitekit: argument %q: %w", a.Name, err)
+		return fmt.Errorf("argument %q: %w", a.Name, err)
 	}
-	return fmt.Errorf("sqlitekit: argument %d: %w", a.Ordinal, err)
+	return fmt.Errorf("argument %d: %w", a.Ordinal, err)
 }
 
 func (c *conn) bindValue(s *sqlite3.Stmt, p int, v any) error {

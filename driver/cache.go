@@ -35,6 +35,7 @@ type entry struct {
 	// re-prepared (STMTSTATUS_REPREPARE == reprepared).
 	names      []string
 	kinds      []colKind
+	nulls      []nullability // read when first asked for; nil before
 	reprepared int
 
 	rows rows // reused by the queries that run this statement

@@ -48,10 +48,14 @@ var (
 	_ driver.ExecerContext                  = (*conn)(nil)
 	_ driver.QueryerContext                 = (*conn)(nil)
 	_ driver.NamedValueChecker              = (*conn)(nil)
+	_ driver.Validator                      = (*conn)(nil)
+	_ driver.SessionResetter                = (*conn)(nil)
 	_ driver.Tx                             = tx{}
 	_ driver.StmtExecContext                = (*stmt)(nil)
 	_ driver.StmtQueryContext               = (*stmt)(nil)
 	_ driver.RowsColumnTypeDatabaseTypeName = (*rows)(nil)
+	_ driver.RowsColumnTypeScanType         = (*rows)(nil)
+	_ driver.RowsColumnTypeNullable         = (*rows)(nil)
 )
 
 func newConn(db *sqlite3.Conn, c *connector, d *database, readOnly bool) *conn {
@@ -76,7 +80,12 @@ func (c *conn) Raw() *sqlite3.Conn { return c.db }
 // https://sqlite.org/pragma.html#pragma_optimize
 func (c *conn) Close() error {
 	c.db.SetInterrupt(context.Background())
-	err := c.cache.close()
+	var err error
+	if !c.db.GetAutocommit() {
+		err = c.rollback() // what SQLite would do on close, but said
+	}
+	c.endWrite()
+	err = errors.Join(err, c.cache.close())
 	if !c.readOnly {
 		_ = c.db.Exec("PRAGMA optimize") // best effort
 	}
@@ -84,12 +93,28 @@ func (c *conn) Close() error {
 }
 
 // interrupted turns the error of an operation stopped because ctx is done
-// into one that matches both ctx.Err() and sqlite3.INTERRUPT.
+// (interrupted, or a wait for a lock cut short) into one that matches
+// ctx.Err() as well as sqlite3.INTERRUPT or sqlite3.BUSY.
 func interrupted(ctx context.Context, err error) error {
-	if err != nil && ctx.Err() != nil && errors.Is(err, sqlite3.INTERRUPT) {
+	if err != nil && ctx.Err() != nil && (errors.Is(err, sqlite3.INTERRUPT) || errors.Is(err, sqlite3.BUSY)) && !errors.Is(err, ctx.Err()) {
 		return fmt.Errorf("sqlitekit: %w: %w", ctx.Err(), err)
 	}
 	return err
+}
+
+// IsValid implements [driver.Validator]: a connection given back to the
+// pool inside a transaction begun with SQL (db.Exec("BEGIN")) is not
+// valid. database/sql closes it, which rolls the transaction back, so
+// that later writes of the pool do not land in it and vanish.
+func (c *conn) IsValid() bool { return c.db.GetAutocommit() }
+
+// ResetSession implements [driver.SessionResetter]: it refuses, as
+// IsValid does, a connection left inside a transaction.
+func (c *conn) ResetSession(ctx context.Context) error {
+	if !c.db.GetAutocommit() {
+		return driver.ErrBadConn
+	}
+	return nil
 }
 
 // CheckNamedValue accepts the types bind knows and leaves the others to

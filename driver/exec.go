@@ -28,34 +28,36 @@ func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, e
 	return &stmt{e: &entry{sql: query, s: s, reprepared: -1}, c: c}, nil
 }
 
-// oneStatement checks that query held exactly one statement, s, and
-// finalizes s if it did not.
+// oneStatement checks that query held exactly one statement, s, followed
+// by nothing but semicolons, spaces and comments, and finalizes s if it
+// did not.
 func oneStatement(query string, s *sqlite3.Stmt, tail string) error {
 	if s == nil {
 		return fmt.Errorf("sqlitekit: %q has no SQL statement", truncate(query))
 	}
-	if strings.TrimSpace(tail) != "" {
+	if !blank(tail) {
 		s.Close()
-		return fmt.Errorf("sqlitekit: only one statement is allowed here; %q follows it (use Exec for scripts)", truncate(tail))
+		return fmt.Errorf("sqlitekit: only one statement is allowed here; %q follows it (use Exec for scripts)", truncate(strings.TrimLeft(tail, "; \t\r\n")))
 	}
 	return nil
 }
 
 // statement returns a cached statement for a query of one statement, or
-// prepares one. script reports a query of several statements (s is nil).
-func (c *conn) statement(query string) (e *entry, script bool, err error) {
+// prepares one. It returns nil for a query of no statement or of several
+// (a script).
+func (c *conn) statement(query string) (*entry, error) {
 	if e := c.cache.take(query); e != nil {
-		return e, false, nil
+		return e, nil
 	}
 	s, tail, err := c.db.Prepare(query)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	if s == nil || strings.TrimSpace(tail) != "" {
+	if s == nil || !blank(tail) {
 		s.Close()
-		return nil, true, nil
+		return nil, nil
 	}
-	return c.cache.add(query, s), false, nil
+	return c.cache.add(query, s), nil
 }
 
 func truncate(s string) string {
@@ -67,91 +69,178 @@ func truncate(s string) string {
 }
 
 // ExecContext runs query. A query of one statement runs from the
-// statement cache. A script of several statements is compiled as it runs:
-// the positional arguments are given to its statements in turn, each
-// taking as many as it has parameters; named arguments go to every
-// statement that names them.
+// statement cache; a query of several is a script (see execScript).
 func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
 	old := c.db.SetInterrupt(ctx)
 	defer c.db.SetInterrupt(old)
-	c.db.SetLastInsertRowID(0)
+	before := c.db.TotalChanges()
 
-	e, script, err := c.statement(query)
+	e, err := c.statement(query)
 	if err != nil {
 		return nil, interrupted(ctx, err)
 	}
-	if script {
+	if e == nil {
 		if c.db.GetAutocommit() {
 			if err := c.startWrite(ctx); err != nil {
 				return nil, err
 			}
 			defer c.endWrite()
 		}
-		return c.execScript(ctx, query, args)
+		if err := c.execScript(query, args); err != nil {
+			return nil, interrupted(ctx, err)
+		}
+		return c.result(before), nil
 	}
 	if err := errors.Join(c.exec(ctx, e, args), c.cache.release(e)); err != nil {
 		return nil, interrupted(ctx, err)
 	}
-	return c.result(), nil
+	return c.result(before), nil
 }
 
-func (c *conn) execScript(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	if len(args) == 0 {
-		if err := c.db.Exec(query); err != nil {
-			return nil, interrupted(ctx, err)
-		}
-		return c.result(), nil
+// execScript runs a script: a query of several statements (or of none),
+// compiled as it runs. The positional arguments go to its statements in
+// turn, each taking as many as it has parameters; a named argument goes
+// to every statement that names it.
+//
+// Nothing of the script runs unless every parameter of every statement
+// gets a value and every positional argument a parameter. The statements
+// are compiled, bound and checked before the first runs. A statement that
+// cannot be compiled before the ones before it ran (an INSERT into a
+// table the script creates) ends that first pass: if the rest of the
+// script has no parameter, there is nothing left to check; otherwise the
+// script runs inside a SAVEPOINT, rolled back if a statement of that rest
+// fails the check (such a script cannot BEGIN or COMMIT a transaction of
+// its own). An error of SQLite stops the script where it happens, as with
+// sqlite3_exec: what ran before it stays.
+func (c *conn) execScript(query string, args []driver.NamedValue) error {
+	if len(args) == 0 && !mayHaveParams(query) {
+		return c.db.Exec(query)
 	}
+	var stmts []*sqlite3.Stmt
+	defer func() {
+		for _, s := range stmts {
+			s.Close()
+		}
+	}()
 	used := make([]bool, len(args))
 	offset := 0
+	rest := query // what the first pass did not compile
 	for {
-		s, tail, err := c.db.Prepare(query)
+		s, tail, err := c.db.Prepare(rest)
 		if err != nil {
-			return nil, interrupted(ctx, err)
+			break // it may need the statements before it to have run
 		}
-		if s == nil { // nothing left but spaces or comments
+		if s == nil {
+			rest = ""
 			break
 		}
-		n := s.BindCount()
-		err = c.bind(s, args, offset, used)
-		if err == nil && strings.TrimSpace(tail) == "" {
-			// The last statement: refuse left-over arguments before it runs.
-			err = checkUsed(args, used)
+		stmts = append(stmts, s)
+		if err := c.bind(s, args, offset, used); err != nil {
+			return scriptErr(len(stmts), err)
 		}
-		if err == nil {
-			err = s.Exec()
-		}
-		err = errors.Join(err, s.Close())
-		if err != nil {
-			return nil, interrupted(ctx, err)
-		}
-		offset += n
-		query = tail
+		offset += s.BindCount()
+		rest = tail
 	}
-	if err := checkUsed(args, used); err != nil {
-		return nil, err
+	checked := !mayHaveParams(rest)
+	if checked {
+		if err := checkUsed(args, used); err != nil {
+			return fmt.Errorf("sqlitekit: %w", err)
+		}
+	} else {
+		if err := c.db.Exec("SAVEPOINT sqlitekit_script"); err != nil {
+			return err
+		}
 	}
-	return c.result(), nil
+	err := c.runScript(stmts, rest, checked, args, offset, used)
+	if checked {
+		return err
+	}
+	// Roll back what ran if the arguments did not fit; keep it, as
+	// sqlite3_exec does, after an error of SQLite. The savepoint is gone
+	// if the error rolled back the whole transaction.
+	var argErr *scriptArgError
+	end := "RELEASE sqlitekit_script"
+	if errors.As(err, &argErr) {
+		end = "ROLLBACK TO sqlitekit_script; " + end
+	}
+	if !c.db.GetAutocommit() {
+		old := c.db.SetInterrupt(context.Background())
+		err = errors.Join(err, c.db.Exec(end))
+		c.db.SetInterrupt(old)
+	}
+	return err
 }
 
-// checkUsed reports the first argument that no parameter took.
+// runScript runs the statements the first pass of execScript compiled,
+// then rest: unchecked, it compiles and checks each statement before it
+// runs it.
+func (c *conn) runScript(stmts []*sqlite3.Stmt, rest string, checked bool, args []driver.NamedValue, offset int, used []bool) error {
+	for _, s := range stmts {
+		if err := s.Exec(); err != nil {
+			return err
+		}
+	}
+	if checked {
+		if strings.TrimSpace(rest) == "" {
+			return nil
+		}
+		return c.db.Exec(rest)
+	}
+	n := len(stmts)
+	for {
+		s, tail, err := c.db.Prepare(rest)
+		if err != nil {
+			return err
+		}
+		if s == nil {
+			break
+		}
+		n++
+		err = c.bind(s, args, offset, used)
+		if err != nil {
+			err = scriptErr(n, err)
+		} else {
+			err = s.Exec()
+		}
+		offset += s.BindCount()
+		if err := errors.Join(err, s.Close()); err != nil {
+			return err
+		}
+		rest = tail
+	}
+	if err := checkUsed(args, used); err != nil {
+		return &scriptArgError{fmt.Errorf("sqlitekit: %w", err)}
+	}
+	return nil
+}
+
+// scriptArgError is an error of the arguments of a script.
+type scriptArgError struct{ err error }
+
+func (e *scriptArgError) Error() string { return e.err.Error() }
+func (e *scriptArgError) Unwrap() error { return e.err }
+
+func scriptErr(n int, err error) error {
+	return &scriptArgError{fmt.Errorf("sqlitekit: statement %d of the script: %w", n, err)}
+}
+
+// checkUsed reports the first positional argument that no parameter took.
 func checkUsed(args []driver.NamedValue, used []bool) error {
 	for i, u := range used {
-		if !u {
+		if !u && args[i].Name == "" {
 			return unusedArg(args[i])
 		}
 	}
 	return nil
 }
 
-func unusedArg(a driver.NamedValue) error {
-	if a.Name != "" {
-		return fmt.Errorf("sqlitekit: argument %q: no parameter :%[1]s, @%[1]s or $%[1]s in the statement", a.Name)
+// result is the result of an Exec that began when the connection's
+// total of changes was before: a statement that changed no row reports
+// none, and no inserted row.
+func (c *conn) result(before int64) driver.Result {
+	if c.db.TotalChanges() == before {
+		return result{}
 	}
-	return fmt.Errorf("sqlitekit: argument %d: the statement has fewer parameters", a.Ordinal)
-}
-
-func (c *conn) result() driver.Result {
 	return result{id: c.db.LastInsertRowID(), rows: c.db.Changes()}
 }
 
@@ -161,15 +250,22 @@ func (r result) LastInsertId() (int64, error) { return r.id, nil }
 func (r result) RowsAffected() (int64, error) { return r.rows, nil }
 
 // QueryContext runs a query of one statement, from the statement cache.
+// A query of no statement (only comments) has no rows.
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
 	old := c.db.SetInterrupt(ctx)
 	defer c.db.SetInterrupt(old)
 
-	e, script, err := c.statement(query)
+	e, err := c.statement(query)
 	if err != nil {
 		return nil, interrupted(ctx, err)
 	}
-	if script {
+	if e == nil {
+		if blank(query) {
+			if err := checkUsed(args, make([]bool, len(args))); err != nil {
+				return nil, fmt.Errorf("sqlitekit: %w", err)
+			}
+			return noRows{}, nil
+		}
 		s, tail, err := c.db.Prepare(query)
 		if err == nil {
 			err = oneStatement(query, s, tail)
@@ -183,7 +279,9 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 // write takes its turn in the writer queue for the time it runs.
 func (c *conn) exec(ctx context.Context, e *entry, args []driver.NamedValue) error {
 	err := c.bind(e.s, args, 0, nil)
-	if err == nil && c.autocommitWrite(e.s) {
+	if err != nil {
+		err = fmt.Errorf("sqlitekit: %w", err)
+	} else if c.autocommitWrite(e.s) {
 		if err = c.startWrite(ctx); err == nil {
 			defer c.endWrite()
 		}
@@ -194,12 +292,15 @@ func (c *conn) exec(ctx context.Context, e *entry, args []driver.NamedValue) err
 	return errors.Join(err, e.s.ClearBindings())
 }
 
-// query binds args to e, one statement, and returns its rows: an
-// autocommit write (RETURNING) keeps its turn in the writer queue until
+// query binds args to e, one statement, and returns its rows, which run
+// the first step when they are first read: an autocommit write
+// (RETURNING) takes its turn in the writer queue here and keeps it until
 // the rows close. fromCache says e goes back to the statement cache.
 func (c *conn) query(ctx context.Context, e *entry, args []driver.NamedValue, fromCache bool) (driver.Rows, error) {
 	err := c.bind(e.s, args, 0, nil)
-	if err == nil && c.autocommitWrite(e.s) {
+	if err != nil {
+		err = fmt.Errorf("sqlitekit: %w", err)
+	} else if c.autocommitWrite(e.s) {
 		err = c.startWrite(ctx)
 	}
 	if err != nil {
@@ -210,5 +311,81 @@ func (c *conn) query(ctx context.Context, e *entry, args []driver.NamedValue, fr
 		return nil, err
 	}
 	e.inUse = true
-	return e.query(ctx, c, fromCache)
+	return e.query(ctx, c, fromCache), nil
+}
+
+// blank reports whether sql holds nothing but spaces, semicolons and
+// comments.
+func blank(sql string) bool {
+	for i := 0; i < len(sql); i++ {
+		switch sql[i] {
+		case ' ', '\t', '\n', '\v', '\f', '\r', ';':
+		case '-':
+			if !strings.HasPrefix(sql[i:], "--") {
+				return false
+			}
+			j := strings.IndexByte(sql[i:], '\n')
+			if j < 0 {
+				return true
+			}
+			i += j
+		case '/':
+			if !strings.HasPrefix(sql[i:], "/*") {
+				return false
+			}
+			j := strings.Index(sql[i+2:], "*/")
+			if j < 0 {
+				return true // SQLite ends an unclosed comment at the end
+			}
+			i += j + 3
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// mayHaveParams reports whether sql may hold a parameter (?, ?NNN,
+// :name, @name, $name) outside strings, quoted names and comments. It
+// may say yes wrongly, never no: the callers then ask SQLite.
+func mayHaveParams(sql string) bool {
+	for i := 0; i < len(sql); i++ {
+		var end string
+		switch b := sql[i]; b {
+		case '?':
+			return true
+		case ':', '@', '$':
+			if i == 0 || !nameByte(sql[i-1]) { // $ may be part of a name
+				return true
+			}
+			continue
+		case '\'', '"', '`':
+			end = string(b)
+		case '[':
+			end = "]"
+		case '-':
+			if !strings.HasPrefix(sql[i:], "--") {
+				continue
+			}
+			end = "\n"
+		case '/':
+			if !strings.HasPrefix(sql[i:], "/*") {
+				continue
+			}
+			i++
+			end = "*/"
+		default:
+			continue
+		}
+		j := strings.Index(sql[i+1:], end)
+		if j < 0 {
+			return false
+		}
+		i += j + len(end)
+	}
+	return false
+}
+
+func nameByte(b byte) bool {
+	return b == '_' || b == '$' || b >= 0x80 || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
 }

@@ -5,33 +5,56 @@ import (
 	"database/sql/driver"
 	"errors"
 	"io"
+	"reflect"
 	"slices"
 	"strings"
+	"time"
 	"unsafe"
 
 	"github.com/ncruces/go-sqlite3"
 )
 
-// colKind is how a column's declared type asks values to be converted.
+// colKind is how a column's declared type asks values to be converted,
+// and the type a column reports to ColumnType.ScanType. The declared
+// types are those ncruces/go-sqlite3 knows, spelled exactly so.
 type colKind uint8
 
 const (
 	kindAny  colKind = iota
+	kindInt          // INT, INTEGER
+	kindReal         // REAL
 	kindText         // TEXT: never turned into a time
+	kindBlob         // BLOB
 	kindBool         // BOOLEAN: 0 and 1 become false and true
 	kindTime         // DATE, TIME, DATETIME, TIMESTAMP: decoded with _timefmt
 )
 
 func kindOf(decl string) colKind {
 	switch strings.ToUpper(decl) {
+	case "INT", "INTEGER":
+		return kindInt
+	case "REAL":
+		return kindReal
 	case "TEXT":
 		return kindText
+	case "BLOB":
+		return kindBlob
 	case "BOOLEAN":
 		return kindBool
 	case "DATE", "TIME", "DATETIME", "TIMESTAMP":
 		return kindTime
 	}
 	return kindAny
+}
+
+var scanTypes = [...]reflect.Type{
+	kindAny:  reflect.TypeFor[any](),
+	kindInt:  reflect.TypeFor[int64](),
+	kindReal: reflect.TypeFor[float64](),
+	kindText: reflect.TypeFor[string](),
+	kindBlob: reflect.TypeFor[[]byte](),
+	kindBool: reflect.TypeFor[bool](),
+	kindTime: reflect.TypeFor[time.Time](),
 }
 
 // rows are the results of a statement, which the rows hold in use
@@ -42,54 +65,83 @@ type rows struct {
 	e         *entry
 	fromCache bool // Close gives e back to the cache
 	state     rowState
+	err       error // of the first step, run by Columns
 }
 
 type rowState uint8
 
 const (
-	rowPending rowState = iota // the statement is on a row Next has not returned
+	rowUnstarted rowState = iota // the first step has not run
+	rowPending                   // the statement is on a row Next has not returned
 	rowStepping
 	rowDone
 )
 
-// query runs the first step of e, bound and in use, and returns its rows.
-//
-// The first step runs here rather than in the first Next because SQLite
-// re-prepares a statement whose schema changed when it steps: only then
-// are its columns known for sure, and database/sql asks for the columns
-// before the first Next.
-func (e *entry) query(ctx context.Context, c *conn, fromCache bool) (driver.Rows, error) {
+// query returns the rows of e, bound and in use. They run the first step
+// when they are first read, by Columns or Next, not here: an unread
+// *sql.Rows (leaked by a program, or kept for later) then holds no read
+// transaction, which would block a checkpoint or, in memory, every
+// writer.
+func (e *entry) query(ctx context.Context, c *conn, fromCache bool) driver.Rows {
 	r := &e.rows
 	*r = rows{ctx: ctx, c: c, e: e, fromCache: fromCache}
-	if e.s.Step() {
+	return r
+}
+
+// start runs the first step. database/sql asks for the columns before
+// the first Next, and SQLite re-prepares a statement whose schema another
+// connection changed only when it steps: the column names are read
+// after this step, so they are those of the rows.
+func (r *rows) start() {
+	if r.step() {
 		r.state = rowPending
-	} else if err := e.s.Err(); err != nil {
-		r.Close()
-		return nil, interrupted(ctx, err)
-	} else {
-		r.state = rowDone
 	}
+	r.e.columns()
+}
+
+// step runs a step of the statement; false is the end of the rows or an
+// error, kept in r.err.
+func (r *rows) step() bool {
+	db := r.c.db
+	old := db.SetInterrupt(r.ctx)
+	ok := r.e.s.Step()
+	db.SetInterrupt(old)
+	if !ok {
+		r.state = rowDone
+		if err := r.e.s.Err(); err != nil {
+			r.err = interrupted(r.ctx, err)
+		}
+	}
+	return ok
+}
+
+// columns reads the column metadata of e again if SQLite re-prepared it.
+func (e *entry) columns() {
 	if n := e.s.Status(sqlite3.STMTSTATUS_REPREPARE, false); e.names == nil || n != e.reprepared {
 		e.reprepared = n
 		e.names = make([]string, e.s.ColumnCount())
 		e.kinds = make([]colKind, len(e.names))
+		e.nulls = nil
 		for i := range e.names {
 			e.names[i] = e.s.ColumnName(i)
 			e.kinds[i] = kindOf(e.s.ColumnDeclType(i))
 		}
 	}
-	return r, nil
 }
 
-// Columns returns the column names. It returns a copy: the names are
-// kept with the cached statement.
+// Columns returns the column names, running the first step if no row
+// was read yet. It returns a copy: the names are kept with the cached
+// statement.
 func (r *rows) Columns() []string {
+	if r.state == rowUnstarted {
+		r.start()
+	}
 	return slices.Clone(r.e.names)
 }
 
 // Close resets the statement and, if it came from the statement cache,
 // gives it back. The error of a failed step is not reported again here:
-// Next or Query returned it.
+// Next returned it.
 func (r *rows) Close() error {
 	if r.e == nil {
 		return nil
@@ -118,24 +170,103 @@ func (r *rows) ColumnTypeDatabaseTypeName(i int) string {
 	return strings.TrimSpace(decl)
 }
 
+// ColumnTypeScanType returns the type values of column i arrive as: from
+// the declared type if it is one of INT, INTEGER, REAL, TEXT, BLOB,
+// BOOLEAN, DATE, TIME, DATETIME, TIMESTAMP; otherwise from the value of
+// the current row if there is one; otherwise any.
+func (r *rows) ColumnTypeScanType(i int) reflect.Type {
+	if r.state == rowUnstarted {
+		r.start()
+	}
+	k := r.e.kinds[i]
+	if k == kindAny && r.state == rowPending {
+		switch r.e.s.ColumnType(i) {
+		case sqlite3.INTEGER:
+			k = kindInt
+		case sqlite3.FLOAT:
+			k = kindReal
+		case sqlite3.BLOB:
+			k = kindBlob
+		case sqlite3.TEXT:
+			k = kindText
+			if _, ok := r.maybeTime(r.e.s.ColumnRawText(i)); ok {
+				k = kindTime
+			}
+		}
+	}
+	return scanTypes[k]
+}
+
+// ColumnTypeNullable reports whether column i may be NULL, for a column
+// of a table: not if it is declared NOT NULL, or is the INTEGER PRIMARY
+// KEY. (An outer join may still give NULL for it.) For an expression it
+// does not know (ok false).
+func (r *rows) ColumnTypeNullable(i int) (nullable, ok bool) {
+	if r.state == rowUnstarted {
+		r.start()
+	}
+	e := r.e
+	if e.nulls == nil {
+		e.nulls = make([]nullability, len(e.names))
+		for j := range e.nulls {
+			e.nulls[j] = r.nullability(j)
+		}
+	}
+	switch e.nulls[i] {
+	case nullYes:
+		return true, true
+	case nullNo:
+		return false, true
+	}
+	return false, false
+}
+
+// nullability is what a column's table says of NULL in it.
+type nullability uint8
+
+const (
+	nullUnknown nullability = iota
+	nullYes
+	nullNo
+)
+
+func (r *rows) nullability(i int) nullability {
+	s := r.e.s
+	col := s.ColumnOriginName(i)
+	if col == "" {
+		return nullUnknown
+	}
+	decl, _, nn, pk, autoInc, err := r.c.db.TableColumnMetadata(s.ColumnDatabaseName(i), s.ColumnTableName(i), col)
+	switch {
+	case err != nil:
+		return nullUnknown
+	case nn || autoInc || pk && strings.EqualFold(decl, "INTEGER"):
+		return nullNo
+	}
+	return nullYes
+}
+
 // Next fills dest with the next row. TEXT arrives as string, BLOB as a
 // []byte that database/sql copies before the next call; BOOLEAN and
-// date/time columns are converted as their declared type asks.
+// date/time columns are converted as their declared type asks, and text
+// that is a time as ncruces/go-sqlite3 writes it (RFC 3339) arrives as a
+// time.Time, except from a TEXT column.
 func (r *rows) Next(dest []driver.Value) error {
+	if r.state == rowUnstarted {
+		r.start()
+	}
 	switch r.state {
 	case rowDone:
+		if r.err != nil {
+			return r.err
+		}
 		return io.EOF
 	case rowPending:
 		r.state = rowStepping
 	default:
-		db := r.c.db
-		old := db.SetInterrupt(r.ctx)
-		ok := r.e.s.Step()
-		db.SetInterrupt(old)
-		if !ok {
-			r.state = rowDone
-			if err := r.e.s.Err(); err != nil {
-				return interrupted(r.ctx, err)
+		if !r.step() {
+			if r.err != nil {
+				return r.err
 			}
 			return io.EOF
 		}
@@ -155,6 +286,11 @@ func (r *rows) convert(kind colKind, v driver.Value) driver.Value {
 	case []byte:
 		if len(x) == cap(x) {
 			return v // a BLOB: ColumnsRaw gives TEXT one byte of spare capacity
+		}
+		if kind != kindText {
+			if t, ok := r.maybeTime(x); ok {
+				return t
+			}
 		}
 		s := string(x)
 		if kind == kindTime {
@@ -183,3 +319,39 @@ func (r *rows) convert(kind colKind, v driver.Value) driver.Value {
 	}
 	return v
 }
+
+// maybeTime returns text as a time if it is one as times are written
+// with the default _timefmt (RFC 3339, nanoseconds without trailing
+// zeros), whatever the column: ncruces/go-sqlite3 does so, so that a time
+// from an expression (max(at), a parameter echoed back, a column of no
+// declared type) scans into a *time.Time. The text must be exactly what
+// formatting the time gives back, so that scanning it into a *string
+// (database/sql formats a time.Time as RFC 3339) gives back the same
+// bytes.
+func (r *rows) maybeTime(text []byte) (time.Time, bool) {
+	switch r.c.c.tmWrite {
+	case sqlite3.TimeFormatDefault, time.RFC3339, time.RFC3339Nano:
+	default:
+		return time.Time{}, false // times are written otherwise
+	}
+	const shortest, longest = len("2006-01-02T15:04:05Z"), len(time.RFC3339Nano)
+	if len(text) < shortest || len(text) > longest || text[4] != '-' || text[10] != 'T' || text[13] != ':' {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, string(text))
+	if err != nil {
+		return time.Time{}, false
+	}
+	var buf [longest]byte
+	if string(t.AppendFormat(buf[:0], time.RFC3339Nano)) != string(text) {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// noRows are the rows of a query of no statement.
+type noRows struct{}
+
+func (noRows) Columns() []string              { return nil }
+func (noRows) Close() error                   { return nil }
+func (noRows) Next(dest []driver.Value) error { return io.EOF }

@@ -54,12 +54,11 @@ func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (drive
 	db := s.c.db
 	old := db.SetInterrupt(ctx)
 	defer db.SetInterrupt(old)
-	db.SetLastInsertRowID(0)
-
+	before := db.TotalChanges()
 	if err := s.c.exec(ctx, s.e, args); err != nil {
 		return nil, interrupted(ctx, err)
 	}
-	return s.c.result(), nil
+	return s.c.result(before), nil
 }
 
 var errOpenRows = errors.New("sqlitekit: the statement has open rows: close them first")
