@@ -346,6 +346,9 @@ func (r *rows) maybeTime(text []byte) (time.Time, bool) {
 	if string(t.AppendFormat(buf[:0], time.RFC3339Nano)) != string(text) {
 		return time.Time{}, false
 	}
+	if loc := r.c.c.tmRead.loc; loc != nil {
+		t = t.In(loc) // _loc
+	}
 	return t, true
 }
 
