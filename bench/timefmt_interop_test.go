@@ -3,7 +3,6 @@
 package main
 
 import (
-	"database/sql"
 	"path/filepath"
 	"testing"
 	"time"
@@ -61,14 +60,4 @@ func TestTimeFormatInterop_modernc(t *testing.T) {
 			}
 		}
 	}
-}
-
-func openT(t *testing.T, driver, dsn string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }
