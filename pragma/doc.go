@@ -30,7 +30,9 @@
 // mode without a word. Parse and [Config.Validate] refuse both, with an
 // [*Error] that names the PRAGMA and the value, explains what is allowed,
 // suggests the nearest known name, and matches [ErrInvalidValue],
-// [ErrUnknownPragma] or [ErrUnknownParameter] with errors.Is.
+// [ErrUnknownPragma], [ErrUnknownParameter] or [ErrUnsupportedParameter]
+// with errors.Is. Errors quote at most 64 bytes of a name or value, and
+// never the value of an encryption key.
 //
 // # DSN dialects
 //

@@ -29,6 +29,24 @@ func ExampleParse() {
 	// app.db 5s false wal
 }
 
+func ExampleParse_dialects() {
+	// mattn's _loc and modernc's _time_format mean what they mean there.
+	cfg, err := pragma.Parse("file:app.db?_loc=auto&_mutex=no&_time_format=sqlite")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%s %q\n", cfg.TimeLocation, cfg.TimeFormat)
+
+	// A parameter sqlitekit does not support says what to use instead.
+	_, err = pragma.Parse("app.db?_time_integer_format=unix")
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, pragma.ErrUnsupportedParameter))
+	// Output:
+	// auto "2006-01-02 15:04:05.999999999-07:00"
+	// pragma: _time_integer_format: not supported: use _timefmt=unixepoch (unix), unixepoch_milli, unixepoch_micro or unixepoch_nano
+	// true
+}
+
 func ExampleParse_misspelled() {
 	_, err := pragma.Parse("file:app.db?_pragma=journal_mod(wal)")
 	fmt.Println(err)
