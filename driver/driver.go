@@ -356,6 +356,9 @@ func (c *connector) Connect(ctx context.Context) (_ driver.Conn, err error) {
 
 	db, readOnly, err := c.open(ctx)
 	if err != nil {
+		if ctx.Err() != nil && errors.Is(err, sqlite3.INTERRUPT) {
+			err = fmt.Errorf("%w: %w", ctx.Err(), err) // stopped by ctx: match both
+		}
 		return nil, fmt.Errorf("sqlitekit: open %s: %w", c.cfg.Path, err)
 	}
 	defer func() {

@@ -135,3 +135,28 @@ func TestOpen_failingPragmaNamed(t *testing.T) {
 		t.Errorf("open with a failing PRAGMA: %v, want an error naming PRAGMA temp_store_directory", err)
 	}
 }
+
+// A connection whose opening is stopped by its context fails with an
+// error that matches the context's, as every query stopped by one does.
+// (The PRAGMAs of a new connection run under ctx: an interrupted one
+// reported only "sqlitekit: open ...: PRAGMA journal_mode: interrupted".)
+func TestConnect_cancelled(t *testing.T) {
+	t.Parallel()
+	cfg := pragma.Default()
+	cfg.Path = testdb.Path(t)
+	c, err := driver.NewConnector(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.(interface{ Close() error }).Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	conn, err := c.Connect(ctx)
+	if err == nil {
+		conn.Close()
+		t.Fatal("Connect with a cancelled context: no error")
+	}
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, sqlite3.INTERRUPT) {
+		t.Errorf("Connect with a cancelled context: %v; want it to match context.Canceled and sqlite3.INTERRUPT", err)
+	}
+}
