@@ -15,9 +15,9 @@ import (
 	"github.com/sqlitekit/sqlitekit/internal/testdb"
 )
 
-func statsOf(t *testing.T, db *sql.DB) driver.CacheStats {
+func statsOf(t *testing.T, db *sql.DB) driver.StmtCacheStats {
 	t.Helper()
-	s, err := driver.StatsOf(t.Context(), db)
+	s, err := driver.StatsOf(db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,8 +46,8 @@ func TestStmtCache_hitsMissesEvictions(t *testing.T) {
 	q("SELECT x + 2 FROM t") // miss, evicts x + 1
 	q("SELECT x FROM t")     // hit
 	q("SELECT x + 1 FROM t") // miss, evicts x + 2
-	s, _ := driver.StatsOf(t.Context(), db)
-	want := driver.CacheStats{Hits: 3, Misses: 4, Evictions: 2}
+	s, _ := driver.StatsOf(db)
+	want := driver.StmtCacheStats{Hits: 3, Misses: 4, Evictions: 2}
 	if diff := cmp.Diff(want, s.Sub(driver.Stats{StmtCache: start}).StmtCache); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
@@ -237,7 +237,7 @@ func TestStatsOf_otherDriver(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := driver.StatsOf(t.Context(), db); !errors.Is(err, driver.ErrNotSqlitekit) {
+	if _, err := driver.StatsOf(db); !errors.Is(err, driver.ErrNotSqlitekit) {
 		t.Errorf("StatsOf a non-sqlitekit pool: %v", err)
 	}
 }

@@ -22,7 +22,9 @@ type database struct {
 func (c *connector) hold(id dbid.ID, path string) *database {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.holdLocked(id, path)
+	d := c.holdLocked(id, path)
+	c.last = d
+	return d
 }
 
 func (c *connector) holdLocked(id dbid.ID, path string) *database {
@@ -49,7 +51,7 @@ func (c *connector) releaseAll() {
 		d.release()
 		delete(c.dbs, id)
 	}
-	c.mem = nil
+	c.mem, c.last = nil, nil
 }
 
 func (d *database) release() {

@@ -191,7 +191,12 @@
 //   - [Check] runs integrity_check (or quick_check) and foreign_key_check.
 //   - [Stream] yields the rows of a query as an iter.Seq2, in constant
 //     memory.
-//   - [SizesOf] reports file, WAL and page counts and the page cache.
+//   - [StatsOf] returns a pool's counters without taking a connection:
+//     its statement cache, the I/O on its database's files and the waits
+//     of its writer queue. [SizesOf] reports the database's sizes (file,
+//     WAL, pages, free pages). Neither publishes anything: a program that
+//     wants /debug/vars publishes [vfs.AllStats] or StatsOf itself, with
+//     package expvar.
 //
 // To change a table in a way ALTER TABLE cannot, follow SQLite's 12-step
 // procedure (https://sqlite.org/lang_altertable.html#otheralter) in a

@@ -36,7 +36,9 @@ func init() {
 
 // Driver is the sqlitekit [database/sql/driver.Driver]. Its zero value is
 // ready to use; package init registers one as "sqlitekit".
-type Driver struct{}
+type Driver struct {
+	c *connector // the connector whose Driver this is (sql.DB.Driver), for StatsOf
+}
 
 var _ driver.DriverContext = Driver{}
 
@@ -250,6 +252,7 @@ type connector struct {
 	memory    bool
 	memName   string    // the memdb name of an in-memory database
 	mem       *database // an in-memory database, held from start
+	last      *database // the database of the last connection, for StatsOf
 	init      func(*sqlite3.Conn) error
 	tmRead    timeReader
 	tmWrite   sqlite3.TimeFormat
@@ -268,7 +271,7 @@ type connector struct {
 
 var _ driver.Connector = (*connector)(nil)
 
-func (c *connector) Driver() driver.Driver { return Driver{} }
+func (c *connector) Driver() driver.Driver { return Driver{c: c} }
 
 // start readies the connector for connections: the checkpointer, and the
 // keeper that holds an in-memory database while connections come and go.
@@ -281,6 +284,7 @@ func (c *connector) start() error {
 		}
 		c.keeper = keeper
 		c.mem = c.holdLocked(dbid.OfName("memdb", c.memName), "")
+		c.last = c.mem
 	}
 	if c.ckptPages > 0 {
 		c.ckpt = newCheckpointer(c.openConn, c.ckptPages)

@@ -54,7 +54,7 @@ func TestErrors_prefixOnce(t *testing.T) {
 	defer other.Close()
 	_, err = driver.SizesOf(ctx, other)
 	once("SizesOf another driver's pool", err, driver.ErrNotSqlitekit)
-	_, err = driver.StatsOf(ctx, other)
+	_, err = driver.StatsOf(other)
 	once("StatsOf another driver's pool", err, driver.ErrNotSqlitekit)
 	once("Backup another driver's pool", driver.Backup(ctx, other, t.TempDir()+"/b.db", nil), driver.ErrNotSqlitekit)
 

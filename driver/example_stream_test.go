@@ -88,3 +88,27 @@ func ExampleSizesOf() {
 	fmt.Println(s.PageCount, "pages of", s.PageSize, "bytes;", s.FreePages, "free; WAL written:", s.WALSize > 0)
 	// Output: 2 pages of 4096 bytes; 0 free; WAL written: true
 }
+
+func ExampleStatsOf() {
+	dir, err := os.MkdirTemp("", "sqlitekit")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	db, err := sql.Open("sqlitekit", filepath.Join(dir, "app.db"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	before, err := driver.StatsOf(db)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for i := range 3 {
+		db.Exec("CREATE TABLE IF NOT EXISTS t(x); INSERT INTO t VALUES (?)", i)
+	}
+	after, _ := driver.StatsOf(db)
+	d := after.Sub(before)
+	fmt.Println("WAL written:", d.IO.WAL.Writes > 0, "; waits in the writer queue:", d.Queue.Waits)
+	// Output: WAL written: true ; waits in the writer queue: 0
+}

@@ -9,12 +9,9 @@ import (
 	"os"
 
 	"github.com/ncruces/go-sqlite3"
-
-	"github.com/sqlitekit/sqlitekit/vfs"
 )
 
-// Sizes describes the storage of a database and the page cache of one
-// connection, as [SizesOf] reads them.
+// Sizes describes the storage of a database, as [SizesOf] reads it.
 type Sizes struct {
 	// PageSize is the size of a page in bytes.
 	PageSize int64
@@ -29,41 +26,14 @@ type Sizes struct {
 	// an in-memory database.
 	FileSize int64
 	WALSize  int64
-
-	// CacheHits and CacheMisses count the page cache lookups of the
-	// connection SizesOf ran on since it opened, CacheUsed the bytes its
-	// cache holds: SQLite keeps these per connection
-	// (sqlite3_db_status), and a pool has several. Use [ConnSizesOf] on
-	// a *sql.Conn to read those of a chosen connection.
-	CacheHits   int64
-	CacheMisses int64
-	CacheUsed   int64
-
-	// IO counts what the process did on the database's files through
-	// sqlitekit's VFS (the driver's default) since it first opened it:
-	// reads, writes, syncs and locks per kind of file, and the waits of
-	// the writer queue. Zero for another VFS or an in-memory database.
-	IO vfs.Stats
 }
 
-// SizesOf returns the sizes of db's main database, with the cache
-// figures of the connection of the pool it ran on.
-//
-// https://sqlite.org/c3ref/db_status.html
+// SizesOf returns the sizes of db's main database. It runs SQL on a
+// connection of the pool, so it waits while every connection is busy;
+// [StatsOf] returns the pool's counters without one.
 func SizesOf(ctx context.Context, db *sql.DB) (Sizes, error) {
-	c, err := db.Conn(ctx)
-	if err != nil {
-		return Sizes{}, fmt.Errorf("sqlitekit: sizes: %w", err)
-	}
-	defer c.Close()
-	return ConnSizesOf(ctx, c)
-}
-
-// ConnSizesOf is [SizesOf] on the connection c.
-func ConnSizesOf(ctx context.Context, c *sql.Conn) (Sizes, error) {
 	var s Sizes
-	err := withRawConn(ctx, c, func(db *sqlite3.Conn) error { return sizes(db, &s) })
-	if err != nil {
+	if err := withRaw(ctx, db, func(c *sqlite3.Conn) error { return sizes(c, &s) }); err != nil {
 		return Sizes{}, fmt.Errorf("sqlitekit: sizes: %w", err)
 	}
 	return s, nil
@@ -82,25 +52,12 @@ func sizes(db *sqlite3.Conn, s *Sizes) error {
 		return err
 	}
 	var errs []error
-	for _, x := range []struct {
-		op  sqlite3.DBStatus
-		dst *int64
-	}{
-		{sqlite3.DBSTATUS_CACHE_HIT, &s.CacheHits},
-		{sqlite3.DBSTATUS_CACHE_MISS, &s.CacheMisses},
-		{sqlite3.DBSTATUS_CACHE_USED, &s.CacheUsed},
-	} {
-		cur, _, err := db.Status(x.op, false)
-		*x.dst = cur
-		errs = append(errs, err)
-	}
 	if name := db.Filename("main"); name != nil && name.String() != "" {
 		path := name.String()
 		s.FileSize, err = fileSize(path)
 		errs = append(errs, err)
 		s.WALSize, err = fileSize(path + "-wal")
 		errs = append(errs, err)
-		s.IO = vfs.StatsOf(path)
 	}
 	return errors.Join(errs...)
 }

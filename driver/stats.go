@@ -1,21 +1,30 @@
 package driver
 
 import (
-	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 
 	"github.com/sqlitekit/sqlitekit/internal/writeq"
+	"github.com/sqlitekit/sqlitekit/vfs"
 )
 
-// Stats describes the connections of a pool opened with the sqlitekit
-// driver. Values count from the pool's start: subtract two to describe
-// what happened in between (see [Stats.Sub]).
+// Stats describes a pool opened with the sqlitekit driver: its
+// statement cache, and the file I/O and writer queue of its database.
+// Values count from the pool's start (the I/O and queue figures from when
+// the first pool of the process on the database opened it): subtract two
+// to describe what happened in between (see [Stats.Sub]).
 type Stats struct {
-	// StmtCache counts the statement cache of every connection: see
-	// [github.com/sqlitekit/sqlitekit/pragma.Config.StmtCache].
-	StmtCache CacheStats
+	// StmtCache counts the statement cache of every connection of the
+	// pool: see [github.com/sqlitekit/sqlitekit/pragma.Config.StmtCache].
+	// (SQLite's page cache is another cache, per connection: read it
+	// with sqlite3.Conn.Status inside sql.Conn.Raw.)
+	StmtCache StmtCacheStats
+	// IO counts the calls on the database's files through sqlitekit's
+	// VFS (the driver's default) by every pool of the process on that
+	// database, as [vfs.StatsOf] does. Zero for another VFS or an
+	// in-memory database.
+	IO vfs.Stats
 	// Queue describes the waits of writers in the writer queue of the
 	// pool's database, which every pool of the process on that database
 	// shares.
@@ -36,8 +45,8 @@ type QueueStats = writeq.Stats
 // QueueStats.Histogram.
 var QueueHistogramBounds = writeq.HistogramBounds
 
-// CacheStats counts the use of the statement cache.
-type CacheStats struct {
+// StmtCacheStats counts the use of the statement cache.
+type StmtCacheStats struct {
 	Hits      uint64 // a query found its statement prepared
 	Misses    uint64 // a query prepared its statement
 	Evictions uint64 // a statement was dropped to make room
@@ -46,11 +55,12 @@ type CacheStats struct {
 // Sub returns s minus old.
 func (s Stats) Sub(old Stats) Stats {
 	return Stats{
-		StmtCache: CacheStats{
+		StmtCache: StmtCacheStats{
 			Hits:      s.StmtCache.Hits - old.StmtCache.Hits,
 			Misses:    s.StmtCache.Misses - old.StmtCache.Misses,
 			Evictions: s.StmtCache.Evictions - old.StmtCache.Evictions,
 		},
+		IO:    s.IO.Sub(old.IO),
 		Queue: s.Queue.Sub(old.Queue),
 	}
 }
@@ -60,46 +70,34 @@ func (s Stats) Sub(old Stats) Stats {
 // says that, once.
 var ErrNotSqlitekit = errors.New("not a database opened with the sqlitekit driver")
 
-// StatsOf returns the statistics of db's pool. It takes a connection of
-// the pool for a moment, so it waits if every connection is busy.
-func StatsOf(ctx context.Context, db *sql.DB) (Stats, error) {
-	own, err := connOf(ctx, db)
-	if err != nil {
-		return Stats{}, err
+// StatsOf returns the statistics of db's pool. It takes no connection of
+// the pool, so it never waits, even while every connection is busy.
+func StatsOf(db *sql.DB) (Stats, error) {
+	d, ok := db.Driver().(Driver)
+	if !ok || d.c == nil {
+		return Stats{}, fmt.Errorf("sqlitekit: stats: %w", ErrNotSqlitekit)
 	}
-	c := own.c
-	s := Stats{
-		StmtCache: CacheStats{
-			Hits:      c.stats.hits.Load(),
-			Misses:    c.stats.misses.Load(),
-			Evictions: c.stats.evictions.Load(),
-		},
-	}
-	if q := own.d.queue; q != nil {
-		s.Queue = q.Stats()
-	}
-	return s, nil
+	return d.c.statsOf(), nil
 }
 
-// connOf returns one of db's connections, put back in the pool: only
-// what every connection of the pool shares may be read from it.
-func connOf(ctx context.Context, db *sql.DB) (*conn, error) {
-	sc, err := db.Conn(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("sqlitekit: stats: %w", err)
-	}
-	defer sc.Close()
-	var c *conn
-	err = sc.Raw(func(dc any) error {
-		own, ok := dc.(*conn)
-		if !ok {
-			return ErrNotSqlitekit
+// statsOf reads c's statistics, and those of the database it last
+// connected to.
+func (c *connector) statsOf() Stats {
+	s := Stats{StmtCache: StmtCacheStats{
+		Hits:      c.stats.hits.Load(),
+		Misses:    c.stats.misses.Load(),
+		Evictions: c.stats.evictions.Load(),
+	}}
+	c.mu.Lock()
+	d := c.last
+	c.mu.Unlock()
+	if d != nil {
+		if d.queue != nil {
+			s.Queue = d.queue.Stats()
 		}
-		c = own
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("sqlitekit: stats: %w", err)
+		if d.io != nil {
+			s.IO = vfs.StatsOf(d.io.Path)
+		}
 	}
-	return c, nil
+	return s
 }

@@ -35,8 +35,7 @@ func TestQueue_concurrentWriters(t *testing.T) {
 	db := open(t, path)
 	db.SetMaxOpenConns(33)
 	exec1(t, db, "CREATE TABLE t(g, i); CREATE TABLE c(n); INSERT INTO c VALUES (0)")
-	ctx := t.Context()
-	before, err := driver.StatsOf(ctx, db)
+	before, err := driver.StatsOf(db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +95,7 @@ func TestQueue_concurrentWriters(t *testing.T) {
 	if rows != writers*each || n != 2*writers*each {
 		t.Errorf("rows %d, counter %d; want %d, %d", rows, n, writers*each, 2*writers*each)
 	}
-	after, err := driver.StatsOf(ctx, db)
+	after, err := driver.StatsOf(db)
 	if err != nil {
 		t.Fatal(err)
 	}
