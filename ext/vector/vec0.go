@@ -19,8 +19,9 @@ import (
 //	                                            BLOB a bitmap of the slots in use
 //	                                            (chunkSize/8 bytes) then the rowid of
 //	                                            each slot (8 bytes, little-endian)
-//	T_vectorsNN(chunk_id, vectors)              one per vector column: the chunk's
-//	                                            vectors packed in one BLOB
+//	T_vectorsNN(rowid, vectors)                 one per vector column: the chunk's
+//	                                            vectors packed in BLOBs of up to
+//	                                            64 KiB (see segSlots)
 //	T_rowids(rowid, [id], chunk_id, chunk_offset, m00..)
 //	                                            one row per row: where its vectors are,
 //	                                            its text primary key, its metadata
@@ -143,7 +144,7 @@ func (t *vec0) createShadow() error {
 		sqls = append(sqls, b.String())
 	}
 	for i := range d.nVec {
-		sqls = append(sqls, "CREATE TABLE "+t.shadow(vectorsSuffix(i))+" (chunk_id INTEGER PRIMARY KEY, vectors BLOB NOT NULL)")
+		sqls = append(sqls, "CREATE TABLE "+t.shadow(vectorsSuffix(i))+" (rowid INTEGER PRIMARY KEY, vectors BLOB NOT NULL)")
 	}
 	b.Reset()
 	b.WriteString("CREATE TABLE " + t.shadow("rowids") + " (rowid INTEGER PRIMARY KEY, ")

@@ -256,7 +256,7 @@ func (cur *vec0Cursor) readVector(c *vecCol) ([]byte, error) {
 		cur.vec = make([]blobAt, t.d.nVec)
 	}
 	h := &cur.vec[c.idx]
-	chunk := cur.cur.chunk
+	chunk, at := t.d.segment(c, cur.cur.chunk, cur.cur.offset)
 	if h.b != nil && h.chunk != chunk {
 		if err := h.b.Reopen(chunk); err != nil {
 			h.b.Close()
@@ -269,7 +269,7 @@ func (cur *vec0Cursor) readVector(c *vecCol) ([]byte, error) {
 		if h.b == nil {
 			h.b, err = t.db.OpenBlob(t.schema, t.table+"_"+vectorsSuffix(c.idx), "vectors", chunk, false)
 			if err != nil {
-				return nil, fmt.Errorf("vec0: could not read vectors of chunk %d: %w", chunk, err)
+				return nil, fmt.Errorf("vec0: could not read vectors of chunk %d: %w", cur.cur.chunk, err)
 			}
 			h.chunk = chunk
 		}
@@ -278,7 +278,7 @@ func (cur *vec0Cursor) readVector(c *vecCol) ([]byte, error) {
 			cur.buf = make([]byte, nb)
 		}
 		buf := cur.buf[:nb]
-		if _, err = h.b.Seek(cur.cur.offset*int64(nb), io.SeekStart); err == nil {
+		if _, err = h.b.Seek(at, io.SeekStart); err == nil {
 			_, err = io.ReadFull(h.b, buf)
 		}
 		if err == nil {
@@ -288,7 +288,7 @@ func (cur *vec0Cursor) readVector(c *vecCol) ([]byte, error) {
 		h.b.Close()
 		h.b = nil
 		if try > 0 {
-			return nil, fmt.Errorf("vec0: could not read vectors of chunk %d: %w", chunk, err)
+			return nil, fmt.Errorf("vec0: could not read vectors of chunk %d: %w", cur.cur.chunk, err)
 		}
 	}
 }

@@ -109,6 +109,28 @@ func (c *vecCol) vectorBytes() int {
 	return c.dims
 }
 
+// A chunk's vectors are stored in segments of at most segBytes (and a
+// multiple of 8 slots), each a row of T_vectorsNN with rowid
+// chunk*segMax + segment number: an insert writes into a BLOB of at most
+// 16 overflow pages, where SQLite must walk the page chain to the slot.
+// Both numbers are part of the storage format.
+const (
+	segBytes = 64 << 10
+	segMax   = 512 // vec0MaxChunkSize / 8
+)
+
+// segSlots is the number of slots of a segment of vector column c.
+func (d *vec0Decl) segSlots(c *vecCol) int {
+	return max(8, min(d.chunkSize, segBytes/c.vectorBytes()&^7))
+}
+
+// segment returns the T_vectorsNN rowid and the byte offset there of slot
+// offset of chunk.
+func (d *vec0Decl) segment(c *vecCol, chunk, offset int64) (row, off int64) {
+	n := int64(d.segSlots(c))
+	return chunk*segMax + offset/n, offset % n * int64(c.vectorBytes())
+}
+
 // vec0Decl is a parsed vec0 declaration.
 type vec0Decl struct {
 	pkName    string // "" without a primary key column

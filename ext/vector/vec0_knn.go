@@ -127,8 +127,7 @@ func (cur *vec0Cursor) knn(vcol *vecCol, terms []knnTerm, args []sqlite3.Value) 
 		}
 	}
 
-	sql := "SELECT c.chunk_id, c.slots, v.vectors FROM " + t.shadow("chunks") + " c JOIN " +
-		t.shadow(vectorsSuffix(vcol.idx)) + " v ON v.chunk_id = c.chunk_id"
+	sql := "SELECT c.chunk_id, c.slots FROM " + t.shadow("chunks") + " c"
 	if len(partWhere) > 0 {
 		sql += " WHERE " + strings.Join(partWhere, " AND ")
 	}
@@ -139,6 +138,11 @@ func (cur *vec0Cursor) knn(vcol *vecCol, terms []knnTerm, args []sqlite3.Value) 
 	if err := bindAll(s, partArgs); err != nil {
 		return err
 	}
+	segs, err := cur.stmt("SELECT rowid, vectors FROM " + t.shadow(vectorsSuffix(vcol.idx)) + " WHERE rowid BETWEEN ? AND ?")
+	if err != nil {
+		return err
+	}
+	segSlots := t.d.segSlots(vcol)
 
 	h := topK{k: int(cur.k), hits: cur.hits[:0]}
 	dist := newChunkDistance(vcol, query)
@@ -165,13 +169,29 @@ func (cur *vec0Cursor) knn(vcol *vecCol, terms []knnTerm, args []sqlite3.Value) 
 			}
 		}
 		rowids := slots[cs/8:]
-		vectors := s.ColumnRawBlob(2)
-		if len(vectors) != nb*cs {
-			return fmt.Errorf("vec0: chunk %d has short BLOBs: %w", chunk, sqlite3.CORRUPT_VTAB)
+		segs.Reset()
+		if err := bindAll(segs, []any{chunk * segMax, chunk*segMax + segMax - 1}); err != nil {
+			return err
 		}
-		dist.chunk(&h, &cur.knnScratch, mask, vectors, func(i int) rowRef {
-			return rowRef{int64(binary.LittleEndian.Uint64(rowids[8*i:])), chunk, int64(i)}
-		})
+		for segs.Step() {
+			seg := int(segs.ColumnInt64(0) - chunk*segMax)
+			first := seg * segSlots
+			n := min(segSlots, cs-first)
+			if first >= cs || !anySet(mask, first, n) {
+				continue
+			}
+			vectors := segs.ColumnRawBlob(1)
+			if len(vectors) != nb*n {
+				return fmt.Errorf("vec0: chunk %d segment %d has %d bytes, want %d: %w", chunk, seg, len(vectors), nb*n, sqlite3.CORRUPT_VTAB)
+			}
+			dist.chunk(&h, &cur.knnScratch, mask[first/8:(first+n)/8], vectors, func(i int) rowRef {
+				i += first
+				return rowRef{int64(binary.LittleEndian.Uint64(rowids[8*i:])), chunk, int64(i)}
+			})
+		}
+		if err := segs.Err(); err != nil {
+			return err
+		}
 	}
 	if err := s.Err(); err != nil {
 		return err
@@ -187,6 +207,17 @@ func (cur *vec0Cursor) knn(vcol *vecCol, terms []knnTerm, args []sqlite3.Value) 
 		cur.hits[i].dist = float64(float32(d))
 	}
 	return nil
+}
+
+// anySet reports whether any of the n bits from first (both multiples of
+// 8, but n at the end of a chunk) is set in mask.
+func anySet(mask []byte, first, n int) bool {
+	for _, b := range mask[first/8 : (first+n+7)/8] {
+		if b != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (cur *vec0Cursor) keyColumn() string {

@@ -28,6 +28,7 @@ type propConfig struct {
 	elem   string // "float", "int8" or "bit"
 	metric string
 	dims   int
+	chunk  int // chunk_size; 0 for 8
 }
 
 func (cfg propConfig) distance(x, q *propRow) float64 {
@@ -96,13 +97,15 @@ func (cfg propConfig) sqlVector(row *propRow) (string, any) {
 }
 
 var propConfigs = []propConfig{
-	{"float[40]", "float", "l2", 40},
-	{"float[40] distance_metric=cosine", "float", "cosine", 40},
-	{"float[13] distance_metric=l1", "float", "l1", 13},
-	{"int8[24]", "int8", "l2", 24},
-	{"int8[24] distance_metric=cosine", "int8", "cosine", 24},
-	{"int8[24] distance_metric=l1", "int8", "l1", 24},
-	{"bit[64]", "bit", "hamming", 64},
+	{"float[40]", "float", "l2", 40, 0},
+	{"float[40] distance_metric=cosine", "float", "cosine", 40, 0},
+	{"float[13] distance_metric=l1", "float", "l1", 13, 0},
+	{"int8[24]", "int8", "l2", 24, 0},
+	{"int8[24] distance_metric=cosine", "int8", "cosine", 24, 0},
+	{"int8[24] distance_metric=l1", "int8", "l1", 24, 0},
+	{"bit[64]", "bit", "hamming", 64, 0},
+	// 800-byte vectors, 128 to a chunk: two segments per chunk.
+	{"float[200] distance_metric=cosine", "float", "cosine", 200, 128},
 }
 
 // TestVec0PropertyKNN checks KNN queries with metadata, partition and
@@ -111,11 +114,15 @@ var propConfigs = []propConfig{
 // roll back, for every vector type and metric.
 func TestVec0PropertyKNN(t *testing.T) {
 	for _, cfg := range propConfigs {
-		t.Run(strings.ReplaceAll(cfg.decl, " ", "_"), func(t *testing.T) {
+		chunk := cfg.chunk
+		if chunk == 0 {
+			chunk = 8
+		}
+		t.Run(fmt.Sprintf("%s_chunk%d", strings.ReplaceAll(cfg.decl, " ", "_"), chunk), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(1, uint64(len(cfg.decl))))
 			c := openConn(t)
 			exec(t, c, fmt.Sprintf(`CREATE VIRTUAL TABLE t USING vec0(
-				id integer primary key, p integer partition key, v %s, m integer, s text, +a text, chunk_size=8)`, cfg.decl))
+				id integer primary key, p integer partition key, v %s, m integer, s text, +a text, chunk_size=%d)`, cfg.decl, chunk))
 			model := map[int64]*propRow{}
 			nextID := int64(1)
 			for round := range 30 {

@@ -26,11 +26,60 @@ type vec0Writer struct {
 	slots blobAt
 	open  map[string]*openChunk // by partition key
 	buf   []byte
+
+	// Scratch space of insert.
+	part, meta, aux, args []any
+	pkey, seg             []byte
+	sql                   map[string]string
+}
+
+// cachedSQL returns the SQL text built by build, built once.
+func (w *vec0Writer) cachedSQL(key string, build func() string) string {
+	if s, ok := w.sql[key]; ok {
+		return s
+	}
+	if w.sql == nil {
+		w.sql = map[string]string{}
+	}
+	s := build()
+	w.sql[key] = s
+	return s
+}
+
+func (t *vec0) sqlInsertRowid() string {
+	return t.w.cachedSQL("insert rowid", func() string {
+		var b strings.Builder
+		b.WriteString("INSERT INTO " + t.shadow("rowids") + " (rowid, ")
+		n := 3
+		if t.d.pkType == typeText {
+			b.WriteString("id, ")
+			n++
+		}
+		b.WriteString("chunk_id, chunk_offset")
+		for i := range t.d.nMeta {
+			fmt.Fprintf(&b, ", m%02d", i)
+			n++
+		}
+		b.WriteString(") VALUES (" + placeholders(n) + ")")
+		return b.String()
+	})
+}
+
+func (t *vec0) sqlInsertAux() string {
+	return t.w.cachedSQL("insert aux", func() string {
+		var b strings.Builder
+		b.WriteString("INSERT INTO " + t.shadow("auxiliary") + " (rowid")
+		for i := range t.d.nAux {
+			fmt.Fprintf(&b, ", a%02d", i)
+		}
+		b.WriteString(") VALUES (" + placeholders(1+t.d.nAux) + ")")
+		return b.String()
+	})
 }
 
 type blobAt struct {
 	b     *sqlite3.Blob
-	chunk int64
+	chunk int64 // the row it is open on
 }
 
 // openChunk is a chunk with free slots and a copy of its validity bitmap.
@@ -120,28 +169,28 @@ func bindAll(s *sqlite3.Stmt, args []any) error {
 	return nil
 }
 
-// writeAt writes data at off in column col of row chunk of table tbl
-// (unquoted shadow suffix), through the handle h, moved or opened as needed.
-func (w *vec0Writer) writeAt(h *blobAt, suffix, col string, chunk, off int64, data []byte) error {
-	if h.b != nil && h.chunk != chunk {
-		if err := h.b.Reopen(chunk); err != nil {
+// writeAt writes data at off in column col of row row of shadow table
+// T_suffix, through the handle h, moved or opened as needed.
+func (w *vec0Writer) writeAt(h *blobAt, suffix, col string, row, off int64, data []byte) error {
+	if h.b != nil && h.chunk != row {
+		if err := h.b.Reopen(row); err != nil {
 			h.b.Close()
 			h.b = nil
 		}
-		h.chunk = chunk
+		h.chunk = row
 	}
 	if h.b == nil {
-		b, err := w.t.db.OpenBlob(w.t.schema, w.t.table+"_"+suffix, col, chunk, true)
+		b, err := w.t.db.OpenBlob(w.t.schema, w.t.table+"_"+suffix, col, row, true)
 		if err != nil {
-			return fmt.Errorf("vec0: could not open %s of chunk %d: %w", suffix, chunk, err)
+			return fmt.Errorf("vec0: could not open %s of row %d of %s_%s: %w", col, row, w.t.table, suffix, err)
 		}
-		h.b, h.chunk = b, chunk
+		h.b, h.chunk = b, row
 	}
 	if _, err := h.b.Seek(off, 0); err != nil {
 		return err
 	}
 	if _, err := h.b.Write(data); err != nil {
-		return fmt.Errorf("vec0: could not write %s of chunk %d: %w", suffix, chunk, err)
+		return fmt.Errorf("vec0: could not write %s of row %d of %s_%s: %w", col, row, w.t.table, suffix, err)
 	}
 	return nil
 }
@@ -240,7 +289,10 @@ func (t *vec0) encodeVectors(cols []sqlite3.Value) ([][2]int, error) {
 	return spans, nil
 }
 
-// writeVectors writes the encoded vectors into their chunk slots.
+// writeVectors writes the encoded vectors into their chunk slots. Segments
+// are created when their first slot is written (the lowest free slot is
+// always taken, so a segment's first slot is written before the others):
+// with the vector in place, so that no page is written twice.
 func (t *vec0) writeVectors(spans [][2]int, chunk, offset int64) error {
 	w := &t.w
 	if len(w.vec) < t.d.nVec {
@@ -252,7 +304,26 @@ func (t *vec0) writeVectors(spans [][2]int, chunk, offset int64) error {
 			continue
 		}
 		data := w.buf[spans[c.idx][0]:spans[c.idx][1]]
-		if err := w.writeAt(&w.vec[c.idx], vectorsSuffix(c.idx), "vectors", chunk, offset*int64(c.vectorBytes()), data); err != nil {
+		row, at := t.d.segment(c, chunk, offset)
+		if at == 0 {
+			n := min(int64(t.d.segSlots(c)), int64(t.d.chunkSize)-offset)
+			size := int(n) * len(data)
+			if cap(w.seg) < size {
+				w.seg = make([]byte, size)
+			}
+			seg := w.seg[:size]
+			clear(seg[copy(seg, data):])
+			err := w.exec(t.w.cachedSQL(vectorsSuffix(c.idx), func() string {
+				return "INSERT OR IGNORE INTO " + t.shadow(vectorsSuffix(c.idx)) + " (rowid, vectors) VALUES (?, ?)"
+			}), row, seg)
+			if err != nil {
+				return err
+			}
+			if t.db.Changes() == 1 {
+				continue
+			}
+		}
+		if err := w.writeAt(&w.vec[c.idx], vectorsSuffix(c.idx), "vectors", row, at, data); err != nil {
 			return err
 		}
 	}
@@ -291,48 +362,41 @@ func (t *vec0) insert(newKey sqlite3.Value, cols []sqlite3.Value) (int64, error)
 	}
 
 	// Everything is checked: from here on only I/O can fail.
-	var part []any
-	var meta []any
-	var aux []any
-	var pkey strings.Builder
+	w := &t.w
+	part, meta, aux := w.part[:0], w.meta[:0], w.aux[:0]
+	pkey := w.pkey[:0]
 	for i := range t.d.cols {
 		c := &t.d.cols[i]
 		v := cols[1+i]
 		switch c.kind {
 		case colPartition:
 			part = append(part, v)
-			pkey.WriteString(v.Type().String())
-			pkey.WriteByte(':')
-			pkey.WriteString(v.Text())
-			pkey.WriteByte(0)
+			pkey = append(pkey, v.Type().String()...)
+			pkey = append(pkey, ':')
+			pkey = append(pkey, v.RawText()...)
+			pkey = append(pkey, 0)
 		case colMetadata:
 			meta = append(meta, v)
 		case colAuxiliary:
 			aux = append(aux, v)
 		}
 	}
-	chunk, offset, err := t.allocate(pkey.String(), part)
+	w.part, w.meta, w.aux, w.pkey = part, meta, aux, pkey
+	chunk, offset, err := t.allocate(pkey, part)
 	if err != nil {
 		return 0, err
 	}
 
-	var b strings.Builder
-	b.WriteString("INSERT INTO " + t.shadow("rowids") + " (rowid, ")
-	args := []any{nil}
+	args := w.args[:0]
 	if t.d.pkType == typeText {
-		b.WriteString("id, ")
-		args = append(args, id)
+		args = append(args, nil, id)
 	} else {
-		args[0] = id
+		args = append(args, id)
 	}
-	b.WriteString("chunk_id, chunk_offset")
 	args = append(args, chunk.id, offset)
-	for i := range meta {
-		fmt.Fprintf(&b, ", m%02d", i)
-	}
 	args = append(args, meta...)
-	b.WriteString(") VALUES (" + strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ") + ")")
-	if err := t.w.exec(b.String(), args...); err != nil {
+	w.args = args
+	if err := t.w.exec(t.sqlInsertRowid(), args...); err != nil {
 		if errors.Is(err, sqlite3.CONSTRAINT) {
 			return 0, fmt.Errorf("UNIQUE constraint failed on %s primary key", t.table)
 		}
@@ -353,13 +417,8 @@ func (t *vec0) insert(newKey sqlite3.Value, cols []sqlite3.Value) (int64, error)
 		return 0, err
 	}
 	if len(aux) > 0 {
-		var b strings.Builder
-		b.WriteString("INSERT INTO " + t.shadow("auxiliary") + " (rowid")
-		for i := range aux {
-			fmt.Fprintf(&b, ", a%02d", i)
-		}
-		b.WriteString(") VALUES (?" + strings.Repeat(", ?", len(aux)) + ")")
-		if err := t.w.exec(b.String(), append([]any{rowid}, aux...)...); err != nil {
+		w.args = append(append(w.args[:0], rowid), aux...)
+		if err := t.w.exec(t.sqlInsertAux(), w.args...); err != nil {
 			return 0, err
 		}
 	}
@@ -367,13 +426,13 @@ func (t *vec0) insert(newKey sqlite3.Value, cols []sqlite3.Value) (int64, error)
 }
 
 // allocate returns a chunk of the partition with a free slot, and the slot.
-func (t *vec0) allocate(pkey string, part []any) (*openChunk, int64, error) {
+func (t *vec0) allocate(pkey []byte, part []any) (*openChunk, int64, error) {
 	w := &t.w
-	if c := w.open[pkey]; c != nil {
+	if c := w.open[string(pkey)]; c != nil {
 		if off := freeSlot(c.validity, t.d.chunkSize); off >= 0 {
 			return c, off, nil
 		}
-		delete(w.open, pkey)
+		delete(w.open, string(pkey))
 	}
 	if w.open == nil {
 		w.open = map[string]*openChunk{}
@@ -401,7 +460,7 @@ func (t *vec0) allocate(pkey string, part []any) (*openChunk, int64, error) {
 		if off := freeSlot(v, t.d.chunkSize); off >= 0 {
 			c := &openChunk{id: s.ColumnInt64(0), validity: append([]byte(nil), v...)}
 			s.Reset()
-			w.open[pkey] = c
+			w.open[string(pkey)] = c
 			return c, off, nil
 		}
 	}
@@ -421,19 +480,8 @@ func (t *vec0) allocate(pkey string, part []any) (*openChunk, int64, error) {
 		return nil, 0, err
 	}
 	id := t.db.LastInsertRowID()
-	for i := range t.d.cols {
-		c := &t.d.cols[i]
-		if c.kind != colVector {
-			continue
-		}
-		err := w.exec("INSERT INTO "+t.shadow(vectorsSuffix(c.idx))+" (chunk_id, vectors) VALUES (?, zeroblob(?))",
-			id, cs*int64(c.vectorBytes()))
-		if err != nil {
-			return nil, 0, err
-		}
-	}
 	c := &openChunk{id: id, validity: make([]byte, cs/8)}
-	w.open[pkey] = c
+	w.open[string(pkey)] = c
 	return c, 0, nil
 }
 
@@ -472,7 +520,8 @@ func (t *vec0) delete(key sqlite3.Value) error {
 			return err
 		}
 		for i := range t.d.nVec {
-			if err := w.exec("DELETE FROM "+t.shadow(vectorsSuffix(i))+" WHERE chunk_id = ?", r.chunk); err != nil {
+			if err := w.exec("DELETE FROM "+t.shadow(vectorsSuffix(i))+" WHERE rowid BETWEEN ? AND ?",
+				r.chunk*segMax, r.chunk*segMax+segMax-1); err != nil {
 				return err
 			}
 		}
@@ -490,7 +539,8 @@ func (t *vec0) delete(key sqlite3.Value) error {
 				w.vec = make([]blobAt, t.d.nVec)
 			}
 			zero := make([]byte, c.vectorBytes())
-			if err := w.writeAt(&w.vec[c.idx], vectorsSuffix(c.idx), "vectors", r.chunk, r.offset*int64(len(zero)), zero); err != nil {
+			row, at := t.d.segment(c, r.chunk, r.offset)
+			if err := w.writeAt(&w.vec[c.idx], vectorsSuffix(c.idx), "vectors", row, at, zero); err != nil {
 				return err
 			}
 		}
