@@ -73,7 +73,9 @@
 //	_writable_schema               mattn                     same: PRAGMA writable_schema
 //	vfs, mode, immutable           SQLite's, all three       same (also after a plain file name, where mattn drops mode)
 //	cache                          SQLite's, all three       shared or private, no effect: this SQLite has no shared cache,
-//	                                                         and every connection of a pool shares an in-memory database
+//	                                                         and every connection of a pool shares an in-memory database;
+//	                                                         to share one between pools, name it (file:name?mode=memory),
+//	                                                         as file::memory:?cache=shared shares it in the other drivers
 //	nolock                         SQLite's                  refused: writers could corrupt the file; immutable=1 for read-only media
 //	psow                           SQLite's                  refused: SQLite's default (on) is used
 //	modeof                         SQLite's                  refused: create the file with the permissions it needs
