@@ -3,9 +3,11 @@ package replica_test
 import (
 	"errors"
 	"io/fs"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -110,13 +112,19 @@ func TestStart_literalPaths(t *testing.T) {
 	t.Run("bad URL", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "app.db")
 		sqlite3(t, path, "PRAGMA journal_mode=WAL")
+		var log strings.Builder // written to before Start returns, read after
 		start := time.Now()
-		_, err := replica.Start(t.Context(), path, "file:///tmp/a\nb", &replica.Options{Binary: bin, Logger: quiet})
+		_, err := replica.Start(t.Context(), path, "file:///tmp/a\nb", &replica.Options{Binary: bin,
+			Logger: slog.New(slog.NewTextHandler(&log, nil))})
 		if err == nil || !strings.Contains(err.Error(), "invalid control character") {
 			t.Errorf("Start with a newline in the URL: %v, want Litestream's complaint", err)
 		}
 		if d := time.Since(start); d > 5*time.Second {
 			t.Errorf("Start took %v to fail", d)
+		}
+		// Litestream's "Error: …" line went to the logger as an error.
+		if !regexp.MustCompile(`level=ERROR msg=litestream db=\S+ line="Error: .*invalid control character`).MatchString(log.String()) {
+			t.Errorf("the log:\n%s", log.String())
 		}
 	})
 }
