@@ -23,19 +23,19 @@ func init() {
 	workloads = append(workloads,
 		&workload{group: "app", name: "start",
 			about: func(s sizes) string {
-				return fmt.Sprintf("process start to first query: a fresh process (a small program linking only that driver) opens an existing database, runs a point select and prints the row; wall time from exec to the printed row, %d processes per run", s.StartSamples)
+				return fmt.Sprintf("process start to first query: a fresh process (a small program linking only that driver) opens an existing database, runs a point select and prints the row; wall time from exec to the printed row, the median of %d processes per round", s.StartSamples)
 			},
 			run: runStart},
 		&workload{group: "app", name: "writers",
 			about: func(s sizes) string {
-				return fmt.Sprintf("%d goroutines share one *sql.DB for %v per run; each loops on a short transaction (BEGIN, 2 UPDATEs of random accounts, 1 INSERT into a ledger, COMMIT) with db.BeginTx(ctx, nil). "+
+				return fmt.Sprintf("%d goroutines share one *sql.DB for %v per round; each loops on a short transaction (BEGIN, 2 UPDATEs of random accounts, 1 INSERT into a ledger, COMMIT) with db.BeginTx(ctx, nil). "+
 					"Throughput counts commits; latency is BEGIN to COMMIT of committed transactions; a transaction that fails with SQLITE_BUSY (\"database is locked\") is counted and dropped, not retried. "+
 					"Each driver begins transactions in its default mode (sqlitekit: IMMEDIATE; mattn, modernc: DEFERRED), except plain ncruces, which runs with _txlock=deferred: the baseline of issue 4, what ncruces did by default before v0.37", s.Writers, s.WriteTime)
 			},
 			run: runWriters},
 		&workload{group: "app", name: "mixed",
 			about: func(s sizes) string {
-				return fmt.Sprintf("%d readers (a point select and the 10 newest ledger rows per read) and %d writers (the transaction above) share one *sql.DB for %v per run", s.MixedReaders, s.MixedWriters, s.WriteTime)
+				return fmt.Sprintf("%d readers (a point select and the 10 newest ledger rows per read) and %d writers (the transaction above) share one *sql.DB for %v per round", s.MixedReaders, s.MixedWriters, s.WriteTime)
 			},
 			run: runMixed},
 		&workload{group: "app", name: "point",
@@ -77,17 +77,15 @@ func runStart(e *env) error {
 	for _, p := range pragmas {
 		args = append(args, p[0]+"="+p[1])
 	}
-	for range e.runs() {
-		var times []float64
-		for range e.job.Sizes.StartSamples {
-			d, err := startOnce(e.ctx, e.job.Probe, args)
-			if err != nil {
-				return err
-			}
-			times = append(times, float64(d)/float64(time.Millisecond))
+	var times []float64
+	for range e.job.Sizes.StartSamples {
+		d, err := startOnce(e.ctx, e.job.Probe, args)
+		if err != nil {
+			return err
 		}
-		e.sample("first query", unit, -1, median(times))
+		times = append(times, float64(d)/float64(time.Millisecond))
 	}
+	e.sample("first query", unit, -1, median(times))
 	return nil
 }
 
@@ -271,46 +269,43 @@ func runWriters(e *env) error {
 	if e.peer.name == "ncruces" {
 		o.TxLock = "deferred"
 	}
-	for r := range e.runs() {
-		name := fmt.Sprint("writers", r)
-		db, err := e.ledgerDB(name, o)
-		if err != nil {
-			return err
-		}
-		var syncs0, bytes0 uint64
-		if e.peer.stats != nil {
-			syncs0, bytes0 = e.peer.stats(e.path(name))
-		}
-		t := time.Now()
-		l, err := e.hammer(db, s.Writers, 0, s.WriteTime, uint64(r))
-		if err != nil {
-			return err
-		}
-		elapsed := time.Since(t)
-		commits := l.commits.Load()
-		e.sample("throughput", "tx/s", +1, float64(commits)/elapsed.Seconds())
-		e.sample("p50 latency", "ms", -1, ms(quantile(l.writeLat, 0.50)))
-		e.sample("p99 latency", "ms", -1, ms(quantile(l.writeLat, 0.99)))
-		e.sample("BUSY errors", "count", -1, float64(l.busy.Load()))
-		if e.peer.stats != nil && commits > 0 {
-			syncs, bytes := e.peer.stats(e.path(name))
-			e.sample("fsyncs per commit", "count", -1, float64(syncs-syncs0)/float64(commits))
-			e.sample("bytes written per commit", "bytes", -1, float64(bytes-bytes0)/float64(commits))
-		} else {
-			e.na("fsyncs per commit", "count", -1, e.peer.vfsStats)
-			e.na("bytes written per commit", "bytes", -1, e.peer.vfsStats)
-		}
-		if err := checkLedger(e.ctx, db, commits, s.Accounts); err != nil {
-			return err
-		}
-		if commits == 0 {
-			return errors.New("no transaction committed")
-		}
-		if err := db.Close(); err != nil {
-			return err
-		}
+	const name = "writers"
+	db, err := e.ledgerDB(name, o)
+	if err != nil {
+		return err
 	}
-	return nil
+	defer db.Close()
+	var syncs0, bytes0 uint64
+	if e.peer.stats != nil {
+		syncs0, bytes0 = e.peer.stats(e.path(name))
+	}
+	runtime.GC()
+	t := time.Now()
+	l, err := e.hammer(db, s.Writers, 0, s.WriteTime, uint64(e.job.Round))
+	if err != nil {
+		return err
+	}
+	elapsed := time.Since(t)
+	commits := l.commits.Load()
+	e.sample("throughput", "tx/s", +1, float64(commits)/elapsed.Seconds())
+	e.sample("p50 latency", "ms", -1, ms(quantile(l.writeLat, 0.50)))
+	e.sample("p99 latency", "ms", -1, ms(quantile(l.writeLat, 0.99)))
+	e.sample("BUSY errors", "count", -1, float64(l.busy.Load()))
+	if e.peer.stats != nil && commits > 0 {
+		syncs, bytes := e.peer.stats(e.path(name))
+		e.sample("fsyncs per commit", "count", -1, float64(syncs-syncs0)/float64(commits))
+		e.sample("bytes written per commit", "bytes", -1, float64(bytes-bytes0)/float64(commits))
+	} else {
+		e.na("fsyncs per commit", "count", -1, e.peer.vfsStats)
+		e.na("bytes written per commit", "bytes", -1, e.peer.vfsStats)
+	}
+	if err := checkLedger(e.ctx, db, commits, s.Accounts); err != nil {
+		return err
+	}
+	if commits == 0 {
+		return errors.New("no transaction committed")
+	}
+	return db.Close()
 }
 
 func runMixed(e *env) error {
@@ -319,30 +314,27 @@ func runMixed(e *env) error {
 	if e.peer.name == "ncruces" {
 		o.TxLock = "deferred"
 	}
-	for r := range e.runs() {
-		db, err := e.ledgerDB(fmt.Sprint("mixed", r), o)
-		if err != nil {
-			return err
-		}
-		t := time.Now()
-		l, err := e.hammer(db, s.MixedWriters, s.MixedReaders, s.WriteTime, uint64(r))
-		if err != nil {
-			return err
-		}
-		elapsed := time.Since(t).Seconds()
-		e.sample("reads", "reads/s", +1, float64(l.reads.Load())/elapsed)
-		e.sample("writes", "tx/s", +1, float64(l.commits.Load())/elapsed)
-		e.sample("read p99 latency", "ms", -1, ms(quantile(l.readLat, 0.99)))
-		e.sample("write p99 latency", "ms", -1, ms(quantile(l.writeLat, 0.99)))
-		e.sample("BUSY errors", "count", -1, float64(l.busy.Load()))
-		if err := checkLedger(e.ctx, db, l.commits.Load(), s.Accounts); err != nil {
-			return err
-		}
-		if err := db.Close(); err != nil {
-			return err
-		}
+	db, err := e.ledgerDB("mixed", o)
+	if err != nil {
+		return err
 	}
-	return nil
+	defer db.Close()
+	runtime.GC()
+	t := time.Now()
+	l, err := e.hammer(db, s.MixedWriters, s.MixedReaders, s.WriteTime, uint64(e.job.Round))
+	if err != nil {
+		return err
+	}
+	elapsed := time.Since(t).Seconds()
+	e.sample("reads", "reads/s", +1, float64(l.reads.Load())/elapsed)
+	e.sample("writes", "tx/s", +1, float64(l.commits.Load())/elapsed)
+	e.sample("read p99 latency", "ms", -1, ms(quantile(l.readLat, 0.99)))
+	e.sample("write p99 latency", "ms", -1, ms(quantile(l.writeLat, 0.99)))
+	e.sample("BUSY errors", "count", -1, float64(l.busy.Load()))
+	if err := checkLedger(e.ctx, db, l.commits.Load(), s.Accounts); err != nil {
+		return err
+	}
+	return db.Close()
 }
 
 func runPoint(e *env) error {
@@ -369,11 +361,15 @@ func runPoint(e *env) error {
 		{"unprepared QueryRowContext", func(id int) *sql.Row { return db.QueryRowContext(e.ctx, query, id) }},
 		{"prepared *sql.Stmt", func(id int) *sql.Row { return st.QueryRowContext(e.ctx, id) }},
 	}
-	for r := range e.runs() {
-		var us [2]float64
+	// The two ways alternate, Reps times each; each way's figure is the
+	// median of its repetitions.
+	var us [2][]float64
+	var allocs [2][]float64
+	for r := range s.Reps {
 		for i, w := range ways {
-			rng := rand.New(rand.NewPCG(uint64(r), 0))
+			rng := rand.New(rand.NewPCG(uint64(r), uint64(e.job.Round)))
 			var m0, m1 runtime.MemStats
+			runtime.GC()
 			runtime.ReadMemStats(&m0)
 			t := time.Now()
 			for range s.PointQueries {
@@ -388,11 +384,14 @@ func runPoint(e *env) error {
 			}
 			d := time.Since(t)
 			runtime.ReadMemStats(&m1)
-			us[i] = float64(d) / float64(time.Microsecond) / float64(s.PointQueries)
-			e.sample(w.name, "µs/query", -1, us[i])
-			e.sample(w.name+" allocs", "allocs/query", -1, float64(m1.Mallocs-m0.Mallocs)/float64(s.PointQueries))
+			us[i] = append(us[i], float64(d)/float64(time.Microsecond)/float64(s.PointQueries))
+			allocs[i] = append(allocs[i], float64(m1.Mallocs-m0.Mallocs)/float64(s.PointQueries))
 		}
-		e.sample("unprepared ÷ prepared", "x", -1, us[0]/us[1])
 	}
+	for i, w := range ways {
+		e.sample(w.name, "µs/query", -1, median(us[i]))
+		e.sample(w.name+" allocs", "allocs/query", -1, median(allocs[i]))
+	}
+	e.sample("unprepared ÷ prepared", "x", -1, median(us[0])/median(us[1]))
 	return nil
 }

@@ -70,7 +70,7 @@ func init() {
 			run: runComplex},
 		&workload{group: "classic", name: "many",
 			about: func(s sizes) string {
-				return fmt.Sprintf("read all N users %s times, for N = %s (cvilsmeier: 1,000 times)", n(s.ManyQueries), ns(s.ManyUsers))
+				return fmt.Sprintf("read all N users, %s rows in all (%s/N queries), for N = %s; the time per query (cvilsmeier: 1,000 queries at every N)", n(s.ManyRows), n(s.ManyRows), ns(s.ManyUsers))
 			},
 			run: runMany},
 		&workload{group: "classic", name: "large",
@@ -174,22 +174,27 @@ func checkUsers(got, want []user) error {
 
 func runSimple(e *env) error {
 	users := makeUsers(e.job.Sizes.SimpleUsers, emailOf)
-	for r := range e.runs() {
-		db, err := e.freshDB(fmt.Sprint("simple", r))
+	var ins, qry []time.Duration
+	for r := range e.job.Sizes.Reps {
+		name := fmt.Sprint("simple", r)
+		db, err := e.freshDB(name)
 		if err != nil {
 			return err
 		}
-		t := time.Now()
-		if err := insertUsers(e.ctx, db, users); err != nil {
-			return err
-		}
-		e.ms("insert", time.Since(t))
-		t = time.Now()
-		got, err := findUsers(e.ctx, db)
+		d, err := timed(func() error { return insertUsers(e.ctx, db, users) })
 		if err != nil {
 			return err
 		}
-		e.ms("query", time.Since(t))
+		ins = append(ins, d)
+		var got []user
+		d, err = timed(func() (err error) {
+			got, err = findUsers(e.ctx, db)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		qry = append(qry, d)
 		if err := checkUsers(got, users); err != nil {
 			return err
 		}
@@ -197,7 +202,10 @@ func runSimple(e *env) error {
 		if err := db.Close(); err != nil {
 			return err
 		}
+		removeDB(e.path(name))
 	}
+	e.ms("insert", medianDur(ins))
+	e.ms("query", medianDur(qry))
 	return nil
 }
 
@@ -226,39 +234,47 @@ func runComplex(e *env) error {
 	LEFT JOIN articles ON articles.userId = users.id
 	LEFT JOIN comments ON comments.articleId = articles.id
 	ORDER BY users.created, articles.created, comments.created`
-	for r := range e.runs() {
-		db, err := e.freshDB(fmt.Sprint("complex", r))
+	var ins, qry []time.Duration
+	for r := range s.Reps {
+		name := fmt.Sprint("complex", r)
+		db, err := e.freshDB(name)
 		if err != nil {
 			return err
 		}
-		t := time.Now()
-		if err := insertUsers(e.ctx, db, users); err != nil {
-			return err
-		}
-		err = inTx(e.ctx, db, "INSERT INTO articles(id,created,userId,text) VALUES(?,?,?,?)", len(articles), func(st *sql.Stmt, i int) error {
-			a := articles[i]
-			_, err := st.ExecContext(e.ctx, a.id, a.created, a.userID, a.text)
-			return err
+		d, err := timed(func() error {
+			if err := insertUsers(e.ctx, db, users); err != nil {
+				return err
+			}
+			err = inTx(e.ctx, db, "INSERT INTO articles(id,created,userId,text) VALUES(?,?,?,?)", len(articles), func(st *sql.Stmt, i int) error {
+				a := articles[i]
+				_, err := st.ExecContext(e.ctx, a.id, a.created, a.userID, a.text)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			return inTx(e.ctx, db, "INSERT INTO comments(id,created,articleId,text) VALUES(?,?,?,?)", len(comments), func(st *sql.Stmt, i int) error {
+				c := comments[i]
+				_, err := st.ExecContext(e.ctx, c.id, c.created, c.articleID, c.text)
+				return err
+			})
 		})
 		if err != nil {
 			return err
 		}
-		err = inTx(e.ctx, db, "INSERT INTO comments(id,created,articleId,text) VALUES(?,?,?,?)", len(comments), func(st *sql.Stmt, i int) error {
-			c := comments[i]
-			_, err := st.ExecContext(e.ctx, c.id, c.created, c.articleID, c.text)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		e.ms("insert", time.Since(t))
+		ins = append(ins, d)
 
-		t = time.Now()
-		gu, ga, gc, err := findJoined(e.ctx, db, query)
+		var gu []user
+		var ga []article
+		var gc []comment
+		d, err = timed(func() (err error) {
+			gu, ga, gc, err = findJoined(e.ctx, db, query)
+			return err
+		})
 		if err != nil {
 			return err
 		}
-		e.ms("query", time.Since(t))
+		qry = append(qry, d)
 		if len(gu) != len(users) || len(ga) != len(articles) || len(gc) != len(comments) {
 			return fmt.Errorf("join read %d users, %d articles, %d comments; want %d, %d, %d",
 				len(gu), len(ga), len(gc), len(users), len(articles), len(comments))
@@ -277,7 +293,10 @@ func runComplex(e *env) error {
 		if err := db.Close(); err != nil {
 			return err
 		}
+		removeDB(e.path(name))
 	}
+	e.ms("insert", medianDur(ins))
+	e.ms("query", medianDur(qry))
 	return nil
 }
 
@@ -327,22 +346,30 @@ func runMany(e *env) error {
 		if err := insertUsers(e.ctx, db, users); err != nil {
 			return err
 		}
-		for range e.runs() {
-			t := time.Now()
+		queries := max(1, s.ManyRows/count)
+		var ds []time.Duration
+		for range s.Reps {
 			var got []user
-			for range s.ManyQueries {
-				if got, err = findUsers(e.ctx, db); err != nil {
-					return err
+			d, err := timed(func() (err error) {
+				for range queries {
+					if got, err = findUsers(e.ctx, db); err != nil {
+						return err
+					}
+					if len(got) != count {
+						return fmt.Errorf("read %d users, want %d", len(got), count)
+					}
 				}
-				if len(got) != count {
-					return fmt.Errorf("read %d users, want %d", len(got), count)
-				}
+				return nil
+			})
+			if err != nil {
+				return err
 			}
-			e.ms(fmt.Sprintf("query N=%s", n(count)), time.Since(t))
+			ds = append(ds, d)
 			if err := checkUsers(got, users); err != nil {
 				return err
 			}
 		}
+		e.sample(fmt.Sprintf("query N=%s", n(count)), "µs/query", -1, float64(medianDur(ds))/float64(time.Microsecond)/float64(queries))
 		if err := db.Close(); err != nil {
 			return err
 		}
@@ -355,31 +382,38 @@ func runLarge(e *env) error {
 	for _, size := range s.LargeBytes {
 		big := strings.Repeat("a", size)
 		users := makeUsers(s.LargeRows, func(int) string { return big })
-		for r := range e.runs() {
-			db, err := e.freshDB(fmt.Sprint("large", size, "-", r))
+		var ins, qry []time.Duration
+		for r := range s.Reps {
+			name := fmt.Sprint("large", size, "-", r)
+			db, err := e.freshDB(name)
 			if err != nil {
 				return err
 			}
-			t := time.Now()
-			if err := insertUsers(e.ctx, db, users); err != nil {
-				return err
-			}
-			e.ms(fmt.Sprintf("insert N=%s", n(size)), time.Since(t))
-			t = time.Now()
-			got, err := findUsers(e.ctx, db)
+			d, err := timed(func() error { return insertUsers(e.ctx, db, users) })
 			if err != nil {
 				return err
 			}
-			e.ms(fmt.Sprintf("query N=%s", n(size)), time.Since(t))
+			ins = append(ins, d)
+			var got []user
+			d, err = timed(func() (err error) {
+				got, err = findUsers(e.ctx, db)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			qry = append(qry, d)
 			if err := checkUsers(got, users); err != nil {
 				return err
 			}
 			if err := db.Close(); err != nil {
 				return err
 			}
-			// The files are large: free the disk before the next run.
-			removeDB(e.path(fmt.Sprint("large", size, "-", r)))
+			// The files are large: free the disk before the next one.
+			removeDB(e.path(name))
 		}
+		e.ms(fmt.Sprintf("insert N=%s", n(size)), medianDur(ins))
+		e.ms(fmt.Sprintf("query N=%s", n(size)), medianDur(qry))
 	}
 	return nil
 }
@@ -398,34 +432,38 @@ func runConcurrent(e *env) error {
 		return err
 	}
 	for _, readers := range s.ConcReaders {
-		for range e.runs() {
-			t := time.Now()
-			errs := make(chan error, readers)
-			var wg sync.WaitGroup
-			for range readers {
-				wg.Go(func() {
-					db, err := e.open("concurrent", openOptions{})
-					if err != nil {
-						errs <- err
-						return
-					}
-					defer db.Close()
-					got, err := findUsers(e.ctx, db)
-					if err == nil {
-						err = checkUsers(got, users)
-					}
-					if err != nil {
-						errs <- err
-					}
-				})
-			}
-			wg.Wait()
-			close(errs)
-			if err := <-errs; err != nil {
+		var ds []time.Duration
+		for range s.Reps {
+			d, err := timed(func() error {
+				errs := make(chan error, readers)
+				var wg sync.WaitGroup
+				for range readers {
+					wg.Go(func() {
+						db, err := e.open("concurrent", openOptions{})
+						if err != nil {
+							errs <- err
+							return
+						}
+						defer db.Close()
+						got, err := findUsers(e.ctx, db)
+						if err == nil {
+							err = checkUsers(got, users)
+						}
+						if err != nil {
+							errs <- err
+						}
+					})
+				}
+				wg.Wait()
+				close(errs)
+				return <-errs
+			})
+			if err != nil {
 				return err
 			}
-			e.ms(fmt.Sprintf("query N=%d", readers), time.Since(t))
+			ds = append(ds, d)
 		}
+		e.ms(fmt.Sprintf("query N=%d", readers), medianDur(ds))
 	}
 	return nil
 }

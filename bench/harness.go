@@ -11,18 +11,20 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
 // config is what the flags ask for.
 type config struct {
-	Mode  string // "quick", "default" or "full"
-	Sizes sizes
-	Runs  int
-	Only  *regexp.Regexp
-	Out   string
-	JSON  bool
+	Mode   string // "quick", "default" or "full"
+	Sizes  sizes
+	Rounds int
+	Only   *regexp.Regexp
+	Out    string
+	JSON   bool
 	// Drivers, if not nil, limits the drivers (tests).
 	Drivers []string
 }
@@ -33,9 +35,20 @@ type run struct {
 	Machine  machine
 	Drivers  map[string]map[string]string // driver → info (version, SQLite, ...)
 	NA       map[string]string            // driver → why it did not run at all
-	Results  []result
+	Builds   []build                      // what this run built before the rounds
+	Results  []result                     // one per job: workload, size, driver and round
+	Figures  []*row                       // the report's figures, from Results
 	Started  time.Time
 	Duration time.Duration
+	// selected are the workloads of this run, in report order.
+	selected []*workload
+}
+
+// A build is a program the run built, and how long that took.
+type build struct {
+	What    string
+	Seconds float64
+	Err     string `json:",omitempty"`
 }
 
 // harness runs workers and keeps what they return.
@@ -47,6 +60,10 @@ type harness struct {
 	probes  map[string]string // driver → start-up probe
 	logf    func(format string, args ...any)
 	drivers []string
+	mu      sync.Mutex // guards bins, probes and builds while building
+	builds  []build
+	// exec runs a job; a worker process (execWorker) but in tests.
+	exec func(ctx context.Context, j job) result
 }
 
 // benchRun runs the selected workloads on every driver and returns the
@@ -59,6 +76,7 @@ func benchRun(ctx context.Context, cfg config, logf func(string, ...any)) (*run,
 	}
 	defer os.RemoveAll(tmp)
 	h := &harness{cfg: cfg, src: sourceDir(), tmp: tmp, bins: map[string]string{}, probes: map[string]string{}, logf: logf}
+	h.exec = h.execWorker
 	h.drivers = driverOrder
 	if cfg.Drivers != nil {
 		h.drivers = cfg.Drivers
@@ -69,88 +87,79 @@ func benchRun(ctx context.Context, cfg config, logf func(string, ...any)) (*run,
 	if err != nil {
 		return nil, err
 	}
-	var selected []*workload
 	for _, g := range groups {
 		for _, w := range workloads {
 			if w.group == g.name && (cfg.Only == nil || cfg.Only.MatchString(w.id())) {
-				selected = append(selected, w)
+				r.selected = append(r.selected, w)
 			}
 		}
 	}
-	if len(selected) == 0 {
+	if len(r.selected) == 0 {
 		return nil, fmt.Errorf("-only %v matches no workload", cfg.Only)
 	}
 
 	// Binaries: this one for the cgo-free drivers, a build of itself
-	// with the benchmattn tag for mattn (peer_mattn.go says why).
+	// with the benchmattn tag for mattn (peer_mattn.go says why), and
+	// for the start workload a small probe per driver. mattn's builds
+	// run beside the others: on a fresh machine its C compile is most
+	// of the wait.
+	needProbes := false
+	for _, w := range r.selected {
+		needProbes = needProbes || w.id() == "app/start"
+	}
+	var wg sync.WaitGroup
+	var mattnErr error
 	for _, d := range h.drivers {
 		if d == "mattn" {
-			bin, err := h.buildMattn(ctx)
-			if err != nil {
-				r.NA[d] = "worker build failed: " + firstLine(err.Error())
-				continue
-			}
-			h.bins[d] = bin
-		} else {
-			h.bins[d] = self
+			wg.Go(func() {
+				var bin string
+				if bin, mattnErr = h.buildMattn(ctx); mattnErr == nil {
+					h.mu.Lock()
+					h.bins[d] = bin
+					h.mu.Unlock()
+					if needProbes {
+						h.buildProbe(ctx, d)
+					}
+				}
+			})
 		}
+	}
+	for _, d := range h.drivers {
+		if d != "mattn" {
+			h.mu.Lock()
+			h.bins[d] = self
+			h.mu.Unlock()
+			if needProbes {
+				h.buildProbe(ctx, d)
+			}
+		}
+	}
+	wg.Wait()
+	if mattnErr != nil {
+		r.NA["mattn"] = "worker build failed: " + firstLine(mattnErr.Error())
 	}
 	for _, d := range h.drivers {
 		if r.NA[d] != "" {
 			continue
 		}
-		res := h.job(ctx, job{Workload: "info", Driver: d})
+		res := h.exec(ctx, job{Workload: "info", Driver: d})
 		if res.Err != "" {
 			r.NA[d] = strings.TrimPrefix(res.Err, "n/a: ")
 			continue
 		}
 		r.Drivers[d] = res.Info
 	}
-	for _, w := range selected {
-		if w.id() == "app/start" {
-			for _, d := range h.drivers {
-				if r.NA[d] == "" {
-					h.buildProbe(ctx, d)
-				}
-			}
-		}
-	}
+	r.Builds = h.builds
 
-	var jobs []job
-	for _, w := range selected {
-		params := []int{0}
-		if w.params != nil {
-			params = w.params(cfg.Sizes)
-		}
-		for _, p := range params {
-			for _, d := range h.drivers {
-				if r.NA[d] != "" {
-					continue
-				}
-				runs := cfg.Runs
-				if w.params != nil {
-					runs = 1
-				}
-				jobs = append(jobs, job{Workload: w.id(), Driver: d, Param: p, Runs: runs, Sizes: cfg.Sizes, Probe: h.probes[d]})
-			}
+	var drivers []string
+	for _, d := range h.drivers {
+		if r.NA[d] == "" {
+			drivers = append(drivers, d)
 		}
 	}
 	var failed []string
-	for i, j := range jobs {
-		label := j.Workload + " · " + j.Driver
-		if j.Param != 0 {
-			label += fmt.Sprintf(" · %s rows", n(j.Param))
-		}
-		t := time.Now()
-		res := h.job(ctx, j)
-		if res.Err != "" {
-			failed = append(failed, label+": "+res.Err)
-			logf("[%2d/%d] %s: FAILED: %s", i+1, len(jobs), label, res.Err)
-		} else {
-			logf("[%2d/%d] %s: %.1fs", i+1, len(jobs), label, time.Since(t).Seconds())
-		}
-		r.Results = append(r.Results, res)
-	}
+	r.Results, failed = h.rounds(ctx, schedule(r.selected, drivers, cfg.Sizes, cfg.Rounds))
+	r.Figures = figures(r.selected, r.Results)
 	r.Duration = time.Since(start)
 	if failed != nil {
 		return r, fmt.Errorf("%d jobs failed:\n%s", len(failed), strings.Join(failed, "\n"))
@@ -158,14 +167,79 @@ func benchRun(ctx context.Context, cfg config, logf func(string, ...any)) (*run,
 	return r, nil
 }
 
-// job runs one job in a worker process and returns its result.
-func (h *harness) job(ctx context.Context, j job) result {
+// schedule lays out the jobs, round by round. A round runs every selected
+// workload (at each of its sizes) once on every driver, the drivers of a
+// workload one after the other, so that the figures a ratio divides were
+// measured seconds apart; the drivers' order rotates from round to round,
+// so that none is always first (or always next to the same neighbour).
+// Rounds are spread over the whole run rather than run back to back, so
+// that a burst of load on the machine lands in one round of a workload,
+// which the median then drops, and not in all of them.
+func schedule(selected []*workload, drivers []string, s sizes, rounds int) [][]job {
+	out := make([][]job, rounds)
+	for k := range rounds {
+		order := append(slices.Clone(drivers[k%len(drivers):]), drivers[:k%len(drivers)]...)
+		for _, w := range selected {
+			params := []int{0}
+			if w.params != nil {
+				params = w.params(s)
+			}
+			for _, p := range params {
+				for _, d := range order {
+					out[k] = append(out[k], job{Workload: w.id(), Driver: d, Param: p, Round: k, Sizes: s})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// rounds runs the jobs and returns their results, and the jobs that failed.
+func (h *harness) rounds(ctx context.Context, rounds [][]job) ([]result, []string) {
+	total := 0
+	for _, js := range rounds {
+		total += len(js)
+	}
+	var results []result
+	var failed []string
+	done := 0
+	start := time.Now()
+	for k, js := range rounds {
+		t0 := time.Now()
+		h.logf("round %d of %d", k+1, len(rounds))
+		for _, j := range js {
+			j.Probe = h.probes[j.Driver]
+			label := j.Workload + " · " + j.Driver
+			if j.Param != 0 {
+				label += fmt.Sprintf(" · %s rows", n(j.Param))
+			}
+			t := time.Now()
+			res := h.exec(ctx, j)
+			done++
+			if res.Err != "" {
+				failed = append(failed, fmt.Sprintf("%s (round %d): %s", label, k+1, res.Err))
+				h.logf("  [%3d/%d] %s: FAILED: %s", done, total, label, res.Err)
+			} else {
+				h.logf("  [%3d/%d] %s: %.1fs", done, total, label, time.Since(t).Seconds())
+			}
+			results = append(results, res)
+		}
+		if k+1 < len(rounds) {
+			left := time.Since(start) / time.Duration(done) * time.Duration(total-done)
+			h.logf("round %d took %s; about %s to go", k+1, time.Since(t0).Round(time.Second), left.Round(time.Second))
+		}
+	}
+	return results, failed
+}
+
+// execWorker runs one job in a worker process and returns its result.
+func (h *harness) execWorker(ctx context.Context, j job) result {
 	bin := h.bins[j.Driver]
-	j.Dir = filepath.Join(h.tmp, fmt.Sprintf("%s-%s-%d", strings.ReplaceAll(j.Workload, "/", "-"), j.Driver, j.Param))
+	j.Dir = filepath.Join(h.tmp, fmt.Sprintf("%s-%s-%d-%d", strings.ReplaceAll(j.Workload, "/", "-"), j.Driver, j.Param, j.Round))
 	defer os.RemoveAll(j.Dir)
 	in, err := json.Marshal(j)
 	if err != nil {
-		return result{Workload: j.Workload, Driver: j.Driver, Err: err.Error()}
+		return result{Workload: j.Workload, Driver: j.Driver, Param: j.Param, Round: j.Round, Err: err.Error()}
 	}
 	cmd := exec.CommandContext(ctx, bin)
 	cmd.Env = append(os.Environ(), workerEnv+"=1")
@@ -178,7 +252,7 @@ func (h *harness) job(ctx context.Context, j job) result {
 		if err == nil {
 			msg = fmt.Sprintf("worker output: %v", jerr)
 		}
-		return result{Workload: j.Workload, Driver: j.Driver, Param: j.Param, Err: msg}
+		return result{Workload: j.Workload, Driver: j.Driver, Param: j.Param, Round: j.Round, Err: msg}
 	}
 	return res
 }
@@ -186,36 +260,57 @@ func (h *harness) job(ctx context.Context, j job) result {
 // buildMattn builds the variant of this program that holds mattn.
 func (h *harness) buildMattn(ctx context.Context) (string, error) {
 	out := filepath.Join(h.tmp, "bench-mattn"+exeSuffix())
-	h.logf("building the mattn worker (go build -tags benchmattn,sqlite_fts5; the first build compiles SQLite's C source, which takes a minute or two)")
-	t := time.Now()
-	if err := h.goBuild(ctx, out, []string{"benchmattn", "sqlite_fts5"}, "."); err != nil {
-		return "", err
-	}
-	h.logf("        %.1fs", time.Since(t).Seconds())
-	return out, nil
+	h.logf("building the mattn worker: go build -tags %s (cgo: the first build on a machine compiles SQLite's C source, minutes on 2 cores; later ones come from Go's build cache in seconds)", mattnTags)
+	return out, h.timedBuild(ctx, "mattn worker", out, mattnTags, ".")
 }
+
+// mattnTags build mattn with FTS5. The start-up probe of mattn is built
+// with the same sqlite_fts5 tag, so that its mattn package (SQLite's C
+// source) is the worker's, from the build cache, not a second compile.
+const mattnTags = "benchmattn,sqlite_fts5"
 
 // buildProbe builds the start-up probe of driver d; without one, the
 // start workload says why.
 func (h *harness) buildProbe(ctx context.Context, d string) {
 	out := filepath.Join(h.tmp, "probe-"+d+exeSuffix())
-	h.logf("building the start-up probe for %s", d)
-	if err := h.goBuild(ctx, out, []string{"probe_" + d}, "./internal/startprobe"); err != nil {
-		h.logf("        FAILED: %v", err)
-		return
+	tags := "probe_" + d
+	if d == "mattn" {
+		tags += ",sqlite_fts5"
 	}
-	h.probes[d] = out
+	h.logf("building the start-up probe of %s (a small program linking %s alone)", d, d)
+	if h.timedBuild(ctx, "start-up probe of "+d, out, tags, "./internal/startprobe") == nil {
+		h.mu.Lock()
+		h.probes[d] = out
+		h.mu.Unlock()
+	}
 }
 
-func (h *harness) goBuild(ctx context.Context, out string, tags []string, pkg string) error {
+// timedBuild builds pkg with tags into out, and says how long it took.
+func (h *harness) timedBuild(ctx context.Context, what, out, tags, pkg string) error {
+	t := time.Now()
+	err := h.goBuild(ctx, out, tags, pkg)
+	b := build{What: what, Seconds: time.Since(t).Seconds()}
+	if err != nil {
+		b.Err = firstLine(err.Error())
+		h.logf("  %s: FAILED after %.1fs: %v", what, b.Seconds, err)
+	} else {
+		h.logf("  %s built in %.1fs", what, b.Seconds)
+	}
+	h.mu.Lock()
+	h.builds = append(h.builds, b)
+	h.mu.Unlock()
+	return err
+}
+
+func (h *harness) goBuild(ctx context.Context, out string, tags string, pkg string) error {
 	if h.src == "" {
 		return errors.New("the bench's source directory is unknown")
 	}
-	cmd := exec.CommandContext(ctx, goTool(), "build", "-tags", strings.Join(tags, ","), "-o", out, pkg)
+	cmd := exec.CommandContext(ctx, goTool(), "build", "-tags", tags, "-o", out, pkg)
 	cmd.Dir = h.src
 	msg, err := cmd.CombinedOutput()
 	if err != nil {
-		return fmt.Errorf("go build -tags %s %s: %v\n%s", strings.Join(tags, ","), pkg, err, msg)
+		return fmt.Errorf("go build -tags %s %s: %v\n%s", tags, pkg, err, msg)
 	}
 	return nil
 }

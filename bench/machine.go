@@ -18,6 +18,7 @@ type machine struct {
 	OS         string
 	Go         string
 	Memory     string
+	Load       string // the load average when the run started (1, 5, 15 minutes)
 	Commit     string // of this repository, if git knows
 }
 
@@ -37,6 +38,11 @@ func readMachine() machine {
 			v = fmt.Sprintf("%.1f GiB", kb/(1<<20))
 		}
 		m.Memory = v
+	}
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		if f := strings.Fields(string(b)); len(f) >= 3 {
+			m.Load = strings.Join(f[:3], " ")
+		}
 	}
 	if src := sourceDir(); src != "" {
 		if out, err := exec.Command("git", "-C", src, "rev-parse", "--short", "HEAD").Output(); err == nil {

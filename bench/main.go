@@ -4,21 +4,26 @@
 //
 // From the repository root:
 //
-//	go run ./bench             # about a minute on 2 cores
-//	go run ./bench -quick      # seconds: tiny data, one run
+//	go run ./bench             # a minute or two on 2 cores, once built
+//	go run ./bench -quick      # seconds: tiny data, one round
 //	go run ./bench -full       # the sizes of cvilsmeier/go-sqlite-bench and the issues
-//	go run ./bench -only 'app/|vector' -runs 5
+//	go run ./bench -only 'app/|vector' -rounds 5
 //
 // The report goes to stdout (markdown, or JSON with -json) and, with the
 // charts (SVG) and results.json, to -out (bench/out by default). Progress
 // goes to stderr.
 //
-// Every workload runs on every driver in a fresh child process (this
+// The run is made of rounds (harness.go: schedule). A round runs every
+// workload once on every driver, each in a fresh child process (this
 // program, re-executed as a worker; for mattn, a build of it with the
 // benchmattn tag: see peer_mattn.go), so that drivers never share a heap
-// or a measurement of memory. The same pragmas apply to every driver
+// or a measurement of memory; the drivers of a workload run one after the
+// other, in an order that rotates from round to round. Every figure is the
+// median of the rounds, and every ratio the median of the per-round ratios
+// (report.go), with its spread. The same pragmas apply to every driver
 // (peer.go). The workloads are in classic.go (after
-// cvilsmeier/go-sqlite-bench), app.go, vector.go, trigram.go and memory.go.
+// cvilsmeier/go-sqlite-bench), agent.go, app.go, vector.go, trigram.go and
+// memory.go.
 package main
 
 import (
@@ -41,10 +46,10 @@ func main() {
 
 func cliMain(args []string) int {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	quick := fs.Bool("quick", false, "tiny data and one run: seconds (the tests use it)")
+	quick := fs.Bool("quick", false, "tiny data and one round: seconds (the tests use it)")
 	full := fs.Bool("full", false, "bigger data: the sizes of cvilsmeier/go-sqlite-bench and of the issues (many minutes)")
 	only := fs.String("only", "", "run only the workloads whose group/name matches this regexp (e.g. 'classic/|app/writers')")
-	runs := fs.Int("runs", 0, "runs per figure, whose median is reported (default 3; 1 with -quick, 5 with -full)")
+	rounds := fs.Int("rounds", 0, "rounds: every figure is their median (default 3; 1 with -quick, 5 with -full)")
 	out := fs.String("out", "", "directory for report.md, results.json and the charts (default bench/out)")
 	asJSON := fs.Bool("json", false, "print the results as JSON on stdout instead of the markdown report")
 	if err := fs.Parse(args); err != nil {
@@ -53,18 +58,22 @@ func cliMain(args []string) int {
 		}
 		return 2
 	}
-	cfg := config{Mode: "default", Sizes: defaultSizes(), Runs: 3, Out: *out, JSON: *asJSON}
+	cfg := config{Mode: "default", Sizes: defaultSizes(), Rounds: 3, Out: *out, JSON: *asJSON}
 	switch {
 	case *quick && *full:
 		fmt.Fprintln(os.Stderr, "bench: -quick and -full exclude each other")
 		return 2
 	case *quick:
-		cfg.Mode, cfg.Sizes, cfg.Runs = "quick", quickSizes(), 1
+		cfg.Mode, cfg.Sizes, cfg.Rounds = "quick", quickSizes(), 1
 	case *full:
-		cfg.Mode, cfg.Sizes, cfg.Runs = "full", fullSizes(), 5
+		cfg.Mode, cfg.Sizes, cfg.Rounds = "full", fullSizes(), 5
 	}
-	if *runs > 0 {
-		cfg.Runs = *runs
+	if *rounds < 0 {
+		fmt.Fprintln(os.Stderr, "bench: -rounds must be at least 1")
+		return 2
+	}
+	if *rounds > 0 {
+		cfg.Rounds = *rounds
 	}
 	if *only != "" {
 		re, err := regexp.Compile(*only)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,7 +33,7 @@ func cgoAvailable(t *testing.T) bool {
 // Every workload runs at tiny size on every driver, the results agree
 // across drivers, and the report and its charts are written.
 func TestBench(t *testing.T) {
-	cfg := config{Mode: "quick", Sizes: quickSizes(), Runs: 1, Out: t.TempDir()}
+	cfg := config{Mode: "quick", Sizes: quickSizes(), Rounds: 1, Out: t.TempDir()}
 	rn, err := benchRun(context.Background(), cfg, t.Logf)
 	if err != nil {
 		t.Fatal(err)
@@ -84,9 +85,9 @@ func TestBench(t *testing.T) {
 	}
 
 	// Figures that drivers must have, and those they must not.
-	cells := map[string]map[string]cell{}
-	for _, r := range rn.rows() {
-		cells[r.workload+"/"+r.label()] = r.cells
+	cells := map[string]map[string]*cell{}
+	for _, r := range rn.Figures {
+		cells[r.Workload+"/"+r.label()] = r.Cells
 	}
 	for _, c := range []struct {
 		row, driver string
@@ -96,13 +97,19 @@ func TestBench(t *testing.T) {
 		{"top10/SQL function", "ncruces", false},
 		{"top10/SQL function", "modernc", false},
 		{"top10/rows into Go", "modernc", true},
+		{"store/top-10, SQL function", "sqlitekit", true},
+		{"store/top-10, SQL function p99", "ncruces", false},
+		{"store/top-10, rows into Go", "modernc", true},
+		{"store/append message", "ncruces", true},
+		{"store/stream session p99", "modernc", true},
+		{"store/title search", "sqlitekit", true},
 		{"substring/trigram MATCH", "modernc", true},
 		{"writers/fsyncs per commit", "sqlitekit", true},
 		{"writers/fsyncs per commit", "ncruces", false},
 		{"start/first query", "ncruces", true},
 	} {
 		got, ok := cells[c.row][c.driver]
-		if !ok || got.ok != c.ok || (!got.ok && got.na == "") {
+		if !ok || got.ok() != c.ok || (!got.ok() && got.NA == "") {
 			t.Errorf("%s on %s: %+v, want a figure: %v", c.row, c.driver, got, c.ok)
 		}
 	}
@@ -124,7 +131,7 @@ func TestBench(t *testing.T) {
 	if err != nil || string(onDisk) != report {
 		t.Errorf("report.md: %v", err)
 	}
-	for _, s := range []string{"## Machine", "| sqlitekit |", pragmaText(), "n/a (no vector functions)"} {
+	for _, s := range []string{"## Summary", "## Machine", "| sqlitekit |", pragmaText(), "n/a (no vector functions)", "## Agent memory"} {
 		if !strings.Contains(report, s) {
 			t.Errorf("report lacks %q", s)
 		}
@@ -194,5 +201,121 @@ func TestMedianFormat(t *testing.T) {
 		if got := format(v); got != want {
 			t.Errorf("format(%v) = %q, want %q", v, got, want)
 		}
+	}
+}
+
+// fakeRounds runs a fake workload (two sizes) for rounds rounds on the four
+// drivers through the harness, with a fake worker whose figure is
+// figure(job number, job); it returns the report's rows.
+func fakeRounds(t *testing.T, rounds int, figure func(clock int, j job) float64) (*run, [][]job) {
+	t.Helper()
+	w := &workload{group: "classic", name: "fake", params: func(sizes) []int { return []int{1, 2} }}
+	clock := 0
+	h := &harness{logf: t.Logf, probes: map[string]string{}}
+	h.exec = func(_ context.Context, j job) result {
+		clock++
+		return result{Workload: j.Workload, Driver: j.Driver, Param: j.Param, Round: j.Round,
+			Metrics: []metric{{Name: "time", Unit: "ms", Better: -1, X: float64(j.Param), Samples: []float64{figure(clock, j)}}}}
+	}
+	jobs := schedule([]*workload{w}, driverOrder, sizes{}, rounds)
+	results, failed := h.rounds(context.Background(), jobs)
+	if failed != nil {
+		t.Fatal(failed)
+	}
+	rn := &run{Config: config{Rounds: rounds}, Results: results, selected: []*workload{w}}
+	rn.Figures = figures(rn.selected, results)
+	if len(rn.Figures) != 2 {
+		t.Fatalf("%d rows, want 2 (one per size)", len(rn.Figures))
+	}
+	return rn, jobs
+}
+
+// The harness interleaves the drivers and divides round by round, so that
+// a machine that slows down steadily over the run (a fake worker whose
+// figure grows with every job) shows equal drivers as equal, where running
+// one driver's rounds before the next driver's would show a ratio well
+// away from 1.0; and a driver 20% faster as 0.80x.
+func TestInterleavedRatios(t *testing.T) {
+	const rounds = 5
+	// The machine slows down by 1% of its first speed at every job: 40
+	// jobs, 40% in all. Run driver after driver, two drivers' figures
+	// would be 10 jobs apart: a ratio of about 1.1.
+	rn, jobs := fakeRounds(t, rounds, func(clock int, j job) float64 { return 100 * (1 + 0.01*float64(clock)) })
+
+	// The schedule: in each round, each size's drivers run back to back,
+	// and the first driver changes from round to round.
+	for k, js := range jobs {
+		if len(js) != 2*len(driverOrder) {
+			t.Errorf("round %d: %d jobs, want %d", k, len(js), 2*len(driverOrder))
+			continue
+		}
+		for i := 0; i < len(js); i += len(driverOrder) {
+			seen := map[string]bool{}
+			for _, j := range js[i : i+len(driverOrder)] {
+				if j.Round != k || j.Param != js[i].Param || seen[j.Driver] {
+					t.Errorf("round %d: jobs %d-%d are not every driver once at one size: %+v", k, i, i+len(driverOrder)-1, js[i:i+len(driverOrder)])
+				}
+				seen[j.Driver] = true
+			}
+		}
+		if k > 0 && js[0].Driver == jobs[k-1][0].Driver {
+			t.Errorf("rounds %d and %d both start with %s", k-1, k, js[0].Driver)
+		}
+	}
+
+	for _, r := range rn.Figures {
+		for _, d := range []string{"sqlitekit", "mattn", "modernc"} {
+			c := r.Cells[d].VsBaseline
+			if c == nil || c.Rounds != rounds {
+				t.Fatalf("%s %s: comparison %+v, want one over %d rounds", r.label(), d, c, rounds)
+			}
+			if math.Abs(c.Ratio-1) > 0.03 {
+				t.Errorf("%s on %s: ratio %.3f (%.3f-%.3f) on a drifting machine, want 1.00 ± 0.03", r.label(), d, c.Ratio, c.Min, c.Max)
+			}
+			if !c.WithinNoise {
+				t.Errorf("%s on %s: equal drivers not within noise: %+v", r.label(), d, c)
+			}
+		}
+	}
+
+	// sqlitekit 20% faster at every moment, on a machine that drifts
+	// less (0.2% a job), so that the spreads do not overlap either.
+	rn, _ = fakeRounds(t, rounds, func(clock int, j job) float64 {
+		v := 100 * (1 + 0.002*float64(clock))
+		if j.Driver == "sqlitekit" {
+			v *= 0.8
+		}
+		return v
+	})
+	for _, r := range rn.Figures {
+		c := r.Cells["sqlitekit"].VsBaseline
+		if math.Abs(c.Ratio-0.8) > 0.01 || c.WithinNoise || c.Noisy {
+			t.Errorf("%s: sqlitekit %+v, want 0.80x ± 0.01, not within noise, not noisy", r.label(), c)
+		}
+	}
+	if s := rn.summary(); !strings.Contains(s, "fake time, 1 rows (1.25x the nearest") {
+		t.Errorf("summary:\n%s", s)
+	}
+}
+
+// Per-round ratios that straddle 1.0 are within noise, and ratios that
+// spread more than ±10% are noisy, even where the medians differ.
+func TestNoiseMarks(t *testing.T) {
+	rn, _ := fakeRounds(t, 3, func(clock int, j job) float64 {
+		if j.Driver == "sqlitekit" {
+			return []float64{85, 105, 80}[j.Round]
+		}
+		return 100
+	})
+	c := rn.Figures[0].Cells["sqlitekit"].VsBaseline
+	if !c.WithinNoise || !c.Noisy || c.Ratio != 0.85 || c.Min != 0.8 || c.Max != 1.05 {
+		t.Errorf("comparison %+v, want 0.85 (0.80-1.05), within noise, noisy", c)
+	}
+	text := rn.cellText(rn.Figures[0], "sqlitekit", nil)
+	if want := "85 · ≈0.85x (0.80–1.05) noisy"; text != want {
+		t.Errorf("cell %q, want %q", text, want)
+	}
+	if s := rn.summary(); !strings.Contains(s, "2 of 2 figures level with a peer or within noise") || !strings.Contains(s, "2 of the 2 sqlitekit/ncruces ratios are marked noisy") {
+		t.Errorf("summary:\n%s", s)
 	}
 }

@@ -18,7 +18,7 @@ func init() {
 			return fmt.Sprintf("for %s rows of about 250 bytes, in a fresh process each: fill the table (10,000 rows per transaction), read every row into Go, run an aggregate and 2,000 point selects; "+
 				"then the peak resident set of the process (VmHWM), and the Go heap in use after a GC with the database still open. "+
 				"SQLite's page cache is bounded (cache_size=-20000, about 20 MB per connection), so both should stay flat as the data grows. "+
-				"SQLite's own memory is outside the Go heap for every driver (ncruces and sqlitekit map the translated SQLite's linear memory, mattn uses C's heap, modernc its own allocator), so the Go heap is the driver's and the program's share, and RSS is the whole. One sample per size",
+				"SQLite's own memory is outside the Go heap for every driver (ncruces and sqlitekit map the translated SQLite's linear memory, mattn uses C's heap, modernc its own allocator), so the Go heap is the driver's and the program's share, and RSS is the whole. One process per size, driver and round",
 				ns(s.MemRows))
 		},
 		params: func(s sizes) []int { return s.MemRows },
@@ -47,6 +47,7 @@ func runMemory(e *env) error {
 			return err
 		}
 	}
+	runtime.GC()
 	t := time.Now()
 	r, err := db.QueryContext(e.ctx, "SELECT id, created, email, body FROM items")
 	if err != nil {

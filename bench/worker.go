@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"time"
@@ -16,13 +17,15 @@ import (
 // JSON on stdin, runs it, and writes its result as JSON on stdout.
 const workerEnv = "SQLITEKIT_BENCH_WORKER"
 
-// A job is one workload on one driver, run in a fresh process so that
-// drivers never share a heap, a page cache or a measurement of memory.
+// A job is one round of one workload on one driver, run in a fresh process
+// so that drivers never share a heap, a page cache or a measurement of
+// memory. It measures each of the workload's figures once: that is the
+// round's figure.
 type job struct {
 	Workload string
 	Driver   string
 	Param    int // the data size of workloads that take one
-	Runs     int
+	Round    int
 	Dir      string // a directory of its own for the job's databases
 	Sizes    sizes
 	Probe    string // the start-up probe built for Driver, if any
@@ -33,7 +36,7 @@ type metric struct {
 	Name    string
 	Unit    string
 	Better  int       // -1 lower is better, +1 higher is better, 0 neither
-	Samples []float64 // one per run
+	Samples []float64 // the round's figure; one, or none with NA
 	NA      string    // why there is no figure
 	X       float64   // the data size, for figures plotted against it
 }
@@ -43,6 +46,7 @@ type result struct {
 	Workload string
 	Driver   string
 	Param    int
+	Round    int
 	Metrics  []metric
 	// Checks are values that must be equal across drivers (row counts,
 	// top-k answers); the tests compare them.
@@ -59,8 +63,6 @@ type env struct {
 	job  job
 	res  *result
 }
-
-func (e *env) runs() int { return max(1, e.job.Runs) }
 
 // path is a database file of the job; name tells the workload's files apart.
 func (e *env) path(name string) string { return filepath.Join(e.job.Dir, name+".db") }
@@ -85,7 +87,7 @@ func (e *env) metric(name, unit string, better int) *metric {
 	return &e.res.Metrics[len(e.res.Metrics)-1]
 }
 
-// sample records one run's value of a metric.
+// sample records the round's value of a metric.
 func (e *env) sample(name, unit string, better int, v float64) {
 	m := e.metric(name, unit, better)
 	m.Samples = append(m.Samples, v)
@@ -130,7 +132,7 @@ func workerMain() int {
 }
 
 func runJob(ctx context.Context, j job) (res result) {
-	res = result{Workload: j.Workload, Driver: j.Driver, Param: j.Param}
+	res = result{Workload: j.Workload, Driver: j.Driver, Param: j.Param, Round: j.Round}
 	p, ok := peers[j.Driver]
 	if !ok {
 		res.Err = "n/a: " + noPeerReason[j.Driver]
@@ -210,6 +212,26 @@ func median(xs []float64) float64 {
 		return s[n/2]
 	}
 	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// timed runs f after a GC, so that the garbage of what came before is not
+// collected on f's clock, and returns how long f took.
+func timed(f func() error) (time.Duration, error) {
+	runtime.GC()
+	t := time.Now()
+	err := f()
+	return time.Since(t), err
+}
+
+// medianDur is the median of ds: a short measurement is repeated within
+// the round, so that one collection or one preemption is not the round's
+// figure.
+func medianDur(ds []time.Duration) time.Duration {
+	fs := make([]float64, len(ds))
+	for i, d := range ds {
+		fs[i] = float64(d)
+	}
+	return time.Duration(median(fs))
 }
 
 // quantile of sorted durations.
