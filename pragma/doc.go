@@ -42,8 +42,9 @@
 // either Parse gives it the same meaning as every driver that has it, or
 // Parse refuses it with an error wrapping [ErrUnsupportedParameter] that
 // says what to use instead. No parameter is accepted with another
-// meaning, and none is silently ignored; a parameter no driver knows
-// wraps [ErrUnknownParameter].
+// meaning, except in the two corners the table says (_time_format=datetime
+// of a time not in UTC, cache=shared between pools), and none is silently
+// ignored; a parameter no driver knows wraps [ErrUnknownParameter].
 //
 //	parameter                      drivers                   decision
 //	_pragma                        ncruces, modernc          same, one PRAGMA per parameter: name(value), name=value or name
