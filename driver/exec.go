@@ -97,64 +97,37 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 	return c.result(before), nil
 }
 
-// execScript runs a script: a query of several statements (or of none),
-// compiled as it runs. The positional arguments go to its statements in
-// turn, each taking as many as it has parameters; a named argument goes
-// to every statement that names it.
+// execScript runs a script: a query of several statements (or of none).
+// The positional arguments go to its statements in turn, each taking as
+// many as it has parameters; a named argument goes to every statement
+// that names it.
 //
 // Nothing of the script runs unless every parameter of every statement
-// gets a value and every positional argument a parameter. The statements
-// are compiled, bound and checked before the first runs. A statement that
-// cannot be compiled before the ones before it ran (an INSERT into a
-// table the script creates) ends that first pass: if the rest of the
-// script has no parameter, there is nothing left to check; otherwise the
-// script runs inside a SAVEPOINT, rolled back if a statement of that rest
-// fails the check (such a script cannot BEGIN or COMMIT a transaction of
-// its own). An error of SQLite stops the script where it happens, as with
+// gets a value and every positional argument a parameter: a first pass
+// compiles, binds and checks each statement, and runs none. A statement
+// that cannot be compiled before the ones before it ran (an INSERT into a
+// table the script creates) ends that pass. If the rest of the script
+// has no parameter, there is nothing left to check; otherwise the script
+// runs inside a SAVEPOINT, rolled back if a statement of that rest fails
+// the check (such a script cannot BEGIN or COMMIT a transaction of its
+// own, nor ATTACH). Either way the script then runs statement by
+// statement; an error of SQLite stops it where it happens, as with
 // sqlite3_exec: what ran before it stays.
 func (c *conn) execScript(query string, args []driver.NamedValue) error {
 	if len(args) == 0 && !mayHaveParams(query) {
 		return c.db.Exec(query)
 	}
-	var stmts []*sqlite3.Stmt
-	defer func() {
-		for _, s := range stmts {
-			s.Close()
-		}
-	}()
-	used := make([]bool, len(args))
-	offset := 0
-	rest := query // what the first pass did not compile
-	for {
-		s, tail, err := c.db.Prepare(rest)
-		if err != nil {
-			break // it may need the statements before it to have run
-		}
-		if s == nil {
-			rest = ""
-			break
-		}
-		stmts = append(stmts, s)
-		if err := c.bind(s, args, offset, used); err != nil {
-			return scriptErr(len(stmts), err)
-		}
-		offset += s.BindCount()
-		rest = tail
-	}
-	checked := !mayHaveParams(rest)
-	if checked {
-		if err := checkUsed(args, used); err != nil {
-			return fmt.Errorf("sqlitekit: %w", err)
-		}
-	} else {
-		if err := c.db.Exec("SAVEPOINT sqlitekit_script"); err != nil {
-			return err
-		}
-	}
-	err := c.runScript(stmts, rest, checked, args, offset, used)
-	if checked {
+	checked, err := c.checkScript(query, args)
+	if err != nil {
 		return err
 	}
+	if checked {
+		return c.runScript(query, args)
+	}
+	if err := c.db.Exec("SAVEPOINT sqlitekit_script"); err != nil {
+		return err
+	}
+	err = c.runScript(query, args)
 	// Roll back what ran if the arguments did not fit; keep it, as
 	// sqlite3_exec does, after an error of SQLite. The savepoint is gone
 	// if the error rolled back the whole transaction.
@@ -171,31 +144,51 @@ func (c *conn) execScript(query string, args []driver.NamedValue) error {
 	return err
 }
 
-// runScript runs the statements the first pass of execScript compiled,
-// then rest: unchecked, it compiles and checks each statement before it
-// runs it.
-func (c *conn) runScript(stmts []*sqlite3.Stmt, rest string, checked bool, args []driver.NamedValue, offset int, used []bool) error {
-	for _, s := range stmts {
-		if err := s.Exec(); err != nil {
-			return err
+// checkScript is the first pass of execScript: it reports whether every
+// statement that has parameters could be checked.
+func (c *conn) checkScript(query string, args []driver.NamedValue) (checked bool, err error) {
+	used := make([]bool, len(args))
+	offset := 0
+	for n := 1; ; n++ {
+		s, tail, err := c.db.Prepare(query)
+		if err != nil {
+			// It may need the statements before it to have run: if the
+			// rest has parameters, they are checked as the script runs.
+			if mayHaveParams(query) {
+				return false, nil
+			}
+			break
 		}
-	}
-	if checked {
-		if strings.TrimSpace(rest) == "" {
-			return nil
+		if s == nil {
+			break
 		}
-		return c.db.Exec(rest)
+		err = c.bind(s, args, offset, used)
+		offset += s.BindCount()
+		s.Close()
+		if err != nil {
+			return false, scriptErr(n, err)
+		}
+		query = tail
 	}
-	n := len(stmts)
-	for {
-		s, tail, err := c.db.Prepare(rest)
+	if err := checkUsed(args, used); err != nil {
+		return false, fmt.Errorf("sqlitekit: %w", err)
+	}
+	return true, nil
+}
+
+// runScript runs the statements of a script one after another, each
+// bound and checked before it runs.
+func (c *conn) runScript(query string, args []driver.NamedValue) error {
+	used := make([]bool, len(args))
+	offset := 0
+	for n := 1; ; n++ {
+		s, tail, err := c.db.Prepare(query)
 		if err != nil {
 			return err
 		}
 		if s == nil {
 			break
 		}
-		n++
 		err = c.bind(s, args, offset, used)
 		if err != nil {
 			err = scriptErr(n, err)
@@ -206,7 +199,7 @@ func (c *conn) runScript(stmts []*sqlite3.Stmt, rest string, checked bool, args 
 		if err := errors.Join(err, s.Close()); err != nil {
 			return err
 		}
-		rest = tail
+		query = tail
 	}
 	if err := checkUsed(args, used); err != nil {
 		return &scriptArgError{fmt.Errorf("sqlitekit: %w", err)}

@@ -282,6 +282,14 @@ func (g *stepGuard) run(ctx context.Context, script string) error {
 			if s == nil { // nothing left but spaces or comments
 				return nil
 			}
+			if s.BindCount() != 0 { // it would run with NULL there
+				name := s.BindName(1)
+				if name == "" {
+					name = "?"
+				}
+				s.Close()
+				return fmt.Errorf("statement %d, %q, has a parameter (%s): a step's SQL takes no arguments; write the value in the SQL, or use Func", n, truncate(script), name)
+			}
 			err = errors.Join(s.Exec(), s.Close())
 			if err != nil {
 				return err

@@ -139,7 +139,12 @@ func TestArguments_unused(t *testing.T) {
 	if n := count(t, db, "t"); n != 4 {
 		t.Errorf("%d rows, want 4", n)
 	}
-	for _, q := range []string{"INSERT INTO t VALUES (?, 0)", "INSERT INTO t VALUES (?, 0); INSERT INTO t VALUES (?, 0)"} {
+	for _, q := range []string{
+		"INSERT INTO t VALUES (?, 0)",
+		"INSERT INTO t VALUES (?, 0); INSERT INTO t VALUES (?, 0)",
+		"INSERT INTO t VALUES (?, 0); CREATE TABLE u(x); INSERT INTO u VALUES (1)",
+		"INSERT INTO t VALUES (?, 0); CREATE TABLE u(x); INSERT INTO u VALUES (?)",
+	} {
 		_, err := db.Exec(q, 1, 2, 3)
 		if err == nil || !strings.Contains(err.Error(), "the statement has fewer parameters") {
 			t.Errorf("Exec(%q) with an unused positional argument: %v", q, err)
@@ -147,6 +152,9 @@ func TestArguments_unused(t *testing.T) {
 	}
 	if n := count(t, db, "t"); n != 4 {
 		t.Errorf("%d rows after refused statements, want 4", n)
+	}
+	if _, err := db.Exec("SELECT * FROM u"); err == nil {
+		t.Error("a refused script created table u")
 	}
 }
 
@@ -329,6 +337,19 @@ func TestBusy_deadline(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("returned after %v", d)
 	}
+
+	// The same for a transaction that takes the lock at BEGIN, and for a
+	// write with rows.
+	ctx, cancel = context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	if _, err := db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelSerializable}); !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, sqlite3.BUSY) {
+		t.Errorf("BeginTx: %v, want context.DeadlineExceeded and sqlite3.BUSY", err)
+	}
+	ctx, cancel = context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	if err := db.QueryRowContext(ctx, "INSERT INTO t VALUES (2) RETURNING x").Scan(new(int)); !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, sqlite3.BUSY) {
+		t.Errorf("QueryRowContext: %v, want context.DeadlineExceeded and sqlite3.BUSY", err)
+	}
 }
 
 // Column types are known before Next: the scan type from the declared
@@ -375,6 +396,23 @@ func TestColumnTypes(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+
+	// A column of no declared type has the type of the row's value.
+	rows, err = db.Query("SELECT count(*), 'x', 1.5, x'00', NULL FROM t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	if types, err = rows.ColumnTypes(); err != nil {
+		t.Fatal(err)
+	}
+	var scans []string
+	for _, ct := range types {
+		scans = append(scans, ct.ScanType().String())
+	}
+	if diff := cmp.Diff([]string{"int64", "string", "float64", "[]uint8", anyType}, scans); diff != "" {
+		t.Errorf("scan types of expressions (-want +got):\n%s", diff)
 	}
 }
 
@@ -502,5 +540,23 @@ func TestLastInsertRowID(t *testing.T) {
 	}
 	if id, _ := res.LastInsertId(); id != 0 {
 		t.Errorf("LastInsertId of an insert of no row: %d, want 0", id)
+	}
+}
+
+// A migration step's SQL has no arguments: a parameter in it is an
+// error, not a NULL.
+func TestMigrate_parameter(t *testing.T) {
+	t.Parallel()
+	db := open(t, testdb.Path(t))
+	steps := []driver.Migration{
+		{Name: "001_a.sql", SQL: "CREATE TABLE a(x NOT NULL DEFAULT 0); INSERT INTO a VALUES (1)"},
+		{Name: "002_b.sql", SQL: "INSERT INTO a VALUES (2); INSERT INTO a(x) SELECT coalesce(:x, 3)"},
+	}
+	err := driver.Migrate(t.Context(), db, steps)
+	if err == nil || !strings.Contains(err.Error(), `statement 2`) || !strings.Contains(err.Error(), ":x") {
+		t.Errorf("Migrate of a step with a parameter: %v", err)
+	}
+	if n := count(t, db, "a"); n != 1 {
+		t.Errorf("%d rows, want 1: step 2 rolled back", n)
 	}
 }
