@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ncruces/go-sqlite3"
+	"github.com/ncruces/go-sqlite3/vfs"
 
 	"github.com/sqlitekit/sqlitekit/driver"
 	"github.com/sqlitekit/sqlitekit/internal/testdb"
@@ -158,5 +159,47 @@ func TestConnect_cancelled(t *testing.T) {
 	}
 	if !errors.Is(err, context.Canceled) || !errors.Is(err, sqlite3.INTERRUPT) {
 		t.Errorf("Connect with a cancelled context: %v; want it to match context.Canceled and sqlite3.INTERRUPT", err)
+	}
+}
+
+// noSHM is the OS VFS without shared memory: it cannot run WAL.
+type noSHM struct{ vfs.VFS }
+
+func (v noSHM) OpenFilename(name *vfs.Filename, flags vfs.OpenFlag) (vfs.File, vfs.OpenFlag, error) {
+	f, flags, err := v.VFS.(vfs.VFSFilename).OpenFilename(name, flags)
+	if err != nil {
+		return nil, flags, err
+	}
+	return struct{ vfs.File }{f}, flags, nil // hides every optional interface
+}
+
+func init() { vfs.Register("sqlitekit-test-noshm", noSHM{vfs.Find("os")}) }
+
+// A database on a VFS other than the OS one opens in the journal mode
+// that VFS supports, and its writers wait in SQLite's busy handler, not
+// in the OS writer queue. (Issue 15 point 8: the WAL default failed the
+// open.)
+func TestOpen_otherVFS(t *testing.T) {
+	t.Parallel()
+	dsn := "file:" + testdb.Path(t) + "?vfs=sqlitekit-test-noshm&_pragma=busy_timeout(100)"
+	db := open(t, dsn)
+	var mode string
+	if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "delete" {
+		t.Fatalf("journal mode on a VFS without shared memory: %q, %v; want delete", mode, err)
+	}
+	if _, err := db.Exec("CREATE TABLE t(x)"); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec("INSERT INTO t VALUES (1)"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Exec("INSERT INTO t VALUES (2)")
+	if !errors.Is(err, sqlite3.BUSY) || strings.Contains(err.Error(), "writer queue") {
+		t.Errorf("a second writer: %v, want SQLITE_BUSY from SQLite's lock, not the writer queue", err)
 	}
 }
