@@ -35,6 +35,7 @@ var bench struct {
 }
 
 func TestMain(m *testing.M) {
+	vec0Child() // exits if the binary was started as a child process of a vec0 test
 	code := m.Run()
 	if bench.dir != "" {
 		os.RemoveAll(bench.dir)

@@ -170,7 +170,7 @@ func (cur *vec0Cursor) knn(vcol *vecCol, terms []knnTerm, args []sqlite3.Value) 
 		}
 		rowids := slots[cs/8:]
 		segs.Reset()
-		if err := bindAll(segs, []any{chunk * segMax, chunk*segMax + segMax - 1}); err != nil {
+		if err := errors.Join(segs.BindInt64(1, chunk*segMax), segs.BindInt64(2, chunk*segMax+segMax-1)); err != nil {
 			return err
 		}
 		for segs.Step() {
@@ -184,10 +184,7 @@ func (cur *vec0Cursor) knn(vcol *vecCol, terms []knnTerm, args []sqlite3.Value) 
 			if len(vectors) != nb*n {
 				return fmt.Errorf("vec0: chunk %d segment %d has %d bytes, want %d: %w", chunk, seg, len(vectors), nb*n, sqlite3.CORRUPT_VTAB)
 			}
-			dist.chunk(&h, &cur.knnScratch, mask[first/8:(first+n)/8], vectors, func(i int) rowRef {
-				i += first
-				return rowRef{int64(binary.LittleEndian.Uint64(rowids[8*i:])), chunk, int64(i)}
-			})
+			dist.segment(&h, &cur.knnScratch, mask, first, n, vectors, rowids, chunk)
 		}
 		if err := segs.Err(); err != nil {
 			return err
@@ -281,7 +278,7 @@ func newChunkDistance(c *vecCol, query []byte) *chunkDistance {
 		if c.metric == metricCosine {
 			d.qq = dot64(d.qf, d.qf)
 			if d.qq == 0 {
-				d.err = fmt.Errorf("query vector on the %q column is a %w: cosine is undefined", c.name, ErrZeroVector)
+				d.err = fmt.Errorf("Query vector for the %q column is a %w: cosine is undefined", c.name, ErrZeroVector)
 			}
 		}
 	} else {
@@ -290,16 +287,18 @@ func newChunkDistance(c *vecCol, query []byte) *chunkDistance {
 			_, qq, _ := dotI8(query, query)
 			d.qq = float64(qq)
 			if qq == 0 {
-				d.err = fmt.Errorf("query vector on the %q column is a %w: cosine is undefined", c.name, ErrZeroVector)
+				d.err = fmt.Errorf("Query vector for the %q column is a %w: cosine is undefined", c.name, ErrZeroVector)
 			}
 		}
 	}
 	return d
 }
 
-// chunk offers the distance of every slot set in mask to h.
-func (d *chunkDistance) chunk(h *topK, scratch *knnScratch, mask, vectors []byte, ref func(int) rowRef) {
-	n := d.dims
+// segment offers to h the distance of every slot of a segment (n slots
+// from first) that is set in the chunk's mask; rowids are the chunk's.
+func (d *chunkDistance) segment(h *topK, scratch *knnScratch, mask []byte, first, n int, vectors, rowids []byte, chunk int64) {
+	mask = mask[first/8 : (first+n)/8]
+	dims := d.dims
 	var f []float32
 	if d.col.elem == elemF32 {
 		f = view(vectors, &scratch.floats)
@@ -314,7 +313,7 @@ func (d *chunkDistance) chunk(h *topK, scratch *knnScratch, mask, vectors []byte
 			var dist float64
 			switch d.col.elem {
 			case elemF32:
-				x := f[i*n : (i+1)*n]
+				x := f[i*dims : (i+1)*dims]
 				switch d.col.metric {
 				case metricL2:
 					dist = float64(l2sqF32(x, d.qf))
@@ -345,7 +344,8 @@ func (d *chunkDistance) chunk(h *topK, scratch *knnScratch, mask, vectors []byte
 			if h.full() && key > h.hits[0].key {
 				continue // cheap rejection before reading the rowid
 			}
-			r := ref(i)
+			s := first + i
+			r := rowRef{int64(binary.LittleEndian.Uint64(rowids[8*s:])), chunk, int64(s)}
 			h.push(knnHit{rowRef: r, key: key, dist: dist})
 		}
 	}

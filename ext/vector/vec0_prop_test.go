@@ -121,7 +121,7 @@ func TestVec0PropertyKNN(t *testing.T) {
 		t.Run(fmt.Sprintf("%s_chunk%d", strings.ReplaceAll(cfg.decl, " ", "_"), chunk), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(1, uint64(len(cfg.decl))))
 			c := openConn(t)
-			exec(t, c, fmt.Sprintf(`CREATE VIRTUAL TABLE t USING vec0(
+			execSQL(t, c, fmt.Sprintf(`CREATE VIRTUAL TABLE t USING vec0(
 				id integer primary key, p integer partition key, v %s, m integer, s text, +a text, chunk_size=%d)`, cfg.decl, chunk))
 			model := map[int64]*propRow{}
 			nextID := int64(1)
@@ -130,15 +130,15 @@ func TestVec0PropertyKNN(t *testing.T) {
 				for k, v := range model {
 					saved[k] = v
 				}
-				exec(t, c, "BEGIN")
+				execSQL(t, c, "BEGIN")
 				for range 1 + r.IntN(25) {
 					propStep(t, c, cfg, r, model, &nextID)
 				}
 				if r.IntN(4) == 0 {
-					exec(t, c, "ROLLBACK")
+					execSQL(t, c, "ROLLBACK")
 					model = saved
 				} else {
-					exec(t, c, "COMMIT")
+					execSQL(t, c, "COMMIT")
 				}
 				for range 5 {
 					propQuery(t, c, cfg, r, model, round)

@@ -1,9 +1,13 @@
 package vector_test
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/ncruces/go-sqlite3"
+
+	"github.com/sqlitekit/sqlitekit/ext/vector"
 )
 
 // query runs sql and returns all its rows as Go values.
@@ -64,9 +68,61 @@ func tryQuery(c *sqlite3.Conn, sql string, args ...any) ([][]any, error) {
 	return out, stmt.Err()
 }
 
-func exec(tb testing.TB, c *sqlite3.Conn, sql string) {
+func execSQL(tb testing.TB, c *sqlite3.Conn, sql string) {
 	tb.Helper()
 	if err := c.Exec(sql); err != nil {
 		tb.Fatalf("%s: %v", sql, err)
+	}
+}
+
+// TestVec0KNNHeapFlat: a KNN query allocates the same in Go whatever the
+// number of rows (the vectors are read in place from SQLite's memory, one
+// chunk segment at a time), so the Go heap does not grow with the table.
+func TestVec0KNNHeapFlat(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector changes allocation counts")
+	}
+	c := openConn(t)
+	r := rand.New(rand.NewPCG(5, 6))
+	allocs := map[int]float64{}
+	for _, rows := range []int{500, 8000} {
+		table := fmt.Sprintf("t%d", rows)
+		execSQL(t, c, "CREATE VIRTUAL TABLE "+table+" USING vec0(v float[64] distance_metric=cosine, m integer, chunk_size=64)")
+		execSQL(t, c, "BEGIN")
+		ins, _, err := c.Prepare("INSERT INTO " + table + "(rowid, v, m) VALUES (?, ?, ?)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range rows {
+			ins.BindInt(1, i+1)
+			ins.BindBlob(2, vector.Encode(randVec(r, 64)))
+			ins.BindInt(3, i%7)
+			if err := ins.Exec(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ins.Close()
+		execSQL(t, c, "COMMIT")
+		q, _, err := c.Prepare("SELECT rowid, distance FROM " + table + " WHERE v MATCH ? AND k = 10")
+		if err != nil {
+			t.Fatal(err)
+		}
+		qv := vector.Encode(randVec(r, 64))
+		allocs[rows] = testing.AllocsPerRun(20, func() {
+			q.BindBlob(1, qv)
+			n := 0
+			for q.Step() {
+				n++
+			}
+			if n != 10 || q.Err() != nil {
+				t.Fatal(n, q.Err())
+			}
+			q.Reset()
+		})
+		q.Close()
+	}
+	t.Logf("allocations per KNN query: %v", allocs)
+	if allocs[8000] > allocs[500]+2 {
+		t.Errorf("a KNN query over 8000 rows allocates %v times, over 500 rows %v: allocations grow with rows", allocs[8000], allocs[500])
 	}
 }
