@@ -36,6 +36,7 @@ type conn struct {
 	queue    *writeq.Queue // the writers of its database in this process; nil if it cannot write, or not on the OS VFS or memdb
 
 	writing   bool   // this connection has the write turn of the queue
+	broken    bool   // SQLite ran out of memory: see nomem.go
 	begin     string // how a default write transaction begins
 	queryOnly bool   // a read-only transaction set query_only, to be reset when it ends
 }
@@ -78,9 +79,20 @@ func (c *conn) Raw() *sqlite3.Conn { return c.db }
 // closes, then closes the connection.
 //
 // https://sqlite.org/pragma.html#pragma_optimize
-func (c *conn) Close() error {
+func (c *conn) Close() (err error) {
+	if c.broken {
+		return c.closeBroken()
+	}
+	defer func() {
+		if r := recover(); r != nil { // see nomem.go
+			if !outOfMemory(r) {
+				panic(r)
+			}
+			c.discard()
+			err = c.closeBroken()
+		}
+	}()
 	c.db.SetInterrupt(context.Background())
-	var err error
 	if !c.db.GetAutocommit() {
 		err = c.rollback() // what SQLite would do on close, but said
 	}
@@ -105,13 +117,14 @@ func interrupted(ctx context.Context, err error) error {
 // IsValid implements [driver.Validator]: a connection given back to the
 // pool inside a transaction begun with SQL (db.Exec("BEGIN")) is not
 // valid. database/sql closes it, which rolls the transaction back, so
-// that later writes of the pool do not land in it and vanish.
-func (c *conn) IsValid() bool { return c.db.GetAutocommit() }
+// that later writes of the pool do not land in it and vanish. Nor is a
+// connection broken by SQLite running out of memory (see nomem.go).
+func (c *conn) IsValid() bool { return !c.broken && c.db.GetAutocommit() }
 
 // ResetSession implements [driver.SessionResetter]: it refuses, as
 // IsValid does, a connection left inside a transaction.
 func (c *conn) ResetSession(ctx context.Context) error {
-	if !c.db.GetAutocommit() {
+	if c.broken || !c.db.GetAutocommit() {
 		return driver.ErrBadConn
 	}
 	return nil

@@ -366,8 +366,14 @@ func (c *connector) Connect(ctx context.Context) (_ driver.Conn, err error) {
 		return nil, fmt.Errorf("sqlitekit: open %s: %w", c.cfg.Path, err)
 	}
 	defer func() {
+		if r := recover(); r != nil { // ncruces' out of memory panic: see nomem.go
+			if !outOfMemory(r) {
+				panic(r)
+			}
+			err = fmt.Errorf("sqlitekit: open %s: %w", c.cfg.Path, errNoMemory)
+		}
 		if err != nil {
-			db.Close()
+			quietly(db.Close)
 		}
 	}()
 	if err := errors.Join(fts5.Register(db), vec1.Register(db), vector.Register(db), trigram.Register(db)); err != nil {
@@ -403,6 +409,14 @@ func (c *connector) Connect(ctx context.Context) (_ driver.Conn, err error) {
 // database at once, all but one fail with SQLITE_BUSY. open retries
 // those, within the busy timeout.
 func (c *connector) open(ctx context.Context) (db *sqlite3.Conn, readOnly bool, err error) {
+	defer func() { // ncruces' out of memory panic: see nomem.go
+		if r := recover(); r != nil {
+			if !outOfMemory(r) {
+				panic(r)
+			}
+			db, err = nil, errNoMemory
+		}
+	}()
 	deadline := time.Now().Add(c.cfg.BusyTimeout)
 	for {
 		db, readOnly, err = c.try(ctx)

@@ -15,7 +15,11 @@ func (c *conn) Prepare(query string) (driver.Stmt, error) {
 	return c.PrepareContext(context.Background(), query)
 }
 
-func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+func (c *conn) PrepareContext(ctx context.Context, query string) (_ driver.Stmt, err error) {
+	if c.broken {
+		return nil, driver.ErrBadConn
+	}
+	defer c.recoverNOMEM(&err)
 	old := c.db.SetInterrupt(ctx)
 	defer c.db.SetInterrupt(old)
 	s, tail, err := c.db.Prepare(query)
@@ -70,7 +74,11 @@ func truncate(s string) string {
 
 // ExecContext runs query. A query of one statement runs from the
 // statement cache; a query of several is a script (see execScript).
-func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (_ driver.Result, err error) {
+	if c.broken {
+		return nil, driver.ErrBadConn
+	}
+	defer c.recoverNOMEM(&err)
 	old := c.db.SetInterrupt(ctx)
 	defer c.db.SetInterrupt(old)
 	before := c.db.TotalChanges()
@@ -244,7 +252,11 @@ func (r result) RowsAffected() (int64, error) { return r.rows, nil }
 
 // QueryContext runs a query of one statement, from the statement cache.
 // A query of no statement (only comments) has no rows.
-func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (_ driver.Rows, err error) {
+	if c.broken {
+		return nil, driver.ErrBadConn
+	}
+	defer c.recoverNOMEM(&err)
 	old := c.db.SetInterrupt(ctx)
 	defer c.db.SetInterrupt(old)
 

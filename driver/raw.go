@@ -27,13 +27,32 @@ func withRaw(ctx context.Context, db *sql.DB, fn func(*sqlite3.Conn) error) erro
 }
 
 // withRawConn runs fn on the SQLite connection of sc, interrupted when
-// ctx is done.
+// ctx is done. If SQLite runs out of memory, the error matches
+// sqlite3.NOMEM and a sqlitekit connection is discarded. (Not with
+// driver.ErrBadConn: sql.Conn.Raw returning it while a sql.Tx is open on
+// the same sql.Conn deadlocks; database/sql drops the connection when it
+// comes back, see IsValid.)
 func withRawConn(ctx context.Context, sc *sql.Conn, fn func(*sqlite3.Conn) error) error {
-	return sc.Raw(func(dc any) error {
+	return sc.Raw(func(dc any) (err error) {
 		rc, ok := dc.(Conn)
 		if !ok {
 			return fmt.Errorf("%w (its connections are %T)", ErrNotSqlitekit, dc)
 		}
+		k, _ := dc.(*conn)
+		if k != nil && k.broken {
+			return errNoMemory
+		}
+		defer func() {
+			if r := recover(); r != nil {
+				if !outOfMemory(r) {
+					panic(r)
+				}
+				err = errNoMemory
+				if k != nil {
+					k.discard()
+				}
+			}
+		}()
 		c := rc.Raw()
 		old := c.SetInterrupt(ctx)
 		defer c.SetInterrupt(old)

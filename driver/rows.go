@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 	"io"
 	"reflect"
 	"slices"
@@ -93,6 +94,15 @@ func (e *entry) query(ctx context.Context, c *conn, fromCache bool) driver.Rows 
 // connection changed only when it steps: the column names are read
 // after this step, so they are those of the rows.
 func (r *rows) start() {
+	defer func() { // Columns has no error to return: Next returns it
+		if p := recover(); p != nil {
+			if !outOfMemory(p) {
+				panic(p)
+			}
+			r.c.discard()
+			r.state, r.err = rowDone, fmt.Errorf("sqlitekit: %w", errNoMemory)
+		}
+	}()
 	if r.step() {
 		r.state = rowPending
 	}
@@ -142,17 +152,21 @@ func (r *rows) Columns() []string {
 // Close resets the statement and, if it came from the statement cache,
 // gives it back. The error of a failed step is not reported again here:
 // Next returned it.
-func (r *rows) Close() error {
+func (r *rows) Close() (err error) {
 	if r.e == nil {
 		return nil
 	}
 	e := r.e
 	r.e = nil
+	if r.c.broken {
+		return nil // the statement is finalized with the connection
+	}
+	defer r.c.recoverNOMEM(&err)
 	e.s.Reset()
 	if r.c.db.GetAutocommit() {
 		r.c.endWrite() // an autocommit write with rows (RETURNING) is done
 	}
-	err := e.s.ClearBindings()
+	err = e.s.ClearBindings()
 	if r.fromCache {
 		return errors.Join(err, r.c.cache.release(e))
 	}
@@ -251,7 +265,11 @@ func (r *rows) nullability(i int) nullability {
 // date/time columns are converted as their declared type asks, and text
 // that is a time as ncruces/go-sqlite3 writes it (RFC 3339) arrives as a
 // time.Time, except from a TEXT column.
-func (r *rows) Next(dest []driver.Value) error {
+func (r *rows) Next(dest []driver.Value) (err error) {
+	if r.c.broken && r.err == nil {
+		return driver.ErrBadConn
+	}
+	defer r.c.recoverNOMEM(&err)
 	if r.state == rowUnstarted {
 		r.start()
 	}

@@ -47,7 +47,11 @@ func named(args []driver.Value) []driver.NamedValue {
 	return nv
 }
 
-func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (_ driver.Result, err error) {
+	if s.c.broken {
+		return nil, driver.ErrBadConn
+	}
+	defer s.c.recoverNOMEM(&err)
 	if s.e.inUse {
 		return nil, errOpenRows
 	}
@@ -63,7 +67,11 @@ func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (drive
 
 var errOpenRows = errors.New("sqlitekit: the statement has open rows: close them first")
 
-func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (_ driver.Rows, err error) {
+	if s.c.broken {
+		return nil, driver.ErrBadConn
+	}
+	defer s.c.recoverNOMEM(&err)
 	if s.e.inUse {
 		return nil, errOpenRows
 	}

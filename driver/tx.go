@@ -20,7 +20,11 @@ func (c *conn) Begin() (driver.Tx, error) {
 // connection that cannot write (mode=ro, immutable, query_only, a
 // read-only file) every transaction begins DEFERRED and none waits for
 // the write turn.
-func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (_ driver.Tx, err error) {
+	if c.broken {
+		return nil, driver.ErrBadConn
+	}
+	defer c.recoverNOMEM(&err)
 	begin := c.begin
 	switch sql.IsolationLevel(opts.Isolation) {
 	case sql.LevelDefault:
@@ -43,7 +47,7 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, e
 	}
 	old := c.db.SetInterrupt(ctx)
 	defer c.db.SetInterrupt(old)
-	err := c.db.Exec(begin)
+	err = c.db.Exec(begin)
 	if err == nil && opts.ReadOnly && !c.readOnly {
 		if err = c.db.Exec("PRAGMA query_only=1"); err == nil {
 			c.queryOnly = true
@@ -88,17 +92,25 @@ func (c *conn) autocommitWrite(s *sqlite3.Stmt) bool {
 
 type tx struct{ c *conn }
 
-func (t tx) Commit() error {
+func (t tx) Commit() (err error) {
 	c := t.c
+	if c.broken {
+		return driver.ErrBadConn
+	}
+	defer c.recoverNOMEM(&err)
 	defer c.endTx()
-	err := c.db.Exec("COMMIT")
+	err = c.db.Exec("COMMIT")
 	if err != nil && !c.db.GetAutocommit() {
 		c.rollback()
 	}
 	return err
 }
 
-func (t tx) Rollback() error {
+func (t tx) Rollback() (err error) {
+	if t.c.broken {
+		return driver.ErrBadConn
+	}
+	defer t.c.recoverNOMEM(&err)
 	defer t.c.endTx()
 	return t.c.rollback()
 }

@@ -1,0 +1,89 @@
+package driver
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"slices"
+
+	"github.com/ncruces/go-sqlite3"
+)
+
+// SQLite reports an allocation that failed with SQLITE_NOMEM, and
+// ncruces/go-sqlite3 turns every SQLITE_NOMEM it sees into a panic
+// (Conn.error): each connection's SQLite runs in a memory of its own,
+// which grows up to a fixed size (256 MB, or what sqlite3.WithMaxMemory
+// in the context of the connection's open says) and never shrinks. The
+// driver's methods recover that panic: the caller gets an error matching
+// sqlite3.NOMEM and the connection is broken. A broken connection gives
+// its write turn away at once, answers driver.ErrBadConn to every later
+// call without reaching the engine, and is not valid: database/sql
+// closes it when it comes back to the pool, which gives its memory back.
+
+// errNoMemory is the error of an operation during which SQLite ran out
+// of memory.
+var errNoMemory = fmt.Errorf("SQLite ran out of memory, the connection is discarded: %w", sqlite3.NOMEM)
+
+// recoverNOMEM, deferred first by a method of c that calls the engine,
+// turns ncruces' out of memory panic into an error matching
+// sqlite3.NOMEM and breaks c. Other panics go on.
+func (c *conn) recoverNOMEM(err *error) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	if !outOfMemory(r) {
+		panic(r)
+	}
+	c.discard()
+	*err = fmt.Errorf("sqlitekit: %w", errNoMemory)
+}
+
+// outOfMemory reports whether r, recovered, is ncruces' out of memory
+// panic (an unexported error type whose text is NOMEM's).
+func outOfMemory(r any) bool {
+	err, ok := r.(error)
+	return ok && err.Error() == sqlite3.NOMEM.Error()
+}
+
+// discard breaks c after SQLite ran out of memory in an unknown place:
+// c gives its write turn to the next writer, and is closed (closeBroken)
+// when database/sql closes it.
+func (c *conn) discard() {
+	c.broken = true
+	c.endWrite()
+}
+
+// closeBroken closes the SQLite connection of a broken c, which may fail
+// again for want of memory: its statements (those of the cache, of open
+// rows, of database/sql) are finalized first, since sqlite3_close
+// refuses a connection that has some, and would keep its memory.
+func (c *conn) closeBroken() error {
+	c.endWrite()
+	for _, s := range slices.Collect(c.db.Stmts()) {
+		quietly(s.Close)
+	}
+	quietly(c.db.Close)
+	return c.c.connClosed()
+}
+
+// quietly runs a close that may report NOMEM again, as an error or as
+// ncruces' panic.
+func quietly(close func() error) {
+	defer func() {
+		if r := recover(); r != nil && !outOfMemory(r) {
+			panic(r)
+		}
+	}()
+	_ = close()
+}
+
+// Ping implements driver.Pinger: a connection is alive until it breaks.
+func (c *conn) Ping(ctx context.Context) error {
+	if c.broken {
+		return driver.ErrBadConn
+	}
+	return nil
+}
+
+var _ driver.Pinger = (*conn)(nil)
