@@ -20,6 +20,9 @@ func (c *conn) PrepareContext(ctx context.Context, query string) (_ driver.Stmt,
 		return nil, driver.ErrBadConn
 	}
 	defer c.recoverNOMEM(&err)
+	if err := nulFree(query); err != nil {
+		return nil, fmt.Errorf("sqlitekit: %w", err)
+	}
 	old := c.db.SetInterrupt(ctx)
 	defer c.db.SetInterrupt(old)
 	s, tail, err := c.db.Prepare(query)
@@ -64,6 +67,16 @@ func (c *conn) statement(query string) (*entry, error) {
 	return c.cache.add(query, s), nil
 }
 
+// nulFree refuses SQL text with a NUL byte: SQLite reads SQL up to the
+// first one, and would run what comes before it as the whole query
+// ("DELETE FROM t\x00 WHERE id = 1" deletes every row).
+func nulFree(query string) error {
+	if i := strings.IndexByte(query, 0); i >= 0 {
+		return fmt.Errorf("the SQL has a NUL byte at offset %d, where SQLite would stop reading it (after %q): pass such text as an argument", i, truncate(query[:i]))
+	}
+	return nil
+}
+
 func truncate(s string) string {
 	s = strings.TrimSpace(s)
 	if len(s) > 40 {
@@ -79,6 +92,9 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 		return nil, driver.ErrBadConn
 	}
 	defer c.recoverNOMEM(&err)
+	if err := nulFree(query); err != nil {
+		return nil, fmt.Errorf("sqlitekit: %w", err)
+	}
 	old := c.db.SetInterrupt(ctx)
 	defer c.db.SetInterrupt(old)
 	before := c.db.TotalChanges()
@@ -257,6 +273,9 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 		return nil, driver.ErrBadConn
 	}
 	defer c.recoverNOMEM(&err)
+	if err := nulFree(query); err != nil {
+		return nil, fmt.Errorf("sqlitekit: %w", err)
+	}
 	old := c.db.SetInterrupt(ctx)
 	defer c.db.SetInterrupt(old)
 

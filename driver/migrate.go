@@ -269,6 +269,9 @@ func (g *stepGuard) explain(err error) error {
 // connection, inside its transaction. A refused statement is named by its
 // number in the script and its text.
 func (g *stepGuard) run(ctx context.Context, script string) error {
+	if err := nulFree(script); err != nil {
+		return err
+	}
 	return withRawConn(ctx, g.conn, func(c *sqlite3.Conn) error {
 		for n := 1; ; n++ {
 			s, tail, err := c.Prepare(script)
