@@ -154,7 +154,9 @@
 // Cancelling the context of a query interrupts SQLite: the call returns
 // an error that matches both the context's error (errors.Is(err,
 // context.Canceled)) and sqlite3.INTERRUPT, and the connection stays
-// usable.
+// usable. A wait for a lock that another process or pool holds, ended by
+// the context's deadline, matches both context.DeadlineExceeded and
+// sqlite3.BUSY.
 //
 // # Values
 //
@@ -166,11 +168,54 @@
 // one declared DATE, TIME, DATETIME or TIMESTAMP as time.Time, written
 // in the _timefmt or _time_format format (RFC 3339 by default) and read
 // in it or in any format SQLite's date functions write (see
-// pragma.Config.TimeFormat).
+// pragma.Config.TimeFormat). As with ncruces/go-sqlite3, text that is a
+// time exactly as the default format writes it (RFC 3339) arrives as a
+// time.Time from any column not declared TEXT: an aggregate (max(at)),
+// an expression, a time parameter echoed back (SELECT ?), a column of no
+// declared type; it still scans into a *string byte for byte. A TEXT
+// column always gives its text.
+//
+// ColumnType's ScanType comes from the declared type (INT, INTEGER,
+// REAL, TEXT, BLOB, BOOLEAN, DATE, TIME, DATETIME, TIMESTAMP), else from
+// the value of the first row; Nullable from the table's NOT NULL (or
+// INTEGER PRIMARY KEY) for a column of a table, unknown for an
+// expression. An outer join can still give NULL in a NOT NULL column.
+//
+// # Statements and arguments
+//
+// A statement runs only when every parameter it has, positional or
+// named (:name, @name, $name), got a value: otherwise nothing runs, and
+// the error names the first parameter without one (a misspelled
+// sql.Named is caught so, instead of writing NULL). A named argument no
+// parameter uses is ignored, as the other drivers do, so one set of
+// named values may serve several statements. A positional argument no
+// parameter takes is an error, as database/sql makes it for prepared
+// statements.
 //
 // Exec runs a script of several statements; its positional arguments go
-// to the statements in turn. Query runs one statement. An argument that
-// no parameter takes is an error, not silently dropped.
+// to the statements in turn, named ones to every statement that names
+// them. All of a script's statements are checked before the first runs;
+// when a statement can be compiled only after earlier ones ran (an
+// INSERT into a table the script creates) and has parameters, the script
+// runs inside a SAVEPOINT, rolled back if the check fails, so such a
+// script cannot BEGIN, COMMIT or ATTACH. An error of SQLite stops a
+// script where it happens; what ran before stays, as with sqlite3_exec.
+//
+// Query and Prepare take one statement, which semicolons and comments
+// may follow; a query of no statement (only a comment) has no rows. The
+// rows run their first step when first read (Columns or Next), not in
+// Query: an unread *sql.Rows holds no read transaction, and an error of
+// that step (a locked database, a table dropped since the statement was
+// cached) comes from Next, Err or Row.Scan.
+//
+// Exec leaves SQL's last_insert_rowid() as SQLite has it, so the next
+// statement on the connection can use it; Result.LastInsertId is the
+// rowid of the last insert when the Exec changed rows, and 0 when it
+// changed none.
+//
+// A connection given back to the pool inside a transaction begun with
+// SQL (db.Exec("BEGIN")) is closed, which rolls the transaction back, and
+// is not reused: later writes never land in a transaction nobody ends.
 //
 // # Closing
 //
