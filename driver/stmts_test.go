@@ -269,6 +269,17 @@ func TestTimes_expressions(t *testing.T) {
 	if err := db.QueryRow("SELECT ?", at).Scan(&tm); err != nil || !tm.Equal(at) {
 		t.Errorf("SELECT ? into *time.Time: %v, %v", tm, err)
 	}
+	// Such a time still scans into strings and bytes as the text it was.
+	text := at.Format(time.RFC3339Nano)
+	var str string
+	var ns sql.NullString
+	var bs []byte
+	if err := db.QueryRow("SELECT ?1, ?1, ?1", text).Scan(&str, &ns, &bs); err != nil {
+		t.Fatal(err)
+	}
+	if str != text || ns.String != text || string(bs) != text {
+		t.Errorf("RFC 3339 text scanned as %q, %q, %q; want %q", str, ns.String, bs, text)
+	}
 }
 
 // Query and Prepare take one statement, with comments and semicolons
