@@ -12,12 +12,22 @@ import (
 // same statement on every call. A statement has one user at a time: an
 // entry in use (by open rows) is not handed out again; a second user of
 // the same SQL gets a statement of its own, finalized after use.
-// The least recently used idle entry goes when the cache is full.
+// The least recently used idle entry goes when the cache is full: when
+// it has max entries, or when its statements hold cacheBytes of SQLite's
+// memory together.
+//
+// The memory bound matters because a connection's SQLite has a memory of
+// its own that grows to 256 MB and never shrinks: 64 statements with an
+// IN list of 100,000 values (10 MB each) used to fill it until SQLite ran
+// out of memory. A statement holding more than maxStmtBytes, such as
+// one of those, is finalized after use instead of cached: compiling it
+// again costs little next to running it.
 //
 // SQLite re-prepares a cached statement by itself when the schema changes
 // (sqlite3_prepare_v3), so a cached statement is never stale.
 type stmtCache struct {
 	max     int
+	bytes   int // what the cached statements hold (STMTSTATUS_MEMUSED)
 	entries map[string]*entry
 	lru     entry // sentinel of a circular list: lru.next is the most recent
 	stats   *cacheStats
@@ -30,6 +40,7 @@ type entry struct {
 	prev, next *entry
 	inUse      bool
 	cached     bool // in the cache; otherwise finalized when released
+	size       int  // the memory the statement held when cached
 
 	// Column metadata, valid while the statement has not been
 	// re-prepared (STMTSTATUS_REPREPARE == reprepared).
@@ -40,6 +51,14 @@ type entry struct {
 
 	rows rows // reused by the queries that run this statement
 }
+
+const (
+	// cacheBytes is the most SQLite memory the cached statements of a
+	// connection hold together; a typical statement holds 4-20 KB.
+	cacheBytes = 8 << 20
+	// maxStmtBytes is the most memory a statement may hold to be cached.
+	maxStmtBytes = 1 << 20
+)
 
 // cacheStats counts for every connection of a connector.
 type cacheStats struct {
@@ -74,10 +93,17 @@ func (c *stmtCache) add(sql string, s *sqlite3.Stmt) *entry {
 	if c.max == 0 || c.entries[sql] != nil {
 		return e
 	}
-	if len(c.entries) >= c.max && !c.evict() {
-		return e // every entry is in use
+	size := s.Status(sqlite3.STMTSTATUS_MEMUSED, false)
+	if size > maxStmtBytes {
+		return e
 	}
-	e.cached = true
+	for len(c.entries) >= c.max || c.bytes+size > cacheBytes {
+		if !c.evict() {
+			return e // every entry is in use
+		}
+	}
+	e.cached, e.size = true, size
+	c.bytes += size
 	c.entries[sql] = e
 	c.pushFront(e)
 	return e
@@ -98,6 +124,7 @@ func (c *stmtCache) evict() bool {
 		if !e.inUse {
 			c.unlink(e)
 			delete(c.entries, e.sql)
+			c.bytes -= e.size
 			e.cached = false
 			e.s.Close()
 			c.stats.evictions.Add(1)
@@ -114,6 +141,7 @@ func (c *stmtCache) close() error {
 		errs = append(errs, e.s.Close())
 	}
 	clear(c.entries)
+	c.bytes = 0
 	c.lru.next, c.lru.prev = &c.lru, &c.lru
 	return errors.Join(errs...)
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	sqldriver "database/sql/driver"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -133,5 +134,55 @@ func TestNOMEM_raw(t *testing.T) {
 	var n int
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema WHERE name = 'u'").Scan(&n); err != nil || n != 0 {
 		t.Errorf("after NOMEM in a migration step: %d, %v", n, err)
+	}
+}
+
+// inList returns a query counting the rows of t whose x is one of n
+// values, the first being first.
+func inList(first, n int) string {
+	var b strings.Builder
+	b.WriteString("SELECT count(*) FROM t WHERE x IN (")
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.Itoa(first + i))
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+// TestStmtCache_boundedByMemory: the statement cache keeps what its
+// statements hold within a budget, not only their count: 40 distinct
+// queries with long IN lists, which the cache of 64 kept until SQLite
+// ran out of memory (issue 16: with ncruces' 256 MB, the 24th query of
+// 100,000 values), run on a connection limited to 24 MB.
+func TestStmtCache_boundedByMemory(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, tc := range []struct{ values, queries int }{
+		{30000, 12}, // 3.5 MB compiled: not cached
+		{7000, 40},  // 0.85 MB: cached, 9 at a time
+	} {
+		n := tc.values
+		_, conn := nomemConn(t)
+		if _, err := conn.ExecContext(ctx, "PRAGMA hard_heap_limit = 24000000"); err != nil {
+			t.Fatal(err)
+		}
+		for i := range tc.queries {
+			var got int
+			if err := conn.QueryRowContext(ctx, inList(i, n)).Scan(&got); err != nil {
+				t.Fatalf("%d values, query %d: %v", n, i, err)
+			}
+			want := 0
+			for x := 1; x <= 3; x++ { // the rows of t
+				if x >= i && x < i+n {
+					want++
+				}
+			}
+			if got != want {
+				t.Fatalf("%d values, query %d: count %d, want %d", n, i, got, want)
+			}
+		}
 	}
 }
