@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,9 +23,12 @@ type config struct {
 	Mode   string // "quick", "default" or "full"
 	Sizes  sizes
 	Rounds int
-	Only   *regexp.Regexp
-	Out    string
-	JSON   bool
+	// Extra are the rounds added for workloads whose sqlitekit/ncruces
+	// ratio is noisy after Rounds.
+	Extra int
+	Only  *regexp.Regexp
+	Out   string
+	JSON  bool
 	// Drivers, if not nil, limits the drivers (tests).
 	Drivers []string
 }
@@ -38,6 +42,7 @@ type run struct {
 	Builds   []build                      // what this run built before the rounds
 	Results  []result                     // one per job: workload, size, driver and round
 	Figures  []*row                       // the report's figures, from Results
+	Extra    []string                     // the workloads that ran Config.Extra more rounds
 	Started  time.Time
 	Duration time.Duration
 	// selected are the workloads of this run, in report order.
@@ -157,9 +162,7 @@ func benchRun(ctx context.Context, cfg config, logf func(string, ...any)) (*run,
 			drivers = append(drivers, d)
 		}
 	}
-	var failed []string
-	r.Results, failed = h.rounds(ctx, schedule(r.selected, drivers, cfg.Sizes, cfg.Rounds))
-	r.Figures = figures(r.selected, r.Results)
+	failed := h.measure(ctx, r, drivers)
 	r.Duration = time.Since(start)
 	if failed != nil {
 		return r, fmt.Errorf("%d jobs failed:\n%s", len(failed), strings.Join(failed, "\n"))
@@ -175,9 +178,12 @@ func benchRun(ctx context.Context, cfg config, logf func(string, ...any)) (*run,
 // Rounds are spread over the whole run rather than run back to back, so
 // that a burst of load on the machine lands in one round of a workload,
 // which the median then drops, and not in all of them.
-func schedule(selected []*workload, drivers []string, s sizes, rounds int) [][]job {
+//
+// The rounds are numbered from first.
+func schedule(selected []*workload, drivers []string, s sizes, first, rounds int) [][]job {
 	out := make([][]job, rounds)
-	for k := range rounds {
+	for i := range rounds {
+		k := first + i
 		order := append(slices.Clone(drivers[k%len(drivers):]), drivers[:k%len(drivers)]...)
 		for _, w := range selected {
 			params := []int{0}
@@ -186,7 +192,7 @@ func schedule(selected []*workload, drivers []string, s sizes, rounds int) [][]j
 			}
 			for _, p := range params {
 				for _, d := range order {
-					out[k] = append(out[k], job{Workload: w.id(), Driver: d, Param: p, Round: k, Sizes: s})
+					out[i] = append(out[i], job{Workload: w.id(), Driver: d, Param: p, Round: k, Sizes: s})
 				}
 			}
 		}
@@ -206,7 +212,10 @@ func (h *harness) rounds(ctx context.Context, rounds [][]job) ([]result, []strin
 	start := time.Now()
 	for k, js := range rounds {
 		t0 := time.Now()
-		h.logf("round %d of %d", k+1, len(rounds))
+		if len(js) == 0 {
+			continue
+		}
+		h.logf("round %d of %d", js[0].Round+1, js[0].Round+1+len(rounds)-1-k)
 		for _, j := range js {
 			j.Probe = h.probes[j.Driver]
 			label := j.Workload + " · " + j.Driver
@@ -217,19 +226,66 @@ func (h *harness) rounds(ctx context.Context, rounds [][]job) ([]result, []strin
 			res := h.exec(ctx, j)
 			done++
 			if res.Err != "" {
-				failed = append(failed, fmt.Sprintf("%s (round %d): %s", label, k+1, res.Err))
+				failed = append(failed, fmt.Sprintf("%s (round %d): %s", label, j.Round+1, res.Err))
 				h.logf("  [%3d/%d] %s: FAILED: %s", done, total, label, res.Err)
 			} else {
 				h.logf("  [%3d/%d] %s: %.1fs", done, total, label, time.Since(t).Seconds())
 			}
 			results = append(results, res)
 		}
-		if k+1 < len(rounds) {
+		if k+1 < len(rounds) && done > 0 {
 			left := time.Since(start) / time.Duration(done) * time.Duration(total-done)
-			h.logf("round %d took %s; about %s to go", k+1, time.Since(t0).Round(time.Second), left.Round(time.Second))
+			h.logf("round %d took %s; about %s to go", js[0].Round+1, time.Since(t0).Round(time.Second), left.Round(time.Second))
 		}
 	}
 	return results, failed
+}
+
+// measure runs the rounds of r's workloads on drivers, then the extra
+// rounds, and keeps the results and figures in r; it returns the jobs that
+// failed.
+func (h *harness) measure(ctx context.Context, r *run, drivers []string) []string {
+	cfg := r.Config
+	var failed []string
+	r.Results, failed = h.rounds(ctx, schedule(r.selected, drivers, cfg.Sizes, 0, cfg.Rounds))
+	r.Figures = figures(r.selected, r.Results)
+
+	// Better-chosen samples: the workloads whose sqlitekit/ncruces ratio
+	// is noisy get more rounds, the others none.
+	more := h.noisy(r.Figures)
+	if cfg.Extra == 0 || cfg.Rounds < 2 || len(more) == 0 {
+		return failed
+	}
+	r.Extra = slices.Sorted(maps.Keys(more))
+	h.logf("noisy sqlitekit/ncruces ratios after %d rounds in: %s; %d more rounds of those", cfg.Rounds, strings.Join(r.Extra, ", "), cfg.Extra)
+	extra := schedule(r.selected, drivers, cfg.Sizes, cfg.Rounds, cfg.Extra)
+	for i, js := range extra {
+		extra[i] = slices.DeleteFunc(js, func(j job) bool { return !more[jobKey(j.Workload, j.Param)] })
+	}
+	res, f := h.rounds(ctx, extra)
+	r.Results, failed = append(r.Results, res...), append(failed, f...)
+	r.Figures = figures(r.selected, r.Results)
+	return failed
+}
+
+// noisy returns the workloads (at a size) with a noisy sqlitekit/ncruces
+// ratio, keyed by jobKey.
+func (h *harness) noisy(rows []*row) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range rows {
+		if c := r.Cells["sqlitekit"]; c.ok() && c.VsBaseline != nil && c.VsBaseline.Noisy && !r.Control {
+			out[jobKey(r.Group+"/"+r.Workload, int(r.X))] = true
+		}
+	}
+	return out
+}
+
+// jobKey names a workload at a size.
+func jobKey(workload string, param int) string {
+	if param == 0 {
+		return workload
+	}
+	return fmt.Sprintf("%s (%s rows)", workload, n(param))
 }
 
 // execWorker runs one job in a worker process and returns its result.

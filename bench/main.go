@@ -50,6 +50,7 @@ func cliMain(args []string) int {
 	full := fs.Bool("full", false, "bigger data: the sizes of cvilsmeier/go-sqlite-bench and of the issues (many minutes)")
 	only := fs.String("only", "", "run only the workloads whose group/name matches this regexp (e.g. 'classic/|app/writers')")
 	rounds := fs.Int("rounds", 0, "rounds: every figure is their median (default 3; 1 with -quick, 5 with -full)")
+	extra := fs.Int("extra", -1, "more rounds for the workloads whose sqlitekit/ncruces ratio is noisy after -rounds (default 2; 0 with -quick)")
 	out := fs.String("out", "", "directory for report.md, results.json and the charts (default bench/out)")
 	asJSON := fs.Bool("json", false, "print the results as JSON on stdout instead of the markdown report")
 	if err := fs.Parse(args); err != nil {
@@ -58,13 +59,13 @@ func cliMain(args []string) int {
 		}
 		return 2
 	}
-	cfg := config{Mode: "default", Sizes: defaultSizes(), Rounds: 3, Out: *out, JSON: *asJSON}
+	cfg := config{Mode: "default", Sizes: defaultSizes(), Rounds: 3, Extra: 2, Out: *out, JSON: *asJSON}
 	switch {
 	case *quick && *full:
 		fmt.Fprintln(os.Stderr, "bench: -quick and -full exclude each other")
 		return 2
 	case *quick:
-		cfg.Mode, cfg.Sizes, cfg.Rounds = "quick", quickSizes(), 1
+		cfg.Mode, cfg.Sizes, cfg.Rounds, cfg.Extra = "quick", quickSizes(), 1, 0
 	case *full:
 		cfg.Mode, cfg.Sizes, cfg.Rounds = "full", fullSizes(), 5
 	}
@@ -74,6 +75,9 @@ func cliMain(args []string) int {
 	}
 	if *rounds > 0 {
 		cfg.Rounds = *rounds
+	}
+	if *extra >= 0 {
+		cfg.Extra = *extra
 	}
 	if *only != "" {
 		re, err := regexp.Compile(*only)

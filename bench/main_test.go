@@ -204,30 +204,35 @@ func TestMedianFormat(t *testing.T) {
 	}
 }
 
-// fakeRounds runs a fake workload (two sizes) for rounds rounds on the four
-// drivers through the harness, with a fake worker whose figure is
-// figure(job number, job); it returns the report's rows.
-func fakeRounds(t *testing.T, rounds int, figure func(clock int, j job) float64) (*run, [][]job) {
+// fakeRounds runs a fake workload (two sizes) for rounds rounds (and
+// extra more where noisy) on the four drivers through the harness, with a
+// fake worker whose figure is figure(job number, job); it returns the run
+// and the jobs in the order they ran.
+func fakeRounds(t *testing.T, rounds, extra int, figure func(clock int, j job) float64) (*run, [][]job) {
 	t.Helper()
 	w := &workload{group: "classic", name: "fake", params: func(sizes) []int { return []int{1, 2} }}
-	clock := 0
+	var ran [][]job
 	h := &harness{logf: t.Logf, probes: map[string]string{}}
 	h.exec = func(_ context.Context, j job) result {
-		clock++
+		if len(ran) == 0 || ran[len(ran)-1][0].Round != j.Round {
+			ran = append(ran, nil)
+		}
+		ran[len(ran)-1] = append(ran[len(ran)-1], j)
+		clock := 0
+		for _, js := range ran {
+			clock += len(js)
+		}
 		return result{Workload: j.Workload, Driver: j.Driver, Param: j.Param, Round: j.Round,
 			Metrics: []metric{{Name: "time", Unit: "ms", Better: -1, X: float64(j.Param), Samples: []float64{figure(clock, j)}}}}
 	}
-	jobs := schedule([]*workload{w}, driverOrder, sizes{}, rounds)
-	results, failed := h.rounds(context.Background(), jobs)
-	if failed != nil {
+	rn := &run{Config: config{Rounds: rounds, Extra: extra}, selected: []*workload{w}}
+	if failed := h.measure(context.Background(), rn, driverOrder); failed != nil {
 		t.Fatal(failed)
 	}
-	rn := &run{Config: config{Rounds: rounds}, Results: results, selected: []*workload{w}}
-	rn.Figures = figures(rn.selected, results)
 	if len(rn.Figures) != 2 {
 		t.Fatalf("%d rows, want 2 (one per size)", len(rn.Figures))
 	}
-	return rn, jobs
+	return rn, ran
 }
 
 // The harness interleaves the drivers and divides round by round, so that
@@ -240,7 +245,7 @@ func TestInterleavedRatios(t *testing.T) {
 	// The machine slows down by 1% of its first speed at every job: 40
 	// jobs, 40% in all. Run driver after driver, two drivers' figures
 	// would be 10 jobs apart: a ratio of about 1.1.
-	rn, jobs := fakeRounds(t, rounds, func(clock int, j job) float64 { return 100 * (1 + 0.01*float64(clock)) })
+	rn, jobs := fakeRounds(t, rounds, 0, func(clock int, j job) float64 { return 100 * (1 + 0.01*float64(clock)) })
 
 	// The schedule: in each round, each size's drivers run back to back,
 	// and the first driver changes from round to round.
@@ -280,7 +285,7 @@ func TestInterleavedRatios(t *testing.T) {
 
 	// sqlitekit 20% faster at every moment, on a machine that drifts
 	// less (0.2% a job), so that the spreads do not overlap either.
-	rn, _ = fakeRounds(t, rounds, func(clock int, j job) float64 {
+	rn, _ = fakeRounds(t, rounds, 0, func(clock int, j job) float64 {
 		v := 100 * (1 + 0.002*float64(clock))
 		if j.Driver == "sqlitekit" {
 			v *= 0.8
@@ -301,7 +306,7 @@ func TestInterleavedRatios(t *testing.T) {
 // Per-round ratios that straddle 1.0 are within noise, and ratios that
 // spread more than ±10% are noisy, even where the medians differ.
 func TestNoiseMarks(t *testing.T) {
-	rn, _ := fakeRounds(t, 3, func(clock int, j job) float64 {
+	rn, _ := fakeRounds(t, 3, 0, func(clock int, j job) float64 {
 		if j.Driver == "sqlitekit" {
 			return []float64{85, 105, 80}[j.Round]
 		}
@@ -317,5 +322,36 @@ func TestNoiseMarks(t *testing.T) {
 	}
 	if s := rn.summary(); !strings.Contains(s, "2 of 2 figures level with a peer or within noise") || !strings.Contains(s, "2 of the 2 sqlitekit/ncruces ratios are marked noisy") {
 		t.Errorf("summary:\n%s", s)
+	}
+}
+
+// A workload whose sqlitekit/ncruces ratio is noisy after the rounds gets
+// the extra rounds, in the same interleaved order; the others do not.
+func TestExtraRounds(t *testing.T) {
+	rn, ran := fakeRounds(t, 3, 2, func(clock int, j job) float64 {
+		if j.Driver == "sqlitekit" && j.Param == 1 {
+			return []float64{70, 100, 130, 95, 90}[j.Round]
+		}
+		return 100
+	})
+	if len(ran) != 5 {
+		t.Fatalf("%d rounds ran, want 3 and 2 more", len(ran))
+	}
+	for k, js := range ran[3:] {
+		if len(js) != len(driverOrder) || js[0].Param != 1 || js[0].Driver != driverOrder[(3+k)%len(driverOrder)] {
+			t.Errorf("extra round %d: %+v, want the four drivers at size 1, in rotated order", k+1, js)
+		}
+	}
+	if fmt.Sprint(rn.Extra) != "[classic/fake (1 rows)]" {
+		t.Errorf("extra rounds for %v", rn.Extra)
+	}
+	for _, r := range rn.Figures {
+		want := map[float64]int{1: 5, 2: 3}[r.X]
+		if c := r.Cells["sqlitekit"].VsBaseline; c.Rounds != want {
+			t.Errorf("%s: %d rounds, want %d", r.label(), c.Rounds, want)
+		}
+	}
+	if c := rn.Figures[0].Cells["sqlitekit"].VsBaseline; c.Ratio != 0.95 {
+		t.Errorf("size 1: ratio %.2f, want the median of 5 rounds, 0.95", c.Ratio)
 	}
 }

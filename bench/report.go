@@ -16,6 +16,7 @@ type row struct {
 	Unit                    string
 	Better                  int // -1 lower is better, +1 higher is better, 0 neither
 	X                       float64
+	Control                 bool             // see metric.Control
 	Cells                   map[string]*cell // by driver
 }
 
@@ -98,6 +99,9 @@ func (r *row) advantage(c comparison) float64 {
 
 func (r *row) label() string {
 	l := r.Metric
+	if r.Control {
+		l += " (control)"
+	}
 	if r.X != 0 {
 		l += fmt.Sprintf(", %s rows", n(int(r.X)))
 	}
@@ -117,7 +121,7 @@ func figures(selected []*workload, results []result) []*row {
 				key := fmt.Sprintf("%s|%s|%v", res.Workload, m.Name, m.X)
 				r := index[key]
 				if r == nil {
-					r = &row{Group: w.group, Workload: w.name, Metric: m.Name, Unit: m.Unit, Better: m.Better, X: m.X, Cells: map[string]*cell{}}
+					r = &row{Group: w.group, Workload: w.name, Metric: m.Name, Unit: m.Unit, Better: m.Better, X: m.X, Control: m.Control, Cells: map[string]*cell{}}
 					index[key] = r
 					out = append(out, r)
 				}
@@ -188,8 +192,12 @@ func (rn *run) markdown(charts map[string]string) string {
 	cols := rn.columns()
 
 	p("# sqlitekit bench\n\n")
-	p("`go run ./bench` (%s sizes, %d round(s), %s in all), %s.\n\n",
-		rn.Config.Mode, rn.Config.Rounds, rn.Duration.Round(time.Second), rn.Started.UTC().Format("2006-01-02 15:04 UTC"))
+	more := ""
+	if len(rn.Extra) > 0 {
+		more = fmt.Sprintf(", %d more for %d noisy workloads", rn.Config.Extra, len(rn.Extra))
+	}
+	p("`go run ./bench` (%s sizes, %d round(s)%s, %s in all), %s.\n\n",
+		rn.Config.Mode, rn.Config.Rounds, more, rn.Duration.Round(time.Second), rn.Started.UTC().Format("2006-01-02 15:04 UTC"))
 	p("## Summary\n\n")
 	p("%s\n", rn.summary())
 
@@ -232,10 +240,14 @@ func (rn *run) markdown(charts map[string]string) string {
 	p("## How to read the figures\n\n")
 	p("The run is made of %d rounds. A round runs every workload once on every driver, each in a fresh process, ", rn.Config.Rounds)
 	p("the drivers of a workload one after the other, in an order that rotates from round to round. ")
-	p("Within a round's process a short measurement is repeated %d times and its median is the round's figure. ", rn.Config.Sizes.Reps)
+	p("Within a round's process a short measurement is repeated %d times and the fastest is the round's figure (on a shared machine, other work only ever adds time). ", rn.Config.Sizes.Reps)
 	p("A table shows the median of the rounds' figures; for plain ncruces, the baseline, with their spread (min–max); ")
 	p("for every other driver, its ratio to plain ncruces: the median of the per-round ratios (its round-k figure over ncruces' round-k figure, ")
-	p("so that the machine's drift between rounds cancels), with their spread. ↓: lower is better, ↑: higher is better.\n\n")
+	p("so that the machine's drift between rounds cancels), with their spread. ↓: lower is better, ↑: higher is better.")
+	if len(rn.Extra) > 0 {
+		p(" The workloads whose sqlitekit/ncruces ratio was noisy after %d rounds ran %d more (%s): their figures are the median of %d.", rn.Config.Rounds, rn.Config.Extra, strings.Join(rn.Extra, ", "), rn.Config.Rounds+rn.Config.Extra)
+	}
+	p("\n\n")
 	p("- **≈** marks a difference within noise: the two drivers' spreads overlap, or the per-round ratios straddle 1.0.\n")
 	p("- **noisy** marks a ratio whose per-round ratios spread more than ±%.0f%% around their median: a second run may report it more than %.0f%% away.\n", noisyBand*100, noisyBand*100)
 	p("- n/a says why a driver has no figure; it is never a stand-in number.\n")
@@ -303,7 +315,7 @@ func (rn *run) summary() string {
 		var ahead, behind []item
 		level, total := 0, 0
 		for _, r := range rn.Figures {
-			if r.Group != g.name || r.Better == 0 || r.Unit == "x" || !r.Cells[me].ok() {
+			if r.Group != g.name || r.Better == 0 || r.Unit == "x" || r.Control || !r.Cells[me].ok() {
 				continue
 			}
 			if c := r.Cells[me].VsBaseline; c != nil {
@@ -380,6 +392,19 @@ func (rn *run) summary() string {
 	}
 	if b.Len() == 0 {
 		return "No figure compares sqlitekit with a peer.\n"
+	}
+	for _, r := range rn.Figures {
+		if !r.Control {
+			continue
+		}
+		lo, hi := 1.0, 1.0
+		for _, c := range r.Cells {
+			if q := c.VsBaseline; q != nil {
+				lo, hi = min(lo, q.Min), max(hi, q.Max)
+			}
+		}
+		fmt.Fprintf(&b, "\nControl: %s %s runs the same Go code in every driver's process; its per-round ratios to ncruces span %.2fx–%.2fx, the machine's noise in this run.\n",
+			r.Workload, r.Metric, lo, hi)
 	}
 	if rn.Config.Rounds > 1 {
 		fmt.Fprintf(&b, "\n%d of the %d sqlitekit/ncruces ratios are marked noisy (their per-round ratios spread more than ±%.0f%%).\n", noisy, compared, noisyBand*100)

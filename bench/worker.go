@@ -39,6 +39,9 @@ type metric struct {
 	Samples []float64 // the round's figure; one, or none with NA
 	NA      string    // why there is no figure
 	X       float64   // the data size, for figures plotted against it
+	// Control: the same code on every driver (no driver call), so that
+	// its ratios measure the machine's noise, not a driver.
+	Control bool `json:",omitempty"`
 }
 
 // A result is what a worker sends back.
@@ -223,15 +226,12 @@ func timed(f func() error) (time.Duration, error) {
 	return time.Since(t), err
 }
 
-// medianDur is the median of ds: a short measurement is repeated within
-// the round, so that one collection or one preemption is not the round's
-// figure.
-func medianDur(ds []time.Duration) time.Duration {
-	fs := make([]float64, len(ds))
-	for i, d := range ds {
-		fs[i] = float64(d)
-	}
-	return time.Duration(median(fs))
+// fastest is the shortest of ds. A short measurement is repeated within
+// the round, and the fastest repetition is the round's figure: on a shared
+// machine, other processes, a collection or a preemption only ever add
+// time, so the fastest is the one that says most about the driver.
+func fastest(ds []time.Duration) time.Duration {
+	return slices.Min(ds)
 }
 
 // quantile of sorted durations.
