@@ -1,6 +1,7 @@
 package vector
 
 import (
+	"encoding/binary"
 	"math"
 	"math/bits"
 )
@@ -129,40 +130,105 @@ func l1_64(a, b []float32) float64 {
 
 func finite32(x float32) bool { return x-x == 0 }
 
-// int8 kernels: exact integer arithmetic.
+// int8 kernels: exact integer arithmetic. They accumulate in int32 lanes,
+// 8 elements per step, over blocks of i8Block elements (short enough that
+// no lane can overflow: 2048 steps of 2 squares of at most 255² each), and
+// add the blocks up in int64.
+
+const i8Block = 1 << 14
 
 func dotI8(a, b []byte) (dot, aa, bb int64) {
 	b = b[:len(a)]
-	for i := range a {
-		x, y := int64(int8(a[i])), int64(int8(b[i]))
-		dot += x * y
-		aa += x * x
-		bb += y * y
+	for len(a) > 0 {
+		n := min(len(a), i8Block)
+		d, x, y := dotI8Block(a[:n], b[:n])
+		dot, aa, bb = dot+int64(d), aa+int64(x), bb+int64(y)
+		a, b = a[n:], b[n:]
 	}
 	return dot, aa, bb
+}
+
+func dotI8Block(a, b []byte) (dot, aa, bb int32) {
+	b = b[:len(a)]
+	var d0, d1, x0, x1, y0, y1 int32
+	for len(a) >= 8 {
+		a8, b8 := a[:8:8], b[:8:8]
+		p0, p1, p2, p3 := int32(int8(a8[0])), int32(int8(a8[1])), int32(int8(a8[2])), int32(int8(a8[3]))
+		p4, p5, p6, p7 := int32(int8(a8[4])), int32(int8(a8[5])), int32(int8(a8[6])), int32(int8(a8[7]))
+		q0, q1, q2, q3 := int32(int8(b8[0])), int32(int8(b8[1])), int32(int8(b8[2])), int32(int8(b8[3]))
+		q4, q5, q6, q7 := int32(int8(b8[4])), int32(int8(b8[5])), int32(int8(b8[6])), int32(int8(b8[7]))
+		d0 += p0*q0 + p1*q1 + p2*q2 + p3*q3
+		d1 += p4*q4 + p5*q5 + p6*q6 + p7*q7
+		x0 += p0*p0 + p1*p1 + p2*p2 + p3*p3
+		x1 += p4*p4 + p5*p5 + p6*p6 + p7*p7
+		y0 += q0*q0 + q1*q1 + q2*q2 + q3*q3
+		y1 += q4*q4 + q5*q5 + q6*q6 + q7*q7
+		a, b = a[8:], b[8:]
+	}
+	for i := range a {
+		p, q := int32(int8(a[i])), int32(int8(b[i]))
+		d0 += p * q
+		x0 += p * p
+		y0 += q * q
+	}
+	return d0 + d1, x0 + x1, y0 + y1
 }
 
 func l2sqI8(a, b []byte) int64 {
 	b = b[:len(a)]
 	var s int64
-	for i := range a {
-		t := int64(int8(a[i])) - int64(int8(b[i]))
-		s += t * t
+	for len(a) > 0 {
+		n := min(len(a), i8Block)
+		s += int64(l2sqI8Block(a[:n], b[:n]))
+		a, b = a[n:], b[n:]
 	}
 	return s
+}
+
+func l2sqI8Block(a, b []byte) int32 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 int32
+	for len(a) >= 8 {
+		a8, b8 := a[:8:8], b[:8:8]
+		t0 := int32(int8(a8[0])) - int32(int8(b8[0]))
+		t1 := int32(int8(a8[1])) - int32(int8(b8[1]))
+		t2 := int32(int8(a8[2])) - int32(int8(b8[2]))
+		t3 := int32(int8(a8[3])) - int32(int8(b8[3]))
+		t4 := int32(int8(a8[4])) - int32(int8(b8[4]))
+		t5 := int32(int8(a8[5])) - int32(int8(b8[5]))
+		t6 := int32(int8(a8[6])) - int32(int8(b8[6]))
+		t7 := int32(int8(a8[7])) - int32(int8(b8[7]))
+		s0 += t0*t0 + t4*t4
+		s1 += t1*t1 + t5*t5
+		s2 += t2*t2 + t6*t6
+		s3 += t3*t3 + t7*t7
+		a, b = a[8:], b[8:]
+	}
+	for i := range a {
+		t := int32(int8(a[i])) - int32(int8(b[i]))
+		s0 += t * t
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 func l1I8(a, b []byte) int64 {
 	b = b[:len(a)]
 	var s int64
+	for len(a) >= 4 {
+		a4, b4 := a[:4:4], b[:4:4]
+		s += abs64(int64(int8(a4[0]))-int64(int8(b4[0]))) + abs64(int64(int8(a4[1]))-int64(int8(b4[1]))) +
+			abs64(int64(int8(a4[2]))-int64(int8(b4[2]))) + abs64(int64(int8(a4[3]))-int64(int8(b4[3])))
+		a, b = a[4:], b[4:]
+	}
 	for i := range a {
-		t := int64(int8(a[i])) - int64(int8(b[i]))
-		if t < 0 {
-			t = -t
-		}
-		s += t
+		s += abs64(int64(int8(a[i])) - int64(int8(b[i])))
 	}
 	return s
+}
+
+func abs64(x int64) int64 {
+	m := x >> 63
+	return (x ^ m) - m
 }
 
 // hamming counts the differing bits of two bit vectors of the same length.
@@ -170,11 +236,7 @@ func hamming(a, b []byte) int {
 	b = b[:len(a)]
 	n := 0
 	for len(a) >= 8 {
-		x := uint64(a[0]) | uint64(a[1])<<8 | uint64(a[2])<<16 | uint64(a[3])<<24 |
-			uint64(a[4])<<32 | uint64(a[5])<<40 | uint64(a[6])<<48 | uint64(a[7])<<56
-		y := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
-		n += bits.OnesCount64(x ^ y)
+		n += bits.OnesCount64(binary.LittleEndian.Uint64(a) ^ binary.LittleEndian.Uint64(b))
 		a, b = a[8:], b[8:]
 	}
 	for i := range a {

@@ -1,6 +1,7 @@
 package vector
 
 import (
+	"math/bits"
 	"math/rand/v2"
 	"testing"
 )
@@ -67,5 +68,37 @@ func TestKernels(t *testing.T) {
 	}
 	if hamming([]byte{0xff, 1, 2, 3, 4, 5, 6, 7, 8}, []byte{0, 1, 2, 3, 4, 5, 6, 7, 9}) != 9 {
 		t.Error("hamming")
+	}
+}
+
+// TestIntKernels checks the int8 and bit kernels against plain loops, on
+// lengths around the unrolled steps and the int32 block, with the extreme
+// values that could overflow a lane.
+func TestIntKernels(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	for _, n := range []int{1, 7, 8, 9, 383, 384, i8Block - 1, i8Block, i8Block + 9, 3*i8Block + 5} {
+		for _, extreme := range []bool{false, true} {
+			a, b := make([]byte, n), make([]byte, n)
+			for i := range a {
+				a[i], b[i] = byte(r.IntN(256)), byte(r.IntN(256))
+				if extreme {
+					a[i], b[i] = 0x80, 0x7f // -128 and 127
+				}
+			}
+			var dot, aa, bb, l2, l1 int64
+			ham := 0
+			for i := range a {
+				x, y := int64(int8(a[i])), int64(int8(b[i]))
+				dot, aa, bb = dot+x*y, aa+x*x, bb+y*y
+				l2 += (x - y) * (x - y)
+				l1 += max(x-y, y-x)
+				ham += bits.OnesCount8(a[i] ^ b[i])
+			}
+			d, x, y := dotI8(a, b)
+			if d != dot || x != aa || y != bb || l2sqI8(a, b) != l2 || l1I8(a, b) != l1 || hamming(a, b) != ham {
+				t.Errorf("n=%d extreme=%v: dot %d %d %d, l2 %d, l1 %d, hamming %d; want %d %d %d, %d, %d, %d",
+					n, extreme, d, x, y, l2sqI8(a, b), l1I8(a, b), hamming(a, b), dot, aa, bb, l2, l1, ham)
+			}
+		}
 	}
 }
