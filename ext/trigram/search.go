@@ -38,7 +38,8 @@ type SearchOptions struct {
 	// Args are the values of its parameters. Pass untrusted values through
 	// Args, never by building Filter. Filter must be a single expression:
 	// one with unbalanced parentheses, a semicolon or an unterminated
-	// literal or comment is refused with [ErrInvalidFilter].
+	// literal or comment is refused with [ErrInvalidFilter], and so is a
+	// numbered parameter (?1): use ? or :name.
 	Filter string
 	Args   []any
 

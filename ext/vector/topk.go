@@ -52,7 +52,8 @@ type TopKOptions struct {
 	// values through Args, never by building Filter. Filter must be a
 	// single expression: one with unbalanced parentheses, a semicolon or
 	// an unterminated literal or comment is refused with
-	// [ErrInvalidFilter]. (ext/trigram's SearchOptions.Filter has the
+	// [ErrInvalidFilter], and so is a numbered parameter (?1): use ? or
+	// :name. (ext/trigram's SearchOptions.Filter has the
 	// same name and rule.)
 	Filter string
 	Args   []any
@@ -126,6 +127,10 @@ func topKQuery(table, column string, query []float32, k int, opts *TopKOptions) 
 		return "", nil, errors.New("empty table name")
 	case column == "":
 		return "", nil, errors.New("empty column name")
+	case strings.IndexByte(table, 0) >= 0: // SQLite would stop reading the SQL there
+		return "", nil, fmt.Errorf("table name %q has a NUL byte", table)
+	case strings.IndexByte(column, 0) >= 0:
+		return "", nil, fmt.Errorf("column name %q has a NUL byte", column)
 	case k <= 0:
 		return "", nil, fmt.Errorf("k must be positive, got %d", k)
 	case len(query) == 0:

@@ -13,7 +13,10 @@ import (
 // parentheses a helper puts it in: parentheses balance outside literals,
 // quoted identifiers and comments, none of those is left open, and there
 // is no semicolon or NUL byte. The helper writes "(" + expr + "\n)", so
-// that a trailing "--" comment ends at the newline.
+// that a trailing "--" comment ends at the newline. A numbered parameter
+// (?1) is refused: the helper numbers its own parameters around the
+// filter's, so ?1 would be one of them; ? and named parameters (:name,
+// @name, $name) are fine.
 //
 // Check does not make a filter built from untrusted input safe: values
 // go in arguments, never into the text.
@@ -35,7 +38,8 @@ func Check(expr string) error {
 			if i+1 < len(expr) && expr[i+1] == '-' {
 				j := strings.IndexByte(expr[i:], '\n')
 				if j < 0 {
-					return nil // the helper ends the expression with a newline
+					i = len(expr) // the helper ends the expression with a newline
+					break
 				}
 				i += j
 			}
@@ -53,6 +57,14 @@ func Check(expr string) error {
 			depth--
 			if depth < 0 {
 				return errors.New("unbalanced )")
+			}
+		case '?':
+			j := i + 1
+			for j < len(expr) && '0' <= expr[j] && expr[j] <= '9' {
+				j++
+			}
+			if j > i+1 {
+				return fmt.Errorf("numbered parameter %s: use ? or a named parameter (:name); the helper numbers its own parameters around the filter's", expr[i:j])
 			}
 		case ';':
 			return errors.New("semicolon")

@@ -23,6 +23,15 @@ func TestCheck(t *testing.T) {
 		"x = 1 -- c\n) OR (1":       "unbalanced )",
 		"x = 1\x00":                 "NUL byte",
 		"x = 1 /* a */ ) UNION ( 1": "unbalanced )",
+		// A trailing comment does not hide an open parenthesis.
+		"(x = 1 -- c":              "unbalanced (",
+		"x IN (SELECT y FROM t --": "unbalanced (",
+		// The helper numbers its own parameters around the filter's:
+		// ?1 would be the helper's first one (TopK's query vector).
+		"lang = ?1":                       "numbered parameter ?1: use ? or a named parameter (:name); the helper numbers its own parameters around the filter's",
+		"a = ? AND b = ?12":               "numbered parameter ?12: use ? or a named parameter (:name); the helper numbers its own parameters around the filter's",
+		"x = '?1' AND y = \"?2\" -- ?3":   "",
+		"lang = :l AND n = @n AND m = $m": "",
 	} {
 		got := ""
 		if err := Check(expr); err != nil {
