@@ -46,3 +46,32 @@ func TestTopK_hostile(t *testing.T) {
 		}
 	}
 }
+
+// TestSQL_hostile: bad arguments to the SQL functions and to vec0 queries
+// are errors naming them, never a silent reading of something else
+// (issue 16).
+func TestSQL_hostile(t *testing.T) {
+	t.Parallel()
+	c := openConn(t)
+	if err := c.Exec(`CREATE VIRTUAL TABLE v USING vec0(e float[2]);
+		INSERT INTO v(rowid, e) VALUES (1, '[1, 0]'), (2, '[0, 1]'), (3, '[1, 1]')`); err != nil {
+		t.Fatal(err)
+	}
+	for _, c2 := range []struct{ query, want string }{
+		// start and end were read with sqlite3_value_int: 'a' was 0,
+		// 0.9 was 0 and '1abc' was 1.
+		{"SELECT vec_slice('[1, 2, 3]', 'a', 2)", "vec_slice: start must be an integer, got TEXT"},
+		{"SELECT vec_slice('[1, 2, 3]', '1abc', 2)", "vec_slice: start must be an integer, got TEXT"},
+		{"SELECT vec_slice('[1, 2, 3]', 0.9, 2)", "vec_slice: start must be an integer, got FLOAT"},
+		{"SELECT vec_slice('[1, 2, 3]', 0, 2.9)", "vec_slice: end must be an integer, got FLOAT"},
+		{"SELECT vec_slice('[1, 2, 3]', 0, x'02')", "vec_slice: end must be an integer, got BLOB"},
+		// The second k was left to SQLite, which compared it with the
+		// hidden column: no rows, no error.
+		{"SELECT count(*) FROM v WHERE e MATCH '[1, 0]' AND k = 3 AND k = 2", "only one 'k = ?' constraint"},
+	} {
+		v, err := eval(c, c2.query)
+		if err == nil || !strings.Contains(err.Error(), c2.want) {
+			t.Errorf("%s = %v, %v; want an error with %q", c2.query, v, err, c2.want)
+		}
+	}
+}

@@ -209,6 +209,11 @@ func (s *state) slice(ctx sqlite3.Context, args []sqlite3.Value) error {
 		ctx.ResultNull()
 		return nil
 	}
+	for i, name := range []string{"start", "end"} {
+		if typ := args[1+i].Type(); typ != sqlite3.INTEGER { // Int64 would read 'a' as 0, 0.9 as 0
+			return fmt.Errorf("%s must be an integer, got %s", name, typ)
+		}
+	}
 	start, end, n := args[1].Int64(), args[2].Int64(), int64(s.a.dims())
 	switch {
 	case start < 0:

@@ -98,6 +98,9 @@ func (t *vec0) BestIndex(idx *sqlite3.IndexInfo) error {
 		case c.Op == sqlite3.INDEX_CONSTRAINT_LIMIT:
 			limit = i
 		case c.Op == sqlite3.INDEX_CONSTRAINT_EQ && c.Column == t.colK():
+			if k >= 0 { // SQLite would test the other against the hidden column: no rows
+				return errors.New("only one 'k = ?' constraint is allowed in a vec0 KNN query")
+			}
 			k = i
 		case c.Op == sqlite3.INDEX_CONSTRAINT_EQ && c.Column == 0:
 			rowidEq = i
