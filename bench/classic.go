@@ -75,7 +75,7 @@ func init() {
 			run: runMany},
 		&workload{group: "classic", name: "large",
 			about: func(s sizes) string {
-				return fmt.Sprintf("insert %s users whose email is N bytes, then read them all, for N = %s (cvilsmeier: 10,000 users)", n(s.LargeRows), ns(s.LargeBytes))
+				return fmt.Sprintf("insert %s users whose email is N bytes, then read them all (the time of one read of 5), for N = %s (cvilsmeier: 10,000 users)", n(s.LargeRows), ns(s.LargeBytes))
 			},
 			run: runLarge},
 		&workload{group: "classic", name: "concurrent",
@@ -394,15 +394,23 @@ func runLarge(e *env) error {
 				return err
 			}
 			ins = append(ins, d)
+			// A read takes a few milliseconds: the table is read
+			// largePasses times over, for a measurement a tick
+			// cannot make.
+			const largePasses = 5
 			var got []user
 			d, err = timed(func() (err error) {
-				got, err = findUsers(e.ctx, db)
-				return err
+				for range largePasses {
+					if got, err = findUsers(e.ctx, db); err != nil {
+						return err
+					}
+				}
+				return nil
 			})
 			if err != nil {
 				return err
 			}
-			qry = append(qry, d)
+			qry = append(qry, d/largePasses)
 			if err := checkUsers(got, users); err != nil {
 				return err
 			}

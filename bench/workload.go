@@ -53,7 +53,7 @@ func defaultSizes() sizes {
 		SimpleUsers:  20_000,
 		ComplexUsers: 25, ComplexArticles: 50, ComplexComments: 10,
 		ManyUsers: []int{10, 100, 1_000}, ManyRows: 10_000,
-		LargeRows: 30, LargeBytes: []int{50_000, 100_000, 200_000},
+		LargeRows: 60, LargeBytes: []int{50_000, 100_000, 200_000},
 		ConcUsers: 10_000, ConcReaders: []int{2, 4, 8},
 		StartSamples: 10,
 		Accounts:     1_000, Writers: 16, MixedReaders: 4, MixedWriters: 4,
