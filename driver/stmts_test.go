@@ -361,6 +361,22 @@ func TestBusy_deadline(t *testing.T) {
 	if err := db.QueryRowContext(ctx, "INSERT INTO t VALUES (2) RETURNING x").Scan(new(int)); !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, sqlite3.BUSY) {
 		t.Errorf("QueryRowContext: %v, want context.DeadlineExceeded and sqlite3.BUSY", err)
 	}
+
+	// Another sqlitekit pool of the process holds the lock: the wait is
+	// in the writer queue, ended by the context too.
+	if err := other.Exec("ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := open(t, path).BeginTx(t.Context(), &sql.TxOptions{Isolation: sql.LevelSerializable})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	ctx, cancel = context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	if _, err := db.ExecContext(ctx, "INSERT INTO t VALUES (3)"); !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, sqlite3.BUSY) {
+		t.Errorf("ExecContext while another pool writes: %v, want context.DeadlineExceeded and sqlite3.BUSY", err)
+	}
 }
 
 // Column types are known before Next: the scan type from the declared

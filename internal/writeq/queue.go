@@ -60,8 +60,8 @@ func Len() int { return queues.Len() }
 
 // Acquire takes the write turn, waiting at most timeout, and less if ctx
 // is done first. A writer that cannot have its turn gets an error that
-// matches sqlite3.BUSY (timeout) or ctx.Err(), and says how long it
-// waited. Every successful Acquire must be followed by one Release.
+// matches sqlite3.BUSY, and ctx.Err() too if ctx ended the wait (as a
+// wait in SQLite's busy handler does), and says how long it waited. Every successful Acquire must be followed by one Release.
 func (q *Queue) Acquire(ctx context.Context, timeout time.Duration) error {
 	q.mu.Lock()
 	if !q.held {
@@ -82,7 +82,7 @@ func (q *Queue) Acquire(ctx context.Context, timeout time.Duration) error {
 		q.stats.wait(time.Since(start), false)
 		return nil
 	case <-ctx.Done():
-		cause = ctx.Err()
+		cause = fmt.Errorf("%w (%w)", ctx.Err(), sqlite3.BUSY)
 	case <-timer.C:
 		cause = sqlite3.BUSY
 	}
