@@ -3,6 +3,7 @@ module github.com/sqlitekit/sqlitekit/bench
 go 1.26.0
 
 require (
+	github.com/asg017/sqlite-vec-go-bindings v0.1.6
 	github.com/mattn/go-sqlite3 v1.14.53
 	github.com/ncruces/go-sqlite3 v0.37.0
 	github.com/sqlitekit/sqlitekit v0.0.0

@@ -71,6 +71,9 @@ type peer struct {
 	txlock string
 	// vectorSQL: the connection has vec_distance_cosine and friends.
 	vectorSQL string // "" if it has them, else why not
+	// vec0: the connection has sqlite-vec's vec0 virtual table
+	// (sqlitekit's, or sqlite-vec's own C code for mattn).
+	vec0 string // "" if it has it, else why not
 	// fts5: the connection has FTS5 with the trigram tokenizer.
 	fts5 string // "" if it has it, else why not
 	// vfsStats: the driver counts I/O per file (sqlitekit's vfs).

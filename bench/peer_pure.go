@@ -44,6 +44,7 @@ func init() {
 		},
 		txlock:    "immediate",
 		vectorSQL: "no vector functions",
+		vec0:      "no vec0",
 		vfsStats:  "no I/O counters",
 	})
 	register(&peer{
@@ -54,6 +55,7 @@ func init() {
 		},
 		txlock:    "deferred",
 		vectorSQL: "no vector functions",
+		vec0:      "no vec0",
 		vfsStats:  "no I/O counters",
 	})
 	noPeerReason["mattn"] = "not in this binary (see peer_mattn.go)"

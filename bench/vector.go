@@ -111,6 +111,48 @@ var vectorWays = []vectorWay{
 	},
 }
 
+// vec0Way is sqlite-vec's vec0 table: sqlitekit's Go one, or sqlite-vec's
+// C one through mattn. prepare copies the vectors into a vec0 table beside
+// the plain one (not timed); a metadata filter becomes rowid IN (subquery).
+var vec0Way = vectorWay{
+	name:    "vec0",
+	about:   "a vec0 table (`embedding float[N] distance_metric=cosine`, filled from the plain table) queried with `MATCH ? AND k = 10`, a filter as `rowid IN (SELECT ...)`: sqlitekit's ext/vector, or sqlite-vec v0.1.6's C code through mattn",
+	missing: func(p *peer) string { return p.vec0 },
+	prepare: func(ctx context.Context, db *sql.DB, t vecTable) error {
+		var dims int
+		if err := db.QueryRowContext(ctx, fmt.Sprintf("SELECT length(%s)/4 FROM %s WHERE %s IS NOT NULL LIMIT 1", t.emb, t.table, t.emb)).Scan(&dims); err != nil {
+			return err
+		}
+		_, err := db.ExecContext(ctx, fmt.Sprintf(`DROP TABLE IF EXISTS %[1]s_vec0;
+			CREATE VIRTUAL TABLE %[1]s_vec0 USING vec0(embedding float[%[2]d] distance_metric=cosine);
+			INSERT INTO %[1]s_vec0(rowid, embedding) SELECT %[3]s, %[4]s FROM %[1]s WHERE %[4]s IS NOT NULL`,
+			t.table, dims, t.id, t.emb))
+		return err
+	},
+	topK: func(ctx context.Context, db *sql.DB, t vecTable, q []float32, k int) ([]int64, error) {
+		query := fmt.Sprintf("SELECT rowid FROM %s_vec0 WHERE embedding MATCH ? AND k = ?", t.table)
+		if t.where != "" {
+			query += fmt.Sprintf(" AND rowid IN (SELECT %s FROM %s WHERE %s)", t.id, t.table, t.where)
+		}
+		rows, err := db.QueryContext(ctx, query, append([]any{vector.Encode(q), k}, t.args...)...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return nil, err
+			}
+			ids = append(ids, id)
+		}
+		return ids, rows.Err()
+	},
+}
+
+func init() { vectorWays = append(vectorWays, vec0Way) }
+
 // vectorWaysText lists the ways for the report.
 func vectorWaysText() string {
 	var parts []string

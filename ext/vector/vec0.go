@@ -36,6 +36,47 @@ type vec0 struct {
 	d      *vec0Decl
 
 	w vec0Writer // state of the current write transaction
+
+	// Prepared statements of cursors, kept between queries: SQLite opens a
+	// cursor each time a statement runs, and preparing costs more than a
+	// KNN query over a small table.
+	pool map[string][]*sqlite3.Stmt
+}
+
+// vec0PoolSize bounds the number of distinct statements kept (those of
+// filters vary with the length of IN lists).
+const vec0PoolSize = 32
+
+func (t *vec0) getStmt(sql string) (*sqlite3.Stmt, error) {
+	if free := t.pool[sql]; len(free) > 0 {
+		s := free[len(free)-1]
+		t.pool[sql] = free[:len(free)-1]
+		return s, nil
+	}
+	s, _, err := t.db.PrepareFlags(sql, sqlite3.PREPARE_PERSISTENT|sqlite3.PREPARE_DONT_LOG)
+	return s, err
+}
+
+func (t *vec0) putStmt(sql string, s *sqlite3.Stmt) {
+	s.Reset()
+	s.ClearBindings()
+	if _, ok := t.pool[sql]; !ok && len(t.pool) >= vec0PoolSize {
+		s.Close()
+		return
+	}
+	if t.pool == nil {
+		t.pool = map[string][]*sqlite3.Stmt{}
+	}
+	t.pool[sql] = append(t.pool[sql], s)
+}
+
+func (t *vec0) closePool() {
+	for _, free := range t.pool {
+		for _, s := range free {
+			s.Close()
+		}
+	}
+	t.pool = nil
 }
 
 // vec0Format is the value of the format key in T_info.
@@ -209,7 +250,8 @@ func (t *vec0) checkFormat() error {
 
 // Destroy drops the shadow tables.
 func (t *vec0) Destroy() error {
-	t.w.reset()
+	t.w.close()
+	t.closePool()
 	for _, s := range t.shadowSuffixes() {
 		if err := t.db.Exec("DROP TABLE IF EXISTS " + t.shadow(s)); err != nil {
 			return err
@@ -220,7 +262,8 @@ func (t *vec0) Destroy() error {
 
 // Rename renames the shadow tables.
 func (t *vec0) Rename(name string) error {
-	t.w.reset()
+	t.w.close() // the statements name the old tables
+	t.closePool()
 	for _, s := range t.shadowSuffixes() {
 		err := t.db.Exec(fmt.Sprintf("ALTER TABLE %s RENAME TO %s", t.shadow(s), sqlite3.QuoteIdentifier(name+"_"+s)))
 		if err != nil {
@@ -238,6 +281,7 @@ func (t *vec0) ShadowTables() {}
 // Close releases the statements and BLOB handles of t.
 func (t *vec0) Close() error {
 	t.w.close()
+	t.closePool()
 	return nil
 }
 

@@ -30,10 +30,11 @@ type vec0Cursor struct {
 	knnScratch
 }
 
-// Close releases the cursor's statements and BLOB handles.
+// Close gives the cursor's statements back to the table and releases its
+// BLOB handles.
 func (cur *vec0Cursor) Close() error {
-	for _, s := range cur.stmts {
-		s.Close()
+	for sql, s := range cur.stmts {
+		cur.t.putStmt(sql, s)
 	}
 	for i := range cur.vec {
 		cur.vec[i].b.Close()
@@ -48,7 +49,7 @@ func (cur *vec0Cursor) stmt(sql string) (*sqlite3.Stmt, error) {
 		s.ClearBindings()
 		return s, nil
 	}
-	s, _, err := cur.t.db.PrepareFlags(sql, sqlite3.PREPARE_DONT_LOG)
+	s, err := cur.t.getStmt(sql)
 	if err != nil {
 		return nil, err
 	}

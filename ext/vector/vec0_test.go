@@ -3,6 +3,7 @@ package vector_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/ncruces/go-sqlite3"
@@ -124,5 +125,34 @@ func TestVec0KNNHeapFlat(t *testing.T) {
 	t.Logf("allocations per KNN query: %v", allocs)
 	if allocs[8000] > allocs[500]+2 {
 		t.Errorf("a KNN query over 8000 rows allocates %v times, over 500 rows %v: allocations grow with rows", allocs[8000], allocs[500])
+	}
+}
+
+// TestVec0RenameDrop: a renamed table keeps its rows and takes new ones;
+// a dropped one leaves no shadow table behind.
+func TestVec0RenameDrop(t *testing.T) {
+	c := openConn(t)
+	execSQL(t, c, `CREATE VIRTUAL TABLE t USING vec0(id text primary key, v float[2], m integer, +a text)`)
+	execSQL(t, c, `INSERT INTO t VALUES ('x', '[1, 0]', 1, 'one')`)
+	query(t, c, `SELECT id FROM t WHERE v MATCH '[1, 0]' AND k = 1`)
+	execSQL(t, c, `ALTER TABLE t RENAME TO u`)
+	execSQL(t, c, `INSERT INTO u VALUES ('y', '[0, 1]', 2, 'two')`)
+	got := query(t, c, `SELECT id, a, distance FROM u WHERE v MATCH '[0, 1]' AND k = 2`)
+	if render(got[0]) != "y|two|0" || render(got[1]) != "x|one|1.41421" {
+		t.Fatalf("after RENAME: %v", got)
+	}
+	names := func() string {
+		var s []string
+		for _, r := range query(t, c, `SELECT name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name`) {
+			s = append(s, r[0].(string))
+		}
+		return strings.Join(s, " ")
+	}
+	if got := names(); got != "u u_auxiliary u_chunks u_info u_rowids u_vectors00" {
+		t.Fatalf("tables after RENAME: %s", got)
+	}
+	execSQL(t, c, `DROP TABLE u`)
+	if got := names(); got != "" {
+		t.Fatalf("tables after DROP: %s", got)
 	}
 }

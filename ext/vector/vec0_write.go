@@ -101,6 +101,7 @@ func (w *vec0Writer) close() {
 		s.Close()
 	}
 	w.stmts = nil
+	w.sql = nil
 }
 
 func (w *vec0Writer) closeBlobs() {
