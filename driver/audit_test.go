@@ -2,11 +2,14 @@ package driver_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/sqlitekit/sqlitekit/driver"
 	"github.com/sqlitekit/sqlitekit/internal/testdb"
+	"github.com/sqlitekit/sqlitekit/pragma"
 )
 
 // TestNULInSQL: SQLite reads SQL text up to its first NUL byte, so a query
@@ -58,6 +61,59 @@ func TestNULInSQL(t *testing.T) {
 		check("Migrate", err)
 		if err != nil && strings.Count(err.Error(), "sqlitekit:") != 1 {
 			t.Errorf("Migrate: %v: want one sqlitekit: prefix", err)
+		}
+	}
+}
+
+// TestLongPath: ncruces reads a file name from SQLite's memory with a
+// limit of 1024 bytes and panics past it ("missing NUL terminator"),
+// killing the process: a database path, or a Backup or VacuumInto
+// destination, of 1025 bytes or more did. SQLite also adds "-journal" to
+// the name, so a name of 1017 to 1024 bytes failed with "unable to open
+// database file". Such names are refused, naming the limit (issue 16).
+func TestLongPath(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	// long returns a path of n bytes under dir, whose directory exists.
+	long := func(n int) string {
+		p := dir
+		for n-len(p) > 250 {
+			p = filepath.Join(p, strings.Repeat("d", 200))
+		}
+		if err := os.MkdirAll(p, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return p + "/" + strings.Repeat("f", n-len(p)-1)
+	}
+	open := func(path string) error {
+		cfg := pragma.Default()
+		cfg.Path = path
+		db, err := driver.Open(cfg, nil)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		_, err = db.Exec("CREATE TABLE t(x); INSERT INTO t VALUES (1)")
+		return err
+	}
+	if err := open(long(1016)); err != nil {
+		t.Errorf("a path of 1016 bytes: %v", err)
+	}
+	src := testdb.Open(t, filepath.Join(dir, "src.db"))
+	if _, err := src.Exec("CREATE TABLE t(x)"); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{1017, 1024, 1025, 1100, 4000} {
+		p := long(n)
+		if err := open(p); err == nil || !strings.Contains(err.Error(), "1016") {
+			t.Errorf("open a path of %d bytes: %v, want an error naming the limit", n, err)
+		}
+		if err := driver.Backup(ctx, src, p, nil); err == nil || !strings.Contains(err.Error(), "1016") {
+			t.Errorf("Backup to a path of %d bytes: %v, want an error naming the limit", n, err)
+		}
+		if err := driver.VacuumInto(ctx, src, p); err == nil || !strings.Contains(err.Error(), "1016") {
+			t.Errorf("VacuumInto a path of %d bytes: %v, want an error naming the limit", n, err)
 		}
 	}
 }

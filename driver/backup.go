@@ -149,7 +149,7 @@ func fileName(path string) error {
 	case strings.IndexByte(path, 0) >= 0:
 		return fmt.Errorf("the destination %q has a NUL byte", truncate(path))
 	}
-	return nil
+	return checkPathLen(path, true)
 }
 
 // removeIfNew returns a function that removes the file path if it did

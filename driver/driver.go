@@ -135,6 +135,9 @@ func newConnector(cfg pragma.Config, opts *Options, owned bool) (*connector, err
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("sqlitekit: %w", err)
 	}
+	if err := checkPathLen(cfg.Path, !isMemory(cfg)); err != nil {
+		return nil, fmt.Errorf("sqlitekit: %w", err)
+	}
 	c := &connector{cfg: cfg, pragmas: cfg.Pragmas(), owned: owned}
 	if opts != nil {
 		c.init = opts.ConnInit
