@@ -2,10 +2,14 @@ package driver_test
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ncruces/go-sqlite3"
 
 	"github.com/sqlitekit/sqlitekit/driver"
 	"github.com/sqlitekit/sqlitekit/internal/testdb"
@@ -114,6 +118,51 @@ func TestLongPath(t *testing.T) {
 		}
 		if err := driver.VacuumInto(ctx, src, p); err == nil || !strings.Contains(err.Error(), "1016") {
 			t.Errorf("VacuumInto a path of %d bytes: %v, want an error naming the limit", n, err)
+		}
+	}
+}
+
+// TestLongPathInSQL: ATTACH and VACUUM INTO hand SQLite a file name the
+// driver cannot check beforehand; past 1024 bytes ncruces panicked
+// reading it back and the process died. The statement fails with an
+// error matching sqlite3.CANTOPEN, the connection is discarded, and the
+// pool goes on (issue 16).
+func TestLongPathInSQL(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := testdb.Open(t, filepath.Join(dir, "main.db"))
+	db.SetMaxOpenConns(2)
+	if _, err := db.Exec("CREATE TABLE t(x); INSERT INTO t VALUES (1)"); err != nil {
+		t.Fatal(err)
+	}
+	long := filepath.Join(dir, strings.Repeat("x", 1100))
+	for i, run := range []func() error{
+		func() error { _, err := db.ExecContext(ctx, "ATTACH ? AS other", long); return err },
+		func() error { _, err := db.ExecContext(ctx, "ATTACH '"+long+"' AS other; SELECT 1"); return err },
+		func() error { _, err := db.ExecContext(ctx, "VACUUM INTO ?", long); return err },
+		func() error {
+			rows, err := db.QueryContext(ctx, "SELECT * FROM pragma_table_list WHERE ? IS NULL", nil)
+			if err == nil {
+				rows.Close()
+			}
+			_, err = db.ExecContext(ctx, "ATTACH ? AS other", long+"y")
+			return err
+		},
+		func() error {
+			return driver.Transaction(ctx, db, func(tx *sql.Tx) error {
+				_, err := tx.ExecContext(ctx, "ATTACH ? AS other", long)
+				return err
+			})
+		},
+	} {
+		err := run()
+		if !errors.Is(err, sqlite3.CANTOPEN) || !strings.Contains(err.Error(), "1024") {
+			t.Errorf("case %d: %v, want an error matching sqlite3.CANTOPEN that names the limit", i, err)
+		}
+		var n int
+		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM t").Scan(&n); err != nil || n != 1 {
+			t.Errorf("case %d: then the pool reads %d rows, %v", i, n, err)
 		}
 	}
 }

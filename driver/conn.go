@@ -85,7 +85,7 @@ func (c *conn) Close() (err error) {
 	}
 	defer func() {
 		if r := recover(); r != nil { // see nomem.go
-			if !outOfMemory(r) {
+			if engineFault(r) == nil {
 				panic(r)
 			}
 			c.discard()

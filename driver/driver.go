@@ -370,10 +370,11 @@ func (c *connector) Connect(ctx context.Context) (_ driver.Conn, err error) {
 	}
 	defer func() {
 		if r := recover(); r != nil { // ncruces' out of memory panic: see nomem.go
-			if !outOfMemory(r) {
+			e := engineFault(r)
+			if e == nil {
 				panic(r)
 			}
-			err = fmt.Errorf("sqlitekit: open %s: %w", c.cfg.Path, errNoMemory)
+			err = fmt.Errorf("sqlitekit: open %s: %w", c.cfg.Path, e)
 		}
 		if err != nil {
 			quietly(db.Close)
@@ -414,10 +415,10 @@ func (c *connector) Connect(ctx context.Context) (_ driver.Conn, err error) {
 func (c *connector) open(ctx context.Context) (db *sqlite3.Conn, readOnly bool, err error) {
 	defer func() { // ncruces' out of memory panic: see nomem.go
 		if r := recover(); r != nil {
-			if !outOfMemory(r) {
+			if err = engineFault(r); err == nil {
 				panic(r)
 			}
-			db, err = nil, errNoMemory
+			db = nil
 		}
 	}()
 	deadline := time.Now().Add(c.cfg.BusyTimeout)

@@ -24,26 +24,44 @@ import (
 // of memory.
 var errNoMemory = fmt.Errorf("SQLite ran out of memory, the connection is discarded: %w", sqlite3.NOMEM)
 
+// errLongName is the error of a statement that gave SQLite a file name
+// longer than ncruces reads back (ATTACH or VACUUM INTO): ncruces panics
+// in the middle of SQLite's open, which leaves the connection unusable.
+var errLongName = fmt.Errorf("a file name longer than 1024 bytes reached SQLite, which cannot open it; the connection is discarded: %w", sqlite3.CANTOPEN)
+
 // recoverNOMEM, deferred first by a method of c that calls the engine,
 // turns ncruces' out of memory panic into an error matching
-// sqlite3.NOMEM and breaks c. Other panics go on.
+// sqlite3.NOMEM (and its panic on a long file name into one matching
+// sqlite3.CANTOPEN) and breaks c. Other panics go on.
 func (c *conn) recoverNOMEM(err *error) {
 	r := recover()
 	if r == nil {
 		return
 	}
-	if !outOfMemory(r) {
+	e := engineFault(r)
+	if e == nil {
 		panic(r)
 	}
 	c.discard()
-	*err = fmt.Errorf("sqlitekit: %w", errNoMemory)
+	*err = fmt.Errorf("sqlitekit: %w", e)
 }
 
-// outOfMemory reports whether r, recovered, is ncruces' out of memory
-// panic (an unexported error type whose text is NOMEM's).
-func outOfMemory(r any) bool {
+// engineFault returns the error for r, recovered, if it is one of the
+// panics ncruces raises in the middle of SQLite's work, after which the
+// connection must be discarded: out of memory (an unexported error type
+// whose text is NOMEM's), or a file name longer than it reads back
+// (its "missing NUL terminator"). Otherwise it returns nil.
+func engineFault(r any) error {
 	err, ok := r.(error)
-	return ok && err.Error() == sqlite3.NOMEM.Error()
+	switch {
+	case !ok:
+		return nil
+	case err.Error() == sqlite3.NOMEM.Error():
+		return errNoMemory
+	case err.Error() == "sqlite3: missing NUL terminator":
+		return errLongName
+	}
+	return nil
 }
 
 // discard breaks c after SQLite ran out of memory in an unknown place:
@@ -71,7 +89,7 @@ func (c *conn) closeBroken() error {
 // ncruces' panic.
 func quietly(close func() error) {
 	defer func() {
-		if r := recover(); r != nil && !outOfMemory(r) {
+		if r := recover(); r != nil && engineFault(r) == nil {
 			panic(r)
 		}
 	}()

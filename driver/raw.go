@@ -44,10 +44,9 @@ func withRawConn(ctx context.Context, sc *sql.Conn, fn func(*sqlite3.Conn) error
 		}
 		defer func() {
 			if r := recover(); r != nil {
-				if !outOfMemory(r) {
+				if err = engineFault(r); err == nil {
 					panic(r)
 				}
-				err = errNoMemory
 				if k != nil {
 					k.discard()
 				}

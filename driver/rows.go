@@ -96,11 +96,12 @@ func (e *entry) query(ctx context.Context, c *conn, fromCache bool) driver.Rows 
 func (r *rows) start() {
 	defer func() { // Columns has no error to return: Next returns it
 		if p := recover(); p != nil {
-			if !outOfMemory(p) {
+			e := engineFault(p)
+			if e == nil {
 				panic(p)
 			}
 			r.c.discard()
-			r.state, r.err = rowDone, fmt.Errorf("sqlitekit: %w", errNoMemory)
+			r.state, r.err = rowDone, fmt.Errorf("sqlitekit: %w", e)
 		}
 	}()
 	if r.step() {
