@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -36,9 +37,15 @@ type RestoreOptions struct {
 	Logger *slog.Logger
 }
 
-func (o *RestoreOptions) args(dbPath string) (binary string, args []string, err error) {
+func (o *RestoreOptions) args(url, dbPath string) (binary string, args []string, err error) {
 	if o == nil {
 		o = &RestoreOptions{}
+	}
+	switch {
+	case url == "":
+		return "", nil, errors.New("replica: the replica URL is empty")
+	case strings.HasPrefix(url, "-"): // Litestream would read it as an option: "-h" exits 0
+		return "", nil, fmt.Errorf("replica: the replica URL %q begins with '-'", url)
 	}
 	if binary, err = lookBinary(o.Binary); err != nil {
 		return "", nil, err
@@ -63,7 +70,7 @@ func (o *RestoreOptions) args(dbPath string) (binary string, args []string, err 
 //
 // https://litestream.io/reference/restore/
 func Restore(ctx context.Context, url, dbPath string, opts *RestoreOptions) error {
-	binary, args, err := opts.args(dbPath)
+	binary, args, err := opts.args(url, dbPath)
 	if err != nil {
 		return err
 	}
@@ -104,7 +111,7 @@ func Follow(ctx context.Context, url, dbPath string, opts *RestoreOptions) (*Fol
 	if !opts.Time.IsZero() {
 		return nil, errors.New("replica: Follow cannot restore to a time")
 	}
-	binary, args, err := opts.args(dbPath)
+	binary, args, err := opts.args(url, dbPath)
 	if err != nil {
 		return nil, err
 	}
