@@ -34,3 +34,39 @@ func TestSearch_numberedParameter(t *testing.T) {
 		}
 	}
 }
+
+// TestCreate_othersObjects: Create and Drop drop and recreate the objects
+// named like an index's (Name, Name_ai, Name_ad, Name_au) when their
+// definition differs; one that is not a trigram index's is refused, not
+// dropped: a contentful FTS5 table holding the only copy of its text,
+// or a trigger of the application's that happens to bear the name
+// (issue 16).
+func TestCreate_othersObjects(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, setup, check string }{
+		{"contentful FTS5 table", "CREATE VIRTUAL TABLE notes_trigram USING fts5(body); INSERT INTO notes_trigram VALUES ('only copy')",
+			"SELECT count(*) FROM notes_trigram WHERE body = 'only copy'"},
+		{"FTS5 trigram table of other content", "CREATE TABLE other(body); CREATE VIRTUAL TABLE notes_trigram USING fts5(body, tokenize='trigram'); INSERT INTO notes_trigram VALUES ('only copy')",
+			"SELECT count(*) FROM notes_trigram WHERE body = 'only copy'"},
+		{"application trigger", "CREATE TABLE log(x); CREATE TRIGGER notes_trigram_ai AFTER INSERT ON notes BEGIN INSERT INTO log VALUES (new.body); END",
+			"SELECT count(*) FROM sqlite_schema WHERE name = 'notes_trigram_ai' AND sql LIKE '%INSERT INTO log%'"},
+	} {
+		db := openDB(t)
+		exec(t, db, "CREATE TABLE notes(id INTEGER PRIMARY KEY, body)")
+		exec(t, db, tc.setup)
+		idx := trigram.Index{Table: "notes", Columns: []string{"body"}}
+		for op, f := range map[string]func() error{
+			"Create": func() error { return trigram.Create(t.Context(), db, idx) },
+			"Drop":   func() error { return trigram.Drop(t.Context(), db, idx) },
+		} {
+			err := f()
+			if !errors.Is(err, trigram.ErrInvalidIndex) {
+				t.Errorf("%s: %s over it: %v, want ErrInvalidIndex", tc.name, op, err)
+			}
+			var n int
+			if err := db.QueryRow(tc.check).Scan(&n); err != nil || n != 1 {
+				t.Errorf("%s: after %s, %s = %d, %v; want 1", tc.name, op, tc.check, n, err)
+			}
+		}
+	}
+}

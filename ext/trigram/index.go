@@ -259,10 +259,16 @@ func (idx Index) existing(ctx context.Context, db Querier) ([]string, error) {
 				rows.Close()
 				return nil, err
 			}
-			ours := typ == "trigger"
+			// Ours, and safe to drop: an external-content FTS5 trigram
+			// table (it holds no text of its own) and triggers that
+			// write to it. A contentful FTS5 table or a trigger of the
+			// application's that bears the name is not dropped.
+			ours := typ == "trigger" && strings.Contains(strings.ToLower(s.String), strings.ToLower("INSERT INTO "+q(idx.name())+"("))
 			if i == 0 {
 				ours = typ == "table" && strings.HasPrefix(s.String, "CREATE VIRTUAL TABLE ") &&
-					strings.Contains(s.String, " USING fts5(")
+					strings.Contains(s.String, " USING fts5(") &&
+					strings.Contains(s.String, ", content='") && !strings.Contains(s.String, ", content='',") &&
+					strings.Contains(s.String, ", tokenize='trigram")
 			}
 			if !ours {
 				rows.Close()
