@@ -92,6 +92,9 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 		return nil, driver.ErrBadConn
 	}
 	defer c.recoverNOMEM(&err)
+	if query == "" && len(args) == 0 && c.ncrucesSavepoint(ctx) {
+		return result{}, nil
+	}
 	if err := nulFree(query); err != nil {
 		return nil, fmt.Errorf("sqlitekit: %w", err)
 	}
