@@ -21,8 +21,17 @@ import (
 // closes it when it comes back to the pool, which gives its memory back.
 
 // errNoMemory is the error of an operation during which SQLite ran out
-// of memory.
-var errNoMemory = fmt.Errorf("SQLite ran out of memory, the connection is discarded: %w", sqlite3.NOMEM)
+// of memory. (A type, not fmt.Errorf: package variables built with fmt
+// run at every program's start.)
+var errNoMemory error = noMemoryError{}
+
+type noMemoryError struct{}
+
+func (noMemoryError) Error() string {
+	return "SQLite ran out of memory, the connection is discarded: " + sqlite3.NOMEM.Error()
+}
+
+func (noMemoryError) Unwrap() error { return sqlite3.NOMEM }
 
 // errLongName is the error of a statement that gave SQLite a file name
 // longer than ncruces reads back (ATTACH or VACUUM INTO): ncruces panics
