@@ -114,20 +114,18 @@ func benchRun(ctx context.Context, cfg config, logf func(string, ...any)) (*run,
 	}
 	var wg sync.WaitGroup
 	var mattnErr error
-	for _, d := range h.drivers {
-		if d == "mattn" {
-			wg.Go(func() {
-				var bin string
-				if bin, mattnErr = h.buildMattn(ctx); mattnErr == nil {
-					h.mu.Lock()
-					h.bins[d] = bin
-					h.mu.Unlock()
-					if needProbes {
-						h.buildProbe(ctx, d)
-					}
+	if slices.Contains(h.drivers, "mattn") {
+		wg.Go(func() {
+			var bin string
+			if bin, mattnErr = h.buildMattn(ctx); mattnErr == nil {
+				h.mu.Lock()
+				h.bins["mattn"] = bin
+				h.mu.Unlock()
+				if needProbes {
+					h.buildProbe(ctx, "mattn")
 				}
-			})
-		}
+			}
+		})
 	}
 	for _, d := range h.drivers {
 		if d != "mattn" {

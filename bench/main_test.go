@@ -298,7 +298,7 @@ func TestInterleavedRatios(t *testing.T) {
 			t.Errorf("%s: sqlitekit %+v, want 0.80x ± 0.01, not within noise, not noisy", r.label(), c)
 		}
 	}
-	if s := rn.summary(); !strings.Contains(s, "fake time, 1 rows (1.25x the nearest") {
+	if s := rn.summary(); !strings.Contains(s, "fake time, 1 rows (1.25x better than the nearest peer") {
 		t.Errorf("summary:\n%s", s)
 	}
 }

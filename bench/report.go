@@ -240,7 +240,9 @@ func (rn *run) markdown(charts map[string]string) string {
 	p("## How to read the figures\n\n")
 	p("The run is made of %d rounds. A round runs every workload once on every driver, each in a fresh process, ", rn.Config.Rounds)
 	p("the drivers of a workload one after the other, in an order that rotates from round to round. ")
-	p("Within a round's process a short measurement is repeated %d times and the fastest is the round's figure (on a shared machine, other work only ever adds time). ", rn.Config.Sizes.Reps)
+	if rn.Config.Sizes.Reps > 1 {
+		p("Within a round's process a short measurement is repeated %d times and the fastest is the round's figure (on a shared machine, other work only ever adds time). ", rn.Config.Sizes.Reps)
+	}
 	p("A table shows the median of the rounds' figures; for plain ncruces, the baseline, with their spread (min–max); ")
 	p("for every other driver, its ratio to plain ncruces: the median of the per-round ratios (its round-k figure over ncruces' round-k figure, ")
 	p("so that the machine's drift between rounds cancels), with their spread. ↓: lower is better, ↑: higher is better.")
@@ -357,7 +359,7 @@ func (rn *run) summary() string {
 			case best != "":
 				behind = append(behind, item{fmt.Sprintf("%s (%s %.2fx better)", name, best, 1/bestF), 1 / bestF})
 			case wins == peers:
-				ahead = append(ahead, item{fmt.Sprintf("%s (%.2fx the nearest, %s)", name, nearestF, nearest), nearestF})
+				ahead = append(ahead, item{fmt.Sprintf("%s (%.2fx better than the nearest peer, %s)", name, nearestF, nearest), nearestF})
 			default:
 				level++
 			}
