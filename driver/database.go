@@ -33,7 +33,7 @@ func (c *connector) holdLocked(id dbid.ID, path string) *database {
 	}
 	d := &database{id: id}
 	if c.osVFS || c.memory {
-		d.queue = writeq.Hold(id)
+		d.queue = writeq.Hold(id, path)
 	}
 	if c.vfs == vfs.Name {
 		d.io = iostat.Hold(id, path)

@@ -37,8 +37,10 @@ type Stats struct {
 // spent waiting, in all and the longest), and Histogram, which counts
 // waits by duration: Histogram[i] counts the waits shorter than
 // QueueHistogramBounds[i] and not shorter than the bound before it; the
-// last bucket counts the longer ones. Quantile(p) returns an upper bound
-// of a percentile; Sub(old) the difference of two snapshots.
+// last bucket counts the longer ones; Gaps and GapTime, the gaps left to
+// writers of other processes (see "The writer queue" in the package
+// documentation). Quantile(p) returns an upper bound of a percentile;
+// Sub(old) the difference of two snapshots.
 type QueueStats = writeq.Stats
 
 // QueueHistogramBounds are the upper bounds of the buckets of

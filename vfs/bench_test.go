@@ -22,7 +22,7 @@ import (
 //
 // The "ratio" sub-benchmark runs five rounds of two seconds of each,
 // alternating, and reports the medians of the per-round ratios
-// sqlitekit/ncruces of throughput and of p99 latency.
+// sqlitekit/ncruces of throughput and of p50 and p99 latency.
 func BenchmarkConcurrentWriters(b *testing.B) {
 	drivers := []struct {
 		name string
@@ -47,7 +47,7 @@ func BenchmarkConcurrentWriters(b *testing.B) {
 	}
 	b.Run("ratio", func(b *testing.B) {
 		for b.Loop() {
-			var throughput, p99 []float64
+			var throughput, p50, p99 []float64
 			var failed int64
 			for range 5 {
 				var rounds [2]writeRound
@@ -57,11 +57,14 @@ func BenchmarkConcurrentWriters(b *testing.B) {
 					failed += rounds[k].failed
 				}
 				throughput = append(throughput, rounds[1].perSecond/rounds[0].perSecond)
+				p50 = append(p50, rounds[1].pct(0.50)/rounds[0].pct(0.50))
 				p99 = append(p99, rounds[1].pct(0.99)/rounds[0].pct(0.99))
 			}
 			slices.Sort(throughput)
+			slices.Sort(p50)
 			slices.Sort(p99)
 			b.ReportMetric(throughput[2], "throughput-x")
+			b.ReportMetric(p50[2], "p50-x")
 			b.ReportMetric(p99[2], "p99-x")
 			b.ReportMetric(float64(failed), "failed")
 		}

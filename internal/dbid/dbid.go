@@ -98,15 +98,18 @@ func (r *Registry[T]) Acquire(id ID, init func(*T)) *T {
 	return &e.v
 }
 
-// Release drops a reference Acquire took; the entry goes with the last.
-func (r *Registry[T]) Release(id ID) {
+// Release drops a reference Acquire took; the entry goes with the last,
+// and is returned then (nil otherwise), for what it holds to be closed.
+func (r *Registry[T]) Release(id ID) (gone *T) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if e := r.m[id]; e != nil {
 		if e.refs--; e.refs <= 0 {
 			delete(r.m, id)
+			return &e.v
 		}
 	}
+	return nil
 }
 
 // Get returns the entry of id, or nil if no reference to it is held.

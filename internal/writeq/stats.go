@@ -15,6 +15,11 @@ type Stats struct {
 	// shorter than HistogramBounds[i] and not shorter than the bound
 	// before it; the last bucket counts the longer ones.
 	Histogram [len(HistogramBounds) + 1]uint64
+	// Gaps counts the gaps left to writers of other processes, and
+	// GapTime their length in all, in which no writer of this process
+	// wrote.
+	Gaps    uint64
+	GapTime time.Duration
 }
 
 // HistogramBounds are the upper bounds of the buckets of
@@ -33,6 +38,8 @@ func (q Stats) Sub(old Stats) Stats {
 		Timeouts: q.Timeouts - old.Timeouts,
 		Total:    q.Total - old.Total,
 		Max:      q.Max,
+		Gaps:     q.Gaps - old.Gaps,
+		GapTime:  q.GapTime - old.GapTime,
 	}
 	for i := range d.Histogram {
 		d.Histogram[i] = q.Histogram[i] - old.Histogram[i]
@@ -64,6 +71,12 @@ type counters struct {
 	waits, timeouts atomic.Uint64
 	total, max      atomic.Int64
 	histogram       [len(HistogramBounds) + 1]atomic.Uint64
+	gaps, gapTime   atomic.Int64
+}
+
+func (c *counters) gap(d time.Duration) {
+	c.gaps.Add(1)
+	c.gapTime.Add(int64(d))
 }
 
 func (c *counters) wait(d time.Duration, timedOut bool) {
@@ -89,6 +102,7 @@ func (c *counters) snapshot() Stats {
 	q := Stats{
 		Waits: c.waits.Load(), Timeouts: c.timeouts.Load(),
 		Total: time.Duration(c.total.Load()), Max: time.Duration(c.max.Load()),
+		Gaps: uint64(c.gaps.Load()), GapTime: time.Duration(c.gapTime.Load()),
 	}
 	for i := range q.Histogram {
 		q.Histogram[i] = c.histogram[i].Load()

@@ -1,0 +1,303 @@
+package writeq_test
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/sqlitekit/sqlitekit/driver"
+	"github.com/sqlitekit/sqlitekit/internal/testdb"
+	"github.com/sqlitekit/sqlitekit/internal/writeq"
+)
+
+// TestMain lets the test binary play the other process of
+// TestTwoProcessesShare: with SQLITEKIT_LOOP_DB set, it writes in a loop
+// for SQLITEKIT_LOOP_FOR and prints how many transactions it committed.
+func TestMain(m *testing.M) {
+	if path := os.Getenv("SQLITEKIT_IDLE_DB"); path != "" {
+		// Open the database, say so, and keep it open until stdin closes.
+		db, err := sql.Open("sqlitekit", path)
+		if err == nil {
+			err = db.Ping()
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		fmt.Println("open")
+		io.Copy(io.Discard, os.Stdin)
+		db.Close()
+		os.Exit(0)
+	}
+	if path := os.Getenv("SQLITEKIT_LOOP_DB"); path != "" {
+		d, _ := time.ParseDuration(os.Getenv("SQLITEKIT_LOOP_FOR"))
+		n, err := writeLoop(path, os.Getenv("SQLITEKIT_LOOP_WHO"), d)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		fmt.Println(n)
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// writeLoop inserts rows as who, one transaction each, from 4 goroutines,
+// from the moment the file "go" appears next to the database until d has
+// passed, and returns how many it committed.
+func writeLoop(path, who string, d time.Duration) (int64, error) {
+	db, err := sql.Open("sqlitekit", path)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	if err := db.Ping(); err != nil {
+		return 0, err
+	}
+	for {
+		if _, err := os.Stat(path + ".go"); err == nil {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	end := time.Now().Add(d)
+	var n atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for g := range 4 {
+		wg.Go(func() {
+			for i := 0; time.Now().Before(end); i++ {
+				if _, err := db.Exec("INSERT INTO t(who, g, i) VALUES (?, ?, ?)", who, g, i); err != nil {
+					errs <- err
+					return
+				}
+				n.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	return n.Load(), <-errs
+}
+
+// Two sqlitekit processes write to one database in a loop, for the same
+// two seconds: both make progress, neither below a third of the commits.
+func TestTwoProcessesShare(t *testing.T) {
+	t.Parallel()
+	path := testdb.Path(t)
+	db := testdb.Open(t, path)
+	exec1(t, db, "CREATE TABLE t(who TEXT, g INTEGER, i INTEGER)")
+
+	counts := make([]int64, 2)
+	var wg sync.WaitGroup
+	for p := range 2 {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "SQLITEKIT_LOOP_DB="+path, "SQLITEKIT_LOOP_WHO=p"+strconv.Itoa(p), "SQLITEKIT_LOOP_FOR=2s")
+		var errOut strings.Builder
+		cmd.Stderr = &errOut
+		wg.Go(func() {
+			out, err := cmd.Output()
+			if err != nil {
+				t.Errorf("process %d: %v\n%s", p, err, errOut.String())
+				return
+			}
+			counts[p], err = strconv.ParseInt(strings.TrimSpace(string(out)), 10, 64)
+			if err != nil {
+				t.Errorf("process %d printed %q", p, out)
+			}
+		})
+	}
+	time.Sleep(200 * time.Millisecond) // both have opened the database
+	if err := os.WriteFile(path+".go", nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	total := counts[0] + counts[1]
+	t.Logf("commits: %d and %d", counts[0], counts[1])
+	if min(counts[0], counts[1]) < total/3 {
+		t.Errorf("commits: %d and %d; want each process at least a third of %d", counts[0], counts[1], total)
+	}
+	var rows int64
+	if err := db.QueryRow("SELECT count(*) FROM t").Scan(&rows); err != nil || rows != total {
+		t.Errorf("rows %d (%v), want %d", rows, err, total)
+	}
+}
+
+// While sqlitekit goroutines insert in a loop, each autocommit, the
+// sqlite3 CLI in another process inserts 40 rows with .timeout 5000:
+// every one gets through, the slowest in under a second.
+func TestCLIGetsTurn(t *testing.T) {
+	t.Parallel()
+	for _, goroutines := range []int{1, 4} {
+		t.Run(fmt.Sprint(goroutines), func(t *testing.T) {
+			t.Parallel()
+			cliGetsTurn(t, goroutines)
+		})
+	}
+}
+
+func cliGetsTurn(t *testing.T, goroutines int) {
+	cli := testdb.CLI(t)
+	path := testdb.Path(t)
+	db := testdb.Open(t, path)
+	exec1(t, db, "CREATE TABLE t(who TEXT, g INTEGER, i INTEGER)")
+
+	ctx, stop := context.WithCancel(t.Context())
+	var ours atomic.Int64
+	done := make(chan error, goroutines)
+	for g := range goroutines {
+		go func() {
+			for i := 0; ctx.Err() == nil; i++ {
+				if _, err := db.Exec("INSERT INTO t VALUES ('go', ?, ?)", g, i); err != nil {
+					done <- err
+					return
+				}
+				ours.Add(1)
+			}
+			done <- nil
+		}()
+	}
+	for ours.Load() < 100 { // the loop is running
+		time.Sleep(time.Millisecond)
+	}
+	start := ours.Load()
+
+	const inserts = 40
+	var script strings.Builder
+	script.WriteString(".timeout 5000\n.timer on\n")
+	for i := range inserts {
+		fmt.Fprintf(&script, "INSERT INTO t VALUES ('cli', 0, %d);\n", i)
+	}
+	cmd := exec.Command(cli, path)
+	cmd.Stdin = strings.NewReader(script.String())
+	out, err := cmd.CombinedOutput()
+	during := ours.Load() - start
+	stop()
+	for range goroutines {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	var times []float64
+	for _, m := range regexp.MustCompile(`Run Time: real ([0-9.]+)`).FindAllStringSubmatch(string(out), -1) {
+		s, _ := strconv.ParseFloat(m[1], 64)
+		times = append(times, s)
+	}
+	var cliRows int
+	if err := db.QueryRow("SELECT count(*) FROM t WHERE who = 'cli'").Scan(&cliRows); err != nil {
+		t.Fatal(err)
+	}
+	slowest := 0.0
+	if len(times) > 0 {
+		slowest = slices.Max(times)
+	}
+	st, serr := driver.StatsOf(db)
+	if serr != nil {
+		t.Fatal(serr)
+	}
+	t.Logf("CLI: %d/%d inserts, slowest %.3f s; sqlitekit committed %d meanwhile, left %d gaps (%v)", cliRows, inserts, slowest, during, st.Queue.Gaps, st.Queue.GapTime)
+	if cliRows != inserts || err != nil {
+		t.Errorf("CLI inserted %d of %d rows (%v):\n%s", cliRows, inserts, err, out)
+	}
+	if slowest >= 1 {
+		t.Errorf("slowest CLI insert took %.3f s, want under 1 s", slowest)
+	}
+	if during < 100 {
+		t.Errorf("sqlitekit committed only %d rows while the CLI ran: the test did not contend", during)
+	}
+}
+
+// A writer that writes without pause for longer than writeq.LongSlice
+// leaves a gap only while another process has the database open: the
+// sqlite3 CLI (C SQLite: POSIX locks) or another sqlitekit process (its
+// presence lock), both idle.
+func TestGapsOnlyWithNeighbours(t *testing.T) {
+	t.Parallel()
+	cli := testdb.CLI(t)
+	path := testdb.Path(t)
+	db := testdb.Open(t, path)
+	exec1(t, db, "CREATE TABLE t(who TEXT, g INTEGER, i INTEGER)")
+
+	// gaps writes in a loop for d, or until it left a gap, and returns
+	// the number of gaps it left.
+	gaps := func(d time.Duration) uint64 {
+		t.Helper()
+		before, err := driver.StatsOf(db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for end := time.Now().Add(d); time.Now().Before(end); {
+			for range 100 {
+				exec1(t, db, "INSERT INTO t VALUES ('go', 0, 0)")
+			}
+			after, err := driver.StatsOf(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := after.Sub(before).Queue.Gaps; n > 0 {
+				return n
+			}
+		}
+		return 0
+	}
+	// idle starts a process that opens the database and keeps it open
+	// until the returned function is called.
+	idle := func(cmd *exec.Cmd, input, ready string) (stop func()) {
+		t.Helper()
+		in, err := cmd.StdinPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.WriteString(in, input); err != nil {
+			t.Fatal(err)
+		}
+		line, err := bufio.NewReader(out).ReadString('\n')
+		if err != nil || strings.TrimSpace(line) != ready {
+			t.Fatalf("%s: %q, %v", cmd.Path, line, err)
+		}
+		return func() { in.Close(); cmd.Wait() }
+	}
+
+	if n := gaps(2 * (writeq.LongSlice + writeq.Gap)); n != 0 {
+		t.Errorf("alone on the database: %d gaps, want none", n)
+	}
+
+	// The CLI reads the database, which opens the WAL, and waits for
+	// more input.
+	stop := idle(exec.Command(cli, path), "SELECT count(*) FROM t WHERE 0;\n", "0")
+	if n := gaps(5 * time.Second); n == 0 {
+		t.Error("the sqlite3 CLI has the database open: no gap left")
+	}
+	stop()
+
+	peer := exec.Command(os.Args[0], "-test.run=^$")
+	peer.Env = append(os.Environ(), "SQLITEKIT_IDLE_DB="+path)
+	stop = idle(peer, "", "open")
+	if n := gaps(5 * time.Second); n == 0 {
+		t.Error("another sqlitekit process has the database open: no gap left")
+	}
+	stop()
+}
