@@ -46,6 +46,12 @@ func TestMain(m *testing.M) {
 	if vec1Bench.dir != "" {
 		os.RemoveAll(vec1Bench.dir)
 	}
+	if vec0Bench.conn != nil {
+		vec0Bench.conn.Close()
+	}
+	if vec0Bench.dir != "" {
+		os.RemoveAll(vec0Bench.dir)
+	}
 	os.Exit(code)
 }
 

@@ -249,15 +249,20 @@ func (cur *vec0Cursor) Column(ctx sqlite3.Context, n int) error {
 	return nil
 }
 
-// readVector reads the current row's vector of column c with incremental
-// BLOB I/O on its chunk.
+// readVector reads the current row's vector of column c.
 func (cur *vec0Cursor) readVector(c *vecCol) ([]byte, error) {
+	return cur.readSlot(c, cur.cur.chunk, cur.cur.offset)
+}
+
+// readSlot reads the vector of column c in a slot with incremental BLOB
+// I/O on its segment. The result is valid until the next call.
+func (cur *vec0Cursor) readSlot(c *vecCol, chunkID, slot int64) ([]byte, error) {
 	t := cur.t
 	if len(cur.vec) < t.d.nVec {
 		cur.vec = make([]blobAt, t.d.nVec)
 	}
 	h := &cur.vec[c.idx]
-	chunk, at := t.d.segment(c, cur.cur.chunk, cur.cur.offset)
+	chunk, at := t.d.segment(c, chunkID, slot)
 	if h.b != nil && h.chunk != chunk {
 		if err := h.b.Reopen(chunk); err != nil {
 			h.b.Close()
@@ -270,7 +275,7 @@ func (cur *vec0Cursor) readVector(c *vecCol) ([]byte, error) {
 		if h.b == nil {
 			h.b, err = t.db.OpenBlob(t.schema, t.table+"_"+vectorsSuffix(c.idx), "vectors", chunk, false)
 			if err != nil {
-				return nil, fmt.Errorf("vec0: could not read vectors of chunk %d: %w", cur.cur.chunk, err)
+				return nil, fmt.Errorf("vec0: could not read vectors of chunk %d: %w", chunkID, err)
 			}
 			h.chunk = chunk
 		}
@@ -289,7 +294,7 @@ func (cur *vec0Cursor) readVector(c *vecCol) ([]byte, error) {
 		h.b.Close()
 		h.b = nil
 		if try > 0 {
-			return nil, fmt.Errorf("vec0: could not read vectors of chunk %d: %w", cur.cur.chunk, err)
+			return nil, fmt.Errorf("vec0: could not read vectors of chunk %d: %w", chunkID, err)
 		}
 	}
 }

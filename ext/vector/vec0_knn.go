@@ -11,6 +11,9 @@ import (
 	"github.com/ncruces/go-sqlite3"
 )
 
+// vec0PointReads is the most candidates read one by one (see knn).
+var vec0PointReads = 2048 // a variable for the tests
+
 type knnHit struct {
 	rowRef
 	key  float64 // what is ordered on: the distance, or its square for L2; +Inf for NaN
@@ -99,6 +102,7 @@ func (cur *vec0Cursor) knn(vcol *vecCol, terms []knnTerm, args []sqlite3.Value) 
 	// The slots that pass the rowid and metadata constraints, as bitmaps
 	// by chunk.
 	var allowed map[int64][]byte
+	nAllowed := 0
 	if len(filter) > 0 {
 		s, err := cur.stmt("SELECT r.chunk_id, r.chunk_offset FROM " + t.shadow("rowids") + " r WHERE " + strings.Join(filter, " AND "))
 		if err != nil {
@@ -115,8 +119,9 @@ func (cur *vec0Cursor) knn(vcol *vecCol, terms []knnTerm, args []sqlite3.Value) 
 				bm = make([]byte, t.d.chunkSize/8)
 				allowed[ch] = bm
 			}
-			if off >= 0 && off < int64(t.d.chunkSize) {
+			if off >= 0 && off < int64(t.d.chunkSize) && bm[off/8]&(1<<(off%8)) == 0 {
 				bm[off/8] |= 1 << (off % 8)
+				nAllowed++
 			}
 		}
 		if err := s.Err(); err != nil {
@@ -143,6 +148,10 @@ func (cur *vec0Cursor) knn(vcol *vecCol, terms []knnTerm, args []sqlite3.Value) 
 		return err
 	}
 	segSlots := t.d.segSlots(vcol)
+	// A few candidates (rowid IN a short list, a selective filter) are read
+	// one by one with BLOB I/O rather than with their whole segments: this
+	// is what makes rescoring the candidates of a coarse search cheap.
+	pointReads := allowed != nil && nAllowed <= vec0PointReads
 
 	h := topK{k: int(cur.k), hits: cur.hits[:0]}
 	dist := newChunkDistance(vcol, query)
@@ -169,6 +178,25 @@ func (cur *vec0Cursor) knn(vcol *vecCol, terms []knnTerm, args []sqlite3.Value) 
 			}
 		}
 		rowids := slots[cs/8:]
+		if pointReads {
+			for byteI, m := range mask {
+				for m != 0 {
+					bit := m & -m
+					m &^= bit
+					slot := int64(8*byteI + bitIndex(bit))
+					x, err := cur.readSlot(vcol, chunk, slot)
+					if err != nil {
+						return err
+					}
+					key, d := dist.distance(x, &cur.knnScratch)
+					if h.full() && key > h.hits[0].key {
+						continue
+					}
+					h.push(knnHit{rowRef: rowRef{int64(binary.LittleEndian.Uint64(rowids[8*slot:])), chunk, slot}, key: key, dist: d})
+				}
+			}
+			continue
+		}
 		segs.Reset()
 		if err := errors.Join(segs.BindInt64(1, chunk*segMax), segs.BindInt64(2, chunk*segMax+segMax-1)); err != nil {
 			return err
@@ -349,6 +377,40 @@ func (d *chunkDistance) segment(h *topK, scratch *knnScratch, mask []byte, first
 			h.push(knnHit{rowRef: r, key: key, dist: dist})
 		}
 	}
+}
+
+// distance returns the ordering key and the distance of one vector.
+func (d *chunkDistance) distance(x []byte, scratch *knnScratch) (key, dist float64) {
+	switch d.col.elem {
+	case elemF32:
+		f := view(x, &scratch.floats)
+		switch d.col.metric {
+		case metricL2:
+			dist = float64(l2sqF32(f, d.qf))
+		case metricCosine:
+			dot, xx := dotNormF32(f, d.qf)
+			dist = 1 - float64(dot)/(math.Sqrt(float64(xx))*math.Sqrt(d.qq))
+		case metricL1:
+			dist = float64(l1F32(f, d.qf))
+		}
+	case elemI8:
+		switch d.col.metric {
+		case metricL2:
+			dist = float64(l2sqI8(x, d.qb))
+		case metricCosine:
+			dot, xx, _ := dotI8(x, d.qb)
+			dist = 1 - float64(dot)/(math.Sqrt(float64(xx))*math.Sqrt(d.qq))
+		case metricL1:
+			dist = float64(l1I8(x, d.qb))
+		}
+	default:
+		dist = float64(hamming(x, d.qb))
+	}
+	key = dist
+	if math.IsNaN(key) {
+		key = math.Inf(1)
+	}
+	return key, dist
 }
 
 func bitIndex(bit byte) int { return bits.TrailingZeros8(bit) }

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/ncruces/go-sqlite3"
+
+	"github.com/sqlitekit/sqlitekit/ext/vector"
 )
 
 // propRow is the model of one row of the table under test.
@@ -113,6 +115,15 @@ var propConfigs = []propConfig{
 // random INSERT, UPDATE and DELETE sequences in transactions that commit or
 // roll back, for every vector type and metric.
 func TestVec0PropertyKNN(t *testing.T) {
+	for _, pointReads := range []int{2048, 0} {
+		t.Run(fmt.Sprintf("pointReads%d", pointReads), func(t *testing.T) {
+			defer vector.SetVec0PointReads(pointReads)()
+			testVec0PropertyKNN(t)
+		})
+	}
+}
+
+func testVec0PropertyKNN(t *testing.T) {
 	for _, cfg := range propConfigs {
 		chunk := cfg.chunk
 		if chunk == 0 {

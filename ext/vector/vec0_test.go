@@ -2,7 +2,9 @@ package vector_test
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -155,4 +157,63 @@ func TestVec0RenameDrop(t *testing.T) {
 	if got := names(); got != "" {
 		t.Fatalf("tables after DROP: %s", got)
 	}
+}
+
+// TestVec0MigrateFromBlobs runs the migration the package documentation
+// shows, from a plain table of float32 BLOBs (some NULL), and checks that
+// vec0's KNN finds what the plain table's ORDER BY finds.
+func TestVec0MigrateFromBlobs(t *testing.T) {
+	c := openConn(t)
+	execSQL(t, c, `CREATE TABLE docs (id INTEGER PRIMARY KEY, embedding BLOB, lang TEXT)`)
+	r := rand.New(rand.NewPCG(11, 12))
+	for i := range 300 {
+		var emb any
+		if i%10 != 3 {
+			emb = vector.Encode(randVec(r, 24))
+		}
+		query(t, c, `INSERT INTO docs VALUES (?, ?, ?)`, i+1, emb, []string{"en", "fr"}[i%2])
+	}
+	execSQL(t, c, `CREATE VIRTUAL TABLE docs_vec USING vec0(
+		embedding float[24] distance_metric=cosine, lang text);
+		INSERT INTO docs_vec(rowid, embedding, lang)
+		SELECT id, embedding, lang FROM docs WHERE embedding IS NOT NULL`)
+	for range 5 {
+		q := vector.Encode(randVec(r, 24))
+		want := query(t, c, `SELECT id, vec_distance_cosine(embedding, ?1) AS d FROM docs
+			WHERE embedding IS NOT NULL AND lang = 'en' ORDER BY d LIMIT 10`, q)
+		got := query(t, c, `SELECT rowid, distance FROM docs_vec WHERE embedding MATCH ?1 AND k = 10 AND lang = 'en'`, q)
+		if len(got) != len(want) {
+			t.Fatalf("%d rows, want %d", len(got), len(want))
+		}
+		for i := range got {
+			if got[i][0] != want[i][0] || math.Abs(got[i][1].(float64)-want[i][1].(float64)) > 1e-6 {
+				t.Fatalf("rank %d: %v, want %v", i, got[i], want[i])
+			}
+		}
+	}
+}
+
+// TestVec0ForeignFormat: a table whose shadow tables are not sqlitekit's
+// (as sqlite-vec's own would be) is refused with an error that says so.
+func TestVec0ForeignFormat(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "foreign.db")
+	c := openFile(t, path)
+	execSQL(t, c, `DELETE FROM items_info WHERE key = 'sqlitekit_vec0_format'`)
+	c2 := openConnPath(t, path)
+	_, err := tryQuery(c2, `SELECT count(*) FROM items`)
+	if err == nil || !strings.Contains(err.Error(), "written by sqlite-vec (C)") {
+		t.Fatalf("got %v, want an error naming sqlite-vec's format", err)
+	}
+}
+
+func openConnPath(t *testing.T, path string) *sqlite3.Conn {
+	c, err := sqlite3.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if err := vector.Register(c); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
