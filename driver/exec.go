@@ -321,16 +321,11 @@ func (c *conn) exec(ctx context.Context, e *entry, args []driver.NamedValue) err
 
 // query binds args to e, one statement, and returns its rows, which run
 // the first step when they are first read: an autocommit write
-// (RETURNING) takes its turn in the writer queue here and keeps it until
+// (RETURNING) takes its turn in the writer queue then, and keeps it until
 // the rows close. fromCache says e goes back to the statement cache.
 func (c *conn) query(ctx context.Context, e *entry, args []driver.NamedValue, fromCache bool) (driver.Rows, error) {
-	err := c.bind(e.s, args, 0, nil)
-	if err != nil {
+	if err := c.bind(e.s, args, 0, nil); err != nil {
 		err = fmt.Errorf("sqlitekit: %w", err)
-	} else if c.autocommitWrite(e.s) {
-		err = c.startWrite(ctx)
-	}
-	if err != nil {
 		e.s.ClearBindings()
 		if fromCache {
 			c.cache.release(e)

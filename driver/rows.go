@@ -104,6 +104,16 @@ func (r *rows) start() {
 			r.state, r.err = rowDone, fmt.Errorf("sqlitekit: %w", e)
 		}
 	}()
+	// An autocommit write (RETURNING) takes its turn in the writer
+	// queue here, not when the rows were made, and keeps it until they
+	// close: unread rows hold no turn.
+	if r.c.autocommitWrite(r.e.s) {
+		if err := r.c.startWrite(r.ctx); err != nil {
+			r.state, r.err = rowDone, err
+			r.e.columns()
+			return
+		}
+	}
 	if r.step() {
 		r.state = rowPending
 	}
@@ -194,7 +204,7 @@ func (r *rows) ColumnTypeScanType(i int) reflect.Type {
 		r.start()
 	}
 	k := r.e.kinds[i]
-	if k == kindAny && r.state == rowPending {
+	if k == kindAny && (r.state == rowPending || r.state == rowStepping) { // on a row
 		switch r.e.s.ColumnType(i) {
 		case sqlite3.INTEGER:
 			k = kindInt

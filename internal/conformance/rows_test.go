@@ -1,0 +1,185 @@
+package conformance_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// columnType is what a ColumnType says of a column.
+type columnType struct {
+	Name, DatabaseType, ScanType string
+	Nullable, NullableOK         bool
+}
+
+// ColumnTypes before the first row and on every row: the scan type of a
+// column whose declared type says it, else of the value of the row the
+// rows are on (ncruces, modernc), the same whether that row was reached
+// by Next or not. DatabaseTypeName is the declared type without its size
+// (ncruces, as database/sql documents it; mattn and modernc keep
+// "VARCHAR(64)"). Nullable is known for table columns (NOT NULL, the
+// INTEGER PRIMARY KEY), unknown for expressions; ncruces reports
+// nullable only for columns of no recognized type, mattn and modernc
+// (true, true) for every column.
+func TestColumnTypes(t *testing.T) {
+	t.Parallel()
+	db := open(t)
+	mustExec(t, db, "CREATE TABLE t(id INTEGER PRIMARY KEY AUTOINCREMENT, u VARCHAR(64) NOT NULL, d DATETIME, b BOOLEAN, x)")
+	mustExec(t, db, "INSERT INTO t(u, d, b, x) VALUES ('a', CURRENT_TIMESTAMP, 1, 2.5), ('b', NULL, 0, 'text')")
+	rows, err := db.Query("SELECT id, u, d, b, x, 1 + 1 FROM t ORDER BY id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	read := func() []columnType {
+		t.Helper()
+		cts, err := rows.ColumnTypes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []columnType
+		for _, c := range cts {
+			nullable, ok := c.Nullable()
+			got = append(got, columnType{c.Name(), c.DatabaseTypeName(), c.ScanType().String(), nullable, ok})
+		}
+		return got
+	}
+	fixed := func(x, expr string) []columnType {
+		return []columnType{
+			{"id", "INTEGER", "int64", false, true},
+			{"u", "VARCHAR", "string", false, true},
+			{"d", "DATETIME", "time.Time", true, true},
+			{"b", "BOOLEAN", "bool", true, true},
+			{"x", "", x, true, true},
+			{"1 + 1", "", expr, false, false},
+		}
+	}
+	if got, want := read(), fixed("float64", "int64"); !cmp.Equal(got, want) {
+		t.Errorf("before Next: %s", cmp.Diff(want, got))
+	}
+	rows.Next()
+	if got, want := read(), fixed("float64", "int64"); !cmp.Equal(got, want) {
+		t.Errorf("on the first row: %s", cmp.Diff(want, got))
+	}
+	rows.Next()
+	if got, want := read(), fixed("string", "int64"); !cmp.Equal(got, want) {
+		t.Errorf("on the second row: %s", cmp.Diff(want, got))
+	}
+	// A query with no rows has its columns and declared types (all peers).
+	rows, err = db.Query("SELECT id, u FROM t WHERE 0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil || !cmp.Equal(cols, []string{"id", "u"}) {
+		t.Errorf("columns of no rows: %v, %v", cols, err)
+	}
+	cts, err := rows.ColumnTypes()
+	if err != nil || cts[0].ScanType() != reflect.TypeFor[int64]() || cts[1].DatabaseTypeName() != "VARCHAR" {
+		t.Errorf("column types of no rows: %v", err)
+	}
+}
+
+// The columns of a statement follow the schema: a prepared statement
+// after ALTER TABLE (mattn, modernc; ncruces keeps the old columns), a
+// cached query after a temporary table shadows the table, PRAGMAs that
+// describe the schema after it changed, on the same connection and from
+// another.
+func TestColumnsFollowSchema(t *testing.T) {
+	t.Parallel()
+	db := open(t)
+	mustExec(t, db, "CREATE TABLE t(a); INSERT INTO t VALUES (1)")
+	st, err := db.Prepare("SELECT * FROM t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Exec(); err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, db, "ALTER TABLE t ADD COLUMN b DEFAULT 2")
+	rows, err := st.Query()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols, _ := rows.Columns()
+	rows.Close()
+	if !cmp.Equal(cols, []string{"a", "b"}) {
+		t.Errorf("prepared statement after ALTER TABLE: columns %v", cols)
+	}
+
+	ctx := context.Background()
+	c, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	countOn := func(q string) int {
+		t.Helper()
+		rows, err := c.QueryContext(ctx, q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		defer rows.Close()
+		n := 0
+		for rows.Next() {
+			n++
+		}
+		return n
+	}
+	queries := []string{"SELECT * FROM t", "PRAGMA table_info(t)", "PRAGMA index_list(t)", "PRAGMA foreign_key_list(t)"}
+	var before []int
+	for _, q := range queries {
+		before = append(before, countOn(q))
+	}
+	mustExec(t, db, "CREATE TABLE p(id INTEGER PRIMARY KEY); ALTER TABLE t ADD COLUMN c REFERENCES p(id); CREATE INDEX ti ON t(a)") // another connection
+	if _, err := c.ExecContext(ctx, "CREATE TEMP TABLE t(x)"); err != nil {
+		t.Fatal(err)
+	}
+	var after []int
+	for _, q := range queries {
+		after = append(after, countOn(q))
+	}
+	if want := [][]int{{1, 2, 0, 0}, {0, 1, 0, 0}}; !cmp.Equal([][]int{before, after}, want) {
+		t.Errorf("rows of %q before and after: %v %v, want %v", queries, before, after, want)
+	}
+	if got := countOn("PRAGMA main.table_info(t)"); got != 3 {
+		t.Errorf("main.t has %d columns", got)
+	}
+}
+
+// Rows: Scan before Next, Close twice, NextResultSet, RawBytes (all
+// peers).
+func TestRowsBasics(t *testing.T) {
+	t.Parallel()
+	db := open(t)
+	rows, err := db.Query("SELECT 'abc', x'0102'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s string
+	if err := rows.Scan(&s); err == nil {
+		t.Error("Scan before Next succeeded")
+	}
+	if !rows.Next() {
+		t.Fatal(rows.Err())
+	}
+	var a, b []byte
+	if err := rows.Scan(&a, &b); err != nil || string(a) != "abc" || string(b) != "\x01\x02" {
+		t.Errorf("%q %q %v", a, b, err)
+	}
+	if rows.Next() || rows.NextResultSet() || rows.Err() != nil {
+		t.Errorf("after the last row: %v", rows.Err())
+	}
+	if err := rows.Close(); err != nil {
+		t.Error(err)
+	}
+	if err := rows.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	_ = time.Second
+}
