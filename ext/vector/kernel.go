@@ -148,7 +148,7 @@ func dotI8(a, b []byte) (dot, aa, bb int64) {
 	return dot, aa, bb
 }
 
-func dotI8Block(a, b []byte) (dot, aa, bb int32) {
+func dotI8BlockGo(a, b []byte) (dot, aa, bb int32) {
 	b = b[:len(a)]
 	var d0, d1, x0, x1, y0, y1 int32
 	for len(a) >= 8 {
@@ -185,7 +185,7 @@ func l2sqI8(a, b []byte) int64 {
 	return s
 }
 
-func l2sqI8Block(a, b []byte) int32 {
+func l2sqI8BlockGo(a, b []byte) int32 {
 	b = b[:len(a)]
 	var s0, s1, s2, s3 int32
 	for len(a) >= 8 {

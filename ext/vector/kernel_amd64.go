@@ -3,7 +3,9 @@
 package vector
 
 // On amd64 with AVX2 and FMA, the float32 kernels run 16 elements per step
-// in assembly (kernel_amd64.s) and leave the last len%16 to the Go kernels.
+// in assembly (kernel_amd64.s) and leave the last len%16 to the Go kernels;
+// so do the int8 ones (sign-extended to int16, multiplied and added in
+// pairs into int32 lanes).
 
 var hasAVX2FMA = detectAVX2FMA()
 
@@ -67,6 +69,34 @@ func l2sqF32(a, b []float32) float32 {
 	}
 	b = b[:len(a)]
 	return l2sqAVX2(&a[0], &b[0], n) + l2sqGo(a[n:], b[n:])
+}
+
+//go:noescape
+func l2sqI8AVX2(a, b *byte, n int) int32
+
+//go:noescape
+func dotI8AVX2(a, b *byte, n int) (dot, aa, bb int32)
+
+// l2sqI8Block and dotI8Block take at most i8Block elements: the int32
+// lanes of the assembly cannot overflow.
+func l2sqI8Block(a, b []byte) int32 {
+	n := len(a) &^ 15
+	if !hasAVX2FMA || n == 0 {
+		return l2sqI8BlockGo(a, b)
+	}
+	b = b[:len(a)]
+	return l2sqI8AVX2(&a[0], &b[0], n) + l2sqI8BlockGo(a[n:], b[n:])
+}
+
+func dotI8Block(a, b []byte) (dot, aa, bb int32) {
+	n := len(a) &^ 15
+	if !hasAVX2FMA || n == 0 {
+		return dotI8BlockGo(a, b)
+	}
+	b = b[:len(a)]
+	d, x, y := dotI8AVX2(&a[0], &b[0], n)
+	d2, x2, y2 := dotI8BlockGo(a[n:], b[n:])
+	return d + d2, x + x2, y + y2
 }
 
 func hasVectorKernels() bool { return hasAVX2FMA }

@@ -112,3 +112,74 @@ l2loop:
 	VZEROUPPER
 	MOVSS  X0, ret+24(FP)
 	RET
+
+// IHSUM leaves in the low lane of X(r) the sum of the 8 int32 lanes of Y(r),
+// with X7 as scratch.
+#define IHSUM(r, x) \
+	VEXTRACTI128 $1, r, X7 \
+	VPADDD       X7, x, x \
+	VPSHUFD      $0x4e, x, X7 \
+	VPADDD       X7, x, x \
+	VPSHUFD      $0xb1, x, X7 \
+	VPADDD       X7, x, x
+
+// func l2sqI8AVX2(a, b *byte, n int) int32
+// n is a positive multiple of 16, at most i8Block.
+TEXT ·l2sqI8AVX2(SB), NOSPLIT, $0-28
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), DI
+	MOVQ n+16(FP), CX
+	VPXOR Y0, Y0, Y0
+
+l2i8loop:
+	VPMOVSXBW (SI), Y1
+	VPMOVSXBW (DI), Y2
+	VPSUBW    Y2, Y1, Y1
+	VPMADDWD  Y1, Y1, Y1
+	VPADDD    Y1, Y0, Y0
+	ADDQ      $16, SI
+	ADDQ      $16, DI
+	SUBQ      $16, CX
+	JNZ       l2i8loop
+
+	IHSUM(Y0, X0)
+	VMOVD X0, AX
+	MOVL  AX, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func dotI8AVX2(a, b *byte, n int) (dot, aa, bb int32)
+// n is a positive multiple of 16, at most i8Block.
+TEXT ·dotI8AVX2(SB), NOSPLIT, $0-36
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), DI
+	MOVQ n+16(FP), CX
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+
+doti8loop:
+	VPMOVSXBW (SI), Y4
+	VPMOVSXBW (DI), Y5
+	VPMADDWD  Y4, Y5, Y6
+	VPADDD    Y6, Y0, Y0
+	VPMADDWD  Y4, Y4, Y6
+	VPADDD    Y6, Y1, Y1
+	VPMADDWD  Y5, Y5, Y6
+	VPADDD    Y6, Y2, Y2
+	ADDQ      $16, SI
+	ADDQ      $16, DI
+	SUBQ      $16, CX
+	JNZ       doti8loop
+
+	IHSUM(Y0, X0)
+	IHSUM(Y1, X1)
+	IHSUM(Y2, X2)
+	VMOVD X0, AX
+	MOVL  AX, dot+24(FP)
+	VMOVD X1, AX
+	MOVL  AX, aa+28(FP)
+	VMOVD X2, AX
+	MOVL  AX, bb+32(FP)
+	VZEROUPPER
+	RET
