@@ -195,31 +195,66 @@ func (r *rows) ColumnTypeDatabaseTypeName(i int) string {
 	return strings.TrimSpace(decl)
 }
 
-// ColumnTypeScanType returns the type values of column i arrive as: from
-// the declared type if it is one of INT, INTEGER, REAL, TEXT, BLOB,
-// BOOLEAN, DATE, TIME, DATETIME, TIMESTAMP; otherwise from the value of
-// the current row if there is one; otherwise any.
+// ColumnTypeScanType returns the type values of column i arrive as.
+// Before the first row, and after the last, it is the type the declared
+// type gives (INT, INTEGER, REAL, TEXT, BLOB, BOOLEAN, DATE, TIME,
+// DATETIME, TIMESTAMP), else any. On a row, it is the type of the value
+// Next gives for that row, as ncruces/go-sqlite3 reports it: a NULL, or a
+// value the declared type cannot give (text in an INTEGER column, 2 in a
+// BOOLEAN one), has its own type, so that a destination made from the
+// scan type can hold it; a NULL BLOB is a nil []byte.
 func (r *rows) ColumnTypeScanType(i int) reflect.Type {
 	if r.state == rowUnstarted {
 		r.start()
 	}
 	k := r.e.kinds[i]
-	if k == kindAny && (r.state == rowPending || r.state == rowStepping) { // on a row
-		switch r.e.s.ColumnType(i) {
-		case sqlite3.INTEGER:
-			k = kindInt
-		case sqlite3.FLOAT:
-			k = kindReal
-		case sqlite3.BLOB:
-			k = kindBlob
-		case sqlite3.TEXT:
-			k = kindText
-			if _, ok := r.maybeTime(r.e.s.ColumnRawText(i)); ok {
-				k = kindTime
-			}
-		}
+	if r.state == rowPending || r.state == rowStepping { // on a row
+		k = r.valueKind(k, i)
 	}
 	return scanTypes[k]
+}
+
+// valueKind returns the kind of what convert gives for the value of
+// column i of the current row, of declared kind decl.
+func (r *rows) valueKind(decl colKind, i int) colKind {
+	s := r.e.s
+	switch s.ColumnType(i) {
+	case sqlite3.INTEGER:
+		switch v := s.ColumnInt64(i); {
+		case decl == kindBool && (v == 0 || v == 1):
+			return kindBool
+		case decl == kindTime && r.decodes(v):
+			return kindTime
+		}
+		return kindInt
+	case sqlite3.FLOAT:
+		if decl == kindTime && r.decodes(s.ColumnFloat(i)) {
+			return kindTime
+		}
+		return kindReal
+	case sqlite3.TEXT:
+		text := s.ColumnRawText(i)
+		if decl != kindText {
+			if _, ok := r.maybeTime(text); ok {
+				return kindTime
+			}
+		}
+		if decl == kindTime && r.decodes(string(text)) {
+			return kindTime
+		}
+		return kindText
+	case sqlite3.BLOB:
+		return kindBlob
+	}
+	if decl == kindBlob {
+		return kindBlob
+	}
+	return kindAny // NULL
+}
+
+func (r *rows) decodes(v any) bool {
+	_, err := r.c.c.tmRead.Decode(v)
+	return err == nil
 }
 
 // ColumnTypeNullable reports whether column i may be NULL, for a column

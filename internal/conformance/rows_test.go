@@ -15,10 +15,11 @@ type columnType struct {
 	Nullable, NullableOK         bool
 }
 
-// ColumnTypes before the first row and on every row: the scan type of a
-// column whose declared type says it, else of the value of the row the
-// rows are on (ncruces, modernc), the same whether that row was reached
-// by Next or not. DatabaseTypeName is the declared type without its size
+// ColumnTypes before the first row and on every row: before it, the
+// scan type of a column whose declared type says it, else of the value
+// of the first row (ncruces, modernc); on a row, the type of the value
+// Next gives (ncruces), the same whether that row was reached by Next or
+// not. DatabaseTypeName is the declared type without its size
 // (ncruces, as database/sql documents it; mattn and modernc keep
 // "VARCHAR(64)"). Nullable is known for table columns (NOT NULL, the
 // INTEGER PRIMARY KEY), unknown for expressions; ncruces reports
@@ -47,27 +48,64 @@ func TestColumnTypes(t *testing.T) {
 		}
 		return got
 	}
-	fixed := func(x, expr string) []columnType {
+	fixed := func(d, x, expr string) []columnType {
 		return []columnType{
 			{"id", "INTEGER", "int64", false, true},
 			{"u", "VARCHAR", "string", false, true},
-			{"d", "DATETIME", "time.Time", true, true},
+			{"d", "DATETIME", d, true, true},
 			{"b", "BOOLEAN", "bool", true, true},
 			{"x", "", x, true, true},
 			{"1 + 1", "", expr, false, false},
 		}
 	}
-	if got, want := read(), fixed("float64", "int64"); !cmp.Equal(got, want) {
+	if got, want := read(), fixed("time.Time", "float64", "int64"); !cmp.Equal(got, want) {
 		t.Errorf("before Next: %s", cmp.Diff(want, got))
 	}
 	rows.Next()
-	if got, want := read(), fixed("float64", "int64"); !cmp.Equal(got, want) {
+	if got, want := read(), fixed("time.Time", "float64", "int64"); !cmp.Equal(got, want) {
 		t.Errorf("on the first row: %s", cmp.Diff(want, got))
 	}
 	rows.Next()
-	if got, want := read(), fixed("string", "int64"); !cmp.Equal(got, want) {
+	if got, want := read(), fixed("interface {}", "string", "int64"); !cmp.Equal(got, want) { // d is NULL
 		t.Errorf("on the second row: %s", cmp.Diff(want, got))
 	}
+	// On a row, a value its declared type cannot give (NULL, text in an
+	// INTEGER column, a BOOLEAN that is not 0 or 1, text that is no time
+	// in a DATETIME column) has the scan type of the value Next gives,
+	// as with ncruces, so that a scanner that makes its destinations
+	// from ScanType row by row can scan it; a NULL BLOB stays []byte.
+	rows.Close()
+	mustExec(t, db, `CREATE TABLE m(i INTEGER, b BOOLEAN, d DATETIME, r REAL, bl BLOB, s TEXT)`)
+	mustExec(t, db, `INSERT INTO m VALUES (NULL, 2, 'nonsense', 'x', NULL, 5), ('a', NULL, 1700000000, 1, x'00', NULL)`)
+	rows, err = db.Query("SELECT * FROM m ORDER BY rowid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var scans [][]string
+	for rows.Next() {
+		cts, err := rows.ColumnTypes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var line []string
+		dest := make([]any, len(cts))
+		for i, ct := range cts {
+			line = append(line, ct.ScanType().String())
+			dest[i] = reflect.New(ct.ScanType()).Interface()
+		}
+		scans = append(scans, line)
+		if err := rows.Scan(dest...); err != nil {
+			t.Errorf("scan into destinations of the scan types %v: %v", line, err)
+		}
+	}
+	if want := [][]string{
+		{"interface {}", "int64", "string", "string", "[]uint8", "string"},
+		{"string", "interface {}", "time.Time", "float64", "[]uint8", "interface {}"},
+	}; !cmp.Equal(scans, want) {
+		t.Errorf("scan types on rows of mismatched values: %s", cmp.Diff(want, scans))
+	}
+
 	// A query with no rows has its columns and declared types (all peers).
 	rows, err = db.Query("SELECT id, u FROM t WHERE 0")
 	if err != nil {
