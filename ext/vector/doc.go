@@ -133,9 +133,11 @@
 // where subtypes are lost, go in unchanged).
 //
 // Queries: a KNN query has one MATCH on a vector column and either k = ?
-// or LIMIT (k at most 4096); it may add = != > >= < <= on partition keys
-// and metadata columns, IN (...) on INTEGER and TEXT metadata columns, and
-// rowid (or the primary key) = ? or IN (...). Rows come nearest first, with
+// or LIMIT (k at most 4096; SQLite hides the LIMIT from a virtual table
+// when there is an OFFSET, so use k = ? with OFFSET); it may add = != > >=
+// < <= and IN (...) on partition keys, the same on metadata columns (IN on
+// INTEGER and TEXT ones), and rowid (or the primary key) = ? or IN (...),
+// a list or a subquery. Rows come nearest first, with
 // the hidden distance column; ties are broken by rowid. Without MATCH, a
 // query reads one row by rowid or primary key, or every row in rowid order.
 // INSERT, UPDATE and DELETE work as on a table; changing a row's rowid,
@@ -167,7 +169,7 @@
 // Speed, measured against sqlite-vec v0.1.6 (C, through mattn) in the same
 // run over 100,000 vectors of 384 float32, k = 10, a 20 MB page cache (the
 // table is 8 times larger): KNN took 0.5-0.9 times sqlite-vec's time for L2
-// and cosine, about 0.9 times for int8 and 0.55 times for bit columns, and
+// and cosine, about 0.3 times for int8 and 0.55 times for bit columns, and
 // 0.65-1.1 times a plain Go loop over the vectors already in memory;
 // inserting the 100,000 rows in one transaction took 0.8 times
 // sqlite-vec's time. The bench's vector and agent workloads measure vec0
@@ -198,10 +200,12 @@
 // sqlite-vec, but NaN and infinite elements are refused too; a stored
 // zero vector has a NULL cosine distance and ranks last, and a zero query
 // vector is an error (sqlite-vec computes NaN); a full scan returns rows
-// in rowid order (sqlite-vec: chunk order); ORDER BY other columns is
-// allowed with k = ? (SQLite sorts the k rows); vec_to_json prints the
-// shortest exact form of each element; the slots of deleted rows are
-// reused, and a chunk whose rows are all deleted is dropped.
+// in rowid order (sqlite-vec: chunk order); ORDER BY other columns, and
+// LIMIT, are allowed with k = ? (SQLite sorts and cuts the k rows;
+// sqlite-vec refuses both); IN on a partition key gives k rows in all
+// (sqlite-vec: k per value); vec_to_json prints the shortest exact form of
+// each element; the slots of deleted rows are reused, and a chunk whose
+// rows are all deleted is dropped.
 //
 // Migrating from a plain table of BLOBs (what sqlitekit's storage layers
 // and TopK use) is one statement; the rowid keeps the link to the source:

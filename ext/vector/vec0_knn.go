@@ -75,6 +75,18 @@ func (cur *vec0Cursor) knn(vcol *vecCol, terms []knnTerm, args []sqlite3.Value) 
 			filterArg = append(filterArg, vals...)
 		case 'p':
 			c := t.user(term.col)
+			if term.op == opIN {
+				vals, err := inValues(v)
+				if err != nil {
+					return err
+				}
+				if len(vals) == 0 {
+					emptyIn = true
+				}
+				partWhere = append(partWhere, fmt.Sprintf("c.p%02d IN (%s)", c.idx, placeholders(len(vals))))
+				partArgs = append(partArgs, vals...)
+				continue
+			}
 			partWhere = append(partWhere, fmt.Sprintf("c.p%02d %s ?", c.idx, opSQL(term.op)))
 			partArgs = append(partArgs, v)
 		case 'M':

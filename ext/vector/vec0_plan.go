@@ -132,8 +132,8 @@ func (t *vec0) BestIndex(idx *sqlite3.IndexInfo) error {
 	if k < 0 && limit < 0 {
 		return errors.New("A LIMIT or 'k = ?' constraint is required on vec0 knn queries.")
 	}
-	if k >= 0 && limit >= 0 {
-		return errors.New("Only LIMIT or 'k = ?' can be provided, not both")
+	if k >= 0 {
+		limit = -1 // SQLite applies a LIMIT (and OFFSET) to the k rows itself
 	}
 	orderByDistance := len(idx.OrderBy) == 1 && idx.OrderBy[0].Column == t.colDistance() && !idx.OrderBy[0].Desc
 	if k < 0 && len(idx.OrderBy) > 0 && !orderByDistance {
@@ -176,7 +176,12 @@ func (t *vec0) BestIndex(idx *sqlite3.IndexInfo) error {
 		}
 		switch u.kind {
 		case colPartition:
-			if op := opOf(c.Op); op != 0 {
+			op := opOf(c.Op)
+			if op == opEQ && idx.In(i, -1) {
+				idx.In(i, 1) // all values at once: k rows in all, not k per value
+				op = opIN
+			}
+			if op != 0 {
 				use(i, fmt.Sprintf("p%d%c", c.Column, op))
 			}
 		case colMetadata:

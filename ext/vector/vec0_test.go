@@ -217,3 +217,38 @@ func openConnPath(t *testing.T, path string) *sqlite3.Conn {
 	}
 	return c
 }
+
+// TestVec0KNNInAndOffset: IN on a partition key gives k rows in all (not
+// k per value, as SQLite's one-value-at-a-time IN would), and OFFSET works
+// with k = ?.
+func TestVec0KNNInAndOffset(t *testing.T) {
+	c := openConn(t)
+	execSQL(t, c, `CREATE VIRTUAL TABLE t USING vec0(p integer partition key, v float[1], chunk_size=8)`)
+	for i := range 30 {
+		query(t, c, `INSERT INTO t(rowid, p, v) VALUES (?, ?, ?)`, i+1, i%3, fmt.Sprintf("[%d]", i))
+	}
+	ids := func(sql string) string {
+		var s []string
+		for _, r := range query(t, c, sql) {
+			s = append(s, fmt.Sprint(r[0]))
+		}
+		return strings.Join(s, " ")
+	}
+	if got := ids(`SELECT rowid FROM t WHERE v MATCH '[0]' AND k = 4 AND p IN (1, 2)`); got != "2 3 5 6" {
+		t.Errorf("k = 4 AND p IN (1, 2): %s, want 2 3 5 6", got)
+	}
+	if got := ids(`SELECT rowid FROM t WHERE v MATCH '[0]' AND p IN (0, 2) ORDER BY distance LIMIT 3`); got != "1 3 4" {
+		t.Errorf("p IN (0, 2) LIMIT 3: %s, want 1 3 4", got)
+	}
+	// SQLite does not give the LIMIT to a virtual table when there is an
+	// OFFSET: as in sqlite-vec, that is an error, and k = ? is the way.
+	if _, err := tryQuery(c, `SELECT rowid FROM t WHERE v MATCH '[0]' ORDER BY distance LIMIT 3 OFFSET 2`); err == nil {
+		t.Error("LIMIT 3 OFFSET 2 succeeded")
+	}
+	if got := ids(`SELECT rowid FROM t WHERE v MATCH '[0]' AND k = 5 LIMIT 3 OFFSET 2`); got != "3 4 5" {
+		t.Errorf("k = 5 LIMIT 3 OFFSET 2: %s, want 3 4 5", got)
+	}
+	if got := ids(`SELECT rowid FROM t WHERE v MATCH '[0]' AND k = 3 AND p IN (SELECT 7)`); got != "" {
+		t.Errorf("p IN an empty set: %s, want no rows", got)
+	}
+}
