@@ -37,6 +37,7 @@ type conn struct {
 
 	writing   bool   // this connection has the write turn of the queue
 	broken    bool   // SQLite ran out of memory: see nomem.go
+	linked    bool   // FTS5 and vec1 are registered: see extensions.go
 	begin     string // how a default write transaction begins
 	queryOnly bool   // a read-only transaction set query_only, to be reset when it ends
 }
@@ -73,7 +74,12 @@ func newConn(db *sqlite3.Conn, c *connector, d *database, readOnly bool) *conn {
 	return cn
 }
 
-func (c *conn) Raw() *sqlite3.Conn { return c.db }
+// Raw returns the SQLite connection, with every extension registered
+// (see extensions.go).
+func (c *conn) Raw() *sqlite3.Conn {
+	_ = c.link() // an error (out of memory) comes back as that of the next call
+	return c.db
+}
 
 // Close runs PRAGMA optimize, as SQLite advises before a connection
 // closes, then closes the connection.

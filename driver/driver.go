@@ -16,12 +16,8 @@ import (
 	"time"
 
 	"github.com/ncruces/go-sqlite3"
-	"github.com/ncruces/go-sqlite3/ext/fts5"
-	"github.com/ncruces/go-sqlite3/ext/vec1"
 	_ "github.com/ncruces/go-sqlite3/vfs/memdb" // in-memory databases
 
-	"github.com/sqlitekit/sqlitekit/ext/trigram"
-	"github.com/sqlitekit/sqlitekit/ext/vector"
 	"github.com/sqlitekit/sqlitekit/internal/dbid"
 	"github.com/sqlitekit/sqlitekit/pragma"
 	"github.com/sqlitekit/sqlitekit/vfs"
@@ -380,10 +376,15 @@ func (c *connector) Connect(ctx context.Context) (_ driver.Conn, err error) {
 			quietly(db.Close)
 		}
 	}()
-	if err := errors.Join(fts5.Register(db), vec1.Register(db), vector.Register(db), trigram.Register(db)); err != nil {
+	if err := registerOwn(db); err != nil { // FTS5 and vec1 on demand: see extensions.go
 		return nil, fmt.Errorf("sqlitekit: register extensions: %w", err)
 	}
+	linked := false
 	if c.init != nil {
+		if err := registerLinked(db); err != nil { // ConnInit sees them all
+			return nil, fmt.Errorf("sqlitekit: register extensions: %w", err)
+		}
+		linked = true
 		if err := c.init(db); err != nil {
 			return nil, fmt.Errorf("sqlitekit: ConnInit: %w", err)
 		}
@@ -403,7 +404,9 @@ func (c *connector) Connect(ctx context.Context) (_ driver.Conn, err error) {
 	if ckpt != nil && !readOnly {
 		db.WALHook(ckpt.hook)
 	}
-	return newConn(db, c, d, readOnly), nil
+	cn := newConn(db, c, d, readOnly)
+	cn.linked = linked
+	return cn, nil
 }
 
 // open opens a connection and applies the PRAGMAs, and reports whether

@@ -25,7 +25,7 @@ func (c *conn) PrepareContext(ctx context.Context, query string) (_ driver.Stmt,
 	}
 	old := c.db.SetInterrupt(ctx)
 	defer c.db.SetInterrupt(old)
-	s, tail, err := c.db.Prepare(query)
+	s, tail, err := c.prepare(query)
 	if err != nil {
 		return nil, interrupted(ctx, err)
 	}
@@ -56,7 +56,7 @@ func (c *conn) statement(query string) (*entry, error) {
 	if e := c.cache.take(query); e != nil {
 		return e, nil
 	}
-	s, tail, err := c.db.Prepare(query)
+	s, tail, err := c.prepare(query)
 	if err != nil {
 		return nil, err
 	}
@@ -141,6 +141,9 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 // statement; an error of SQLite stops it where it happens, as with
 // sqlite3_exec: what ran before it stays.
 func (c *conn) execScript(query string, args []driver.NamedValue) error {
+	if err := c.link(); err != nil { // see extensions.go
+		return err
+	}
 	if len(args) == 0 && !mayHaveParams(query) {
 		return c.db.Exec(query)
 	}
@@ -293,7 +296,7 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 			}
 			return noRows{}, nil
 		}
-		s, tail, err := c.db.Prepare(query)
+		s, tail, err := c.prepare(query)
 		if err == nil {
 			err = oneStatement(query, s, tail)
 		}
@@ -315,6 +318,9 @@ func (c *conn) exec(ctx context.Context, e *entry, args []driver.NamedValue) err
 	}
 	if err == nil {
 		err = e.s.Exec()
+		if err != nil && c.linkedFor(err) { // see extensions.go
+			err = e.s.Exec()
+		}
 	}
 	return errors.Join(err, e.s.ClearBindings())
 }

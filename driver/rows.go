@@ -114,7 +114,13 @@ func (r *rows) start() {
 			return
 		}
 	}
-	if r.step() {
+	ok := r.step()
+	if !ok && r.err != nil && r.c.linkedFor(r.err) { // see extensions.go
+		r.err = nil
+		_ = r.e.s.Reset() // returns the error of the step
+		ok = r.step()
+	}
+	if ok {
 		r.state = rowPending
 	}
 	r.e.columns()

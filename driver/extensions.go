@@ -1,0 +1,106 @@
+package driver
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ncruces/go-sqlite3"
+	"github.com/ncruces/go-sqlite3/ext/fts5"
+	"github.com/ncruces/go-sqlite3/ext/vec1"
+
+	"github.com/sqlitekit/sqlitekit/ext/trigram"
+	"github.com/sqlitekit/sqlitekit/ext/vector"
+)
+
+// Every connection has sqlitekit's own extensions (ext/vector, vec0
+// included, and ext/trigram) from Connect on: registering them costs a
+// few microseconds. The engine's FTS5 and vec1 are each a module of their
+// own that SQLite links into the connection: about 60 µs a connection,
+// and 0.3 ms the first time in a process, which was most of what start to
+// first query cost over plain ncruces. A connection links them the first
+// time it may need them, so that no statement sees them missing:
+//
+//   - before it prepares SQL that names them (CREATE VIRTUAL TABLE ...
+//     USING fts5, fts5vocab or vec1; their functions), that reads the
+//     whole schema as it runs (a PRAGMA: integrity_check skips, silently,
+//     a virtual table whose module is missing; pragma_table_info; ALTER
+//     TABLE), or a script (its statements run one after the other, so
+//     none can be tried again);
+//   - when preparing a statement, or its first step, fails with "no such
+//     module" (a table of the schema is an FTS5 or vec1 table): the
+//     statement is then tried once more, which is safe as nothing of it
+//     has run;
+//   - before the SQLite connection is handed out: Raw, ConnInit.
+
+// registerOwn registers sqlitekit's own extensions on db.
+func registerOwn(db *sqlite3.Conn) error {
+	return errors.Join(vector.Register(db), trigram.Register(db))
+}
+
+// registerLinked registers FTS5 and vec1 on db.
+func registerLinked(db *sqlite3.Conn) error {
+	return errors.Join(fts5.Register(db), vec1.Register(db))
+}
+
+// link registers FTS5 and vec1 on the connection, once.
+func (c *conn) link() error {
+	if c.linked {
+		return nil
+	}
+	if err := registerLinked(c.db); err != nil {
+		return fmt.Errorf("sqlitekit: register extensions: %w", err)
+	}
+	c.linked = true
+	return nil
+}
+
+// prepare prepares the first statement of query, linking FTS5 and vec1
+// first if query may need them, or if it failed without them.
+func (c *conn) prepare(query string) (*sqlite3.Stmt, string, error) {
+	if !c.linked && mayNeedLinked(query) {
+		if err := c.link(); err != nil {
+			return nil, "", err
+		}
+	}
+	s, tail, err := c.db.Prepare(query)
+	if err != nil && c.linkedFor(err) {
+		s, tail, err = c.db.Prepare(query)
+	}
+	return s, tail, err
+}
+
+// linkedFor reports whether err, of a statement that has not run, says
+// that a module is missing and linking FTS5 and vec1 just took place:
+// the statement may be tried again.
+func (c *conn) linkedFor(err error) bool {
+	if c.linked || !errors.Is(err, sqlite3.ERROR) || !strings.Contains(err.Error(), "no such module: ") {
+		return false
+	}
+	return c.link() == nil
+}
+
+// mayNeedLinked reports whether sql names FTS5 or vec1 (fts5, vec1, in
+// any case), or is a PRAGMA or ALTER TABLE, anywhere in its text: it may
+// say yes wrongly, which costs a link, never no.
+func mayNeedLinked(sql string) bool {
+	for i := 0; i+4 <= len(sql); i++ {
+		var word string
+		switch sql[i] | 0x20 {
+		case 'f':
+			word = "fts5"
+		case 'v':
+			word = "vec1"
+		case 'p':
+			word = "pragma"
+		case 'a':
+			word = "alter"
+		default:
+			continue
+		}
+		if len(sql)-i >= len(word) && strings.EqualFold(sql[i:i+len(word)], word) {
+			return true
+		}
+	}
+	return false
+}
