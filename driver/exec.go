@@ -32,7 +32,7 @@ func (c *conn) PrepareContext(ctx context.Context, query string) (_ driver.Stmt,
 	if err := oneStatement(query, s, tail); err != nil {
 		return nil, err
 	}
-	return &stmt{e: &entry{sql: query, s: s, reprepared: -1}, c: c}, nil
+	return &stmt{e: &entry{sql: query, s: s, reprepared: -1}, c: c, inputs: numInput(s)}, nil
 }
 
 // oneStatement checks that query held exactly one statement, s, followed

@@ -4,23 +4,29 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+
+	"github.com/ncruces/go-sqlite3"
 )
 
 // stmt is a statement prepared by database/sql (db.Prepare, tx.Stmt).
 // It does not go through the statement cache: database/sql owns it.
 type stmt struct {
-	e *entry
-	c *conn
+	e      *entry
+	c      *conn
+	inputs int // what NumInput returns, known when the statement is prepared
 }
 
 func (s *stmt) Close() error { return s.e.s.Close() }
 
 // NumInput returns the number of parameters, or -1 (do not check) when
-// some are named.
-func (s *stmt) NumInput() int {
-	n := s.e.s.BindCount()
+// some are named. database/sql asks on every call.
+func (s *stmt) NumInput() int { return s.inputs }
+
+// numInput is NumInput of a statement s.
+func numInput(s *sqlite3.Stmt) int {
+	n := s.BindCount()
 	for i := 1; i <= n; i++ {
-		if name := s.e.s.BindName(i); name != "" && name[0] != '?' {
+		if name := s.BindName(i); name != "" && name[0] != '?' {
 			return -1
 		}
 	}
