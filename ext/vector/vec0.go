@@ -117,7 +117,7 @@ func openVec0(db *sqlite3.Conn, schema, table string, args []string, create bool
 		return t, nil
 	}
 	if err := t.checkFormat(); err != nil {
-		return nil, fmt.Errorf("vec0: table %s: %w", table, err)
+		return nil, fmt.Errorf("vec0: %s: %w", table, err)
 	}
 	return t, nil
 }
@@ -246,6 +246,14 @@ func (t *vec0) checkFormat() error {
 		return fmt.Errorf("storage format %d is not known to this version of sqlitekit (it reads format %d)", v, vec0Format)
 	}
 	return nil
+}
+
+// wrap prefixes err, if not nil, with the module and the table name.
+func (t *vec0) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("vec0: %s: %w", t.table, err)
 }
 
 // Destroy drops the shadow tables.

@@ -103,6 +103,10 @@ func (t *vec0) rowCol(c *vecCol) int {
 
 // Filter starts a query.
 func (cur *vec0Cursor) Filter(plan int, idxStr string, arg ...sqlite3.Value) error {
+	return cur.t.wrap(cur.filter(plan, idxStr, arg))
+}
+
+func (cur *vec0Cursor) filter(plan int, idxStr string, arg []sqlite3.Value) error {
 	t := cur.t
 	cur.plan, cur.eof, cur.rowLoaded = plan, false, false
 	cur.hits, cur.pos = cur.hits[:0], 0
@@ -115,7 +119,7 @@ func (cur *vec0Cursor) Filter(plan int, idxStr string, arg ...sqlite3.Value) err
 		sql := t.rowSQL() + " ORDER BY r.rowid"
 		if plan == planPoint {
 			if len(arg) != 1 {
-				return fmt.Errorf("vec0: bad point query")
+				return fmt.Errorf("bad point query")
 			}
 			sql = t.rowSQL() + " WHERE " + key + " = ?"
 		}
@@ -136,10 +140,10 @@ func (cur *vec0Cursor) Filter(plan int, idxStr string, arg ...sqlite3.Value) err
 			return err
 		}
 		if len(terms) != len(arg) {
-			return fmt.Errorf("vec0: bad query plan %q", idxStr)
+			return fmt.Errorf("bad query plan %q", idxStr)
 		}
 		if err := cur.knn(vcol, terms, arg); err != nil {
-			return fmt.Errorf("vec0: %s: %w", t.table, err)
+			return err
 		}
 		cur.eof = len(cur.hits) == 0
 		if !cur.eof {
@@ -148,7 +152,7 @@ func (cur *vec0Cursor) Filter(plan int, idxStr string, arg ...sqlite3.Value) err
 		cur.rows, err = cur.stmt(t.rowSQL() + " WHERE r.rowid = ?")
 		return err
 	}
-	return fmt.Errorf("vec0: bad query plan %d", plan)
+	return fmt.Errorf("bad query plan %d", plan)
 }
 
 // step moves the scan or point statement to its next row.
@@ -159,12 +163,12 @@ func (cur *vec0Cursor) step() error {
 	}
 	cur.rowLoaded = true
 	cur.cur = rowRef{cur.rows.ColumnInt64(0), cur.rows.ColumnInt64(1), cur.rows.ColumnInt64(2)}
-	return nil
+	return cur.t.checkRef(cur.cur)
 }
 
 func (cur *vec0Cursor) Next() error {
 	if cur.plan != planKNN {
-		return cur.step()
+		return cur.t.wrap(cur.step())
 	}
 	cur.pos++
 	cur.rowLoaded = false
@@ -194,13 +198,17 @@ func (cur *vec0Cursor) loadRow() error {
 		if err := s.Err(); err != nil {
 			return err
 		}
-		return fmt.Errorf("vec0: row %d is missing from %s_rowids: %w", cur.cur.rowid, cur.t.table, sqlite3.CORRUPT_VTAB)
+		return fmt.Errorf("row %d is missing from %s_rowids: %w", cur.cur.rowid, cur.t.table, sqlite3.CORRUPT_VTAB)
 	}
 	cur.rowLoaded = true
 	return nil
 }
 
 func (cur *vec0Cursor) Column(ctx sqlite3.Context, n int) error {
+	return cur.t.wrap(cur.column(ctx, n))
+}
+
+func (cur *vec0Cursor) column(ctx sqlite3.Context, n int) error {
 	t := cur.t
 	if n > 0 && ctx.VTabNoChange() {
 		return nil // an UPDATE that does not change this column
@@ -231,7 +239,7 @@ func (cur *vec0Cursor) Column(ctx sqlite3.Context, n int) error {
 	}
 	c := t.user(n)
 	if c == nil {
-		return fmt.Errorf("vec0: no column %d", n)
+		return fmt.Errorf("no column %d", n)
 	}
 	if c.kind == colVector {
 		b, err := cur.readVector(c)
@@ -275,7 +283,7 @@ func (cur *vec0Cursor) readSlot(c *vecCol, chunkID, slot int64) ([]byte, error) 
 		if h.b == nil {
 			h.b, err = t.db.OpenBlob(t.schema, t.table+"_"+vectorsSuffix(c.idx), "vectors", chunk, false)
 			if err != nil {
-				return nil, fmt.Errorf("vec0: could not read vectors of chunk %d: %w", chunkID, err)
+				return nil, fmt.Errorf("could not read vectors of chunk %d: %w", chunkID, err)
 			}
 			h.chunk = chunk
 		}
@@ -294,7 +302,7 @@ func (cur *vec0Cursor) readSlot(c *vecCol, chunkID, slot int64) ([]byte, error) 
 		h.b.Close()
 		h.b = nil
 		if try > 0 {
-			return nil, fmt.Errorf("vec0: could not read vectors of chunk %d: %w", chunkID, err)
+			return nil, fmt.Errorf("could not read vectors of chunk %d: %w", chunkID, err)
 		}
 	}
 }

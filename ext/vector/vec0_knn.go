@@ -176,8 +176,8 @@ func (cur *vec0Cursor) knn(vcol *vecCol, terms []knnTerm, args []sqlite3.Value) 
 	for s.Step() {
 		chunk := s.ColumnInt64(0)
 		slots := s.ColumnRawBlob(1)
-		if len(slots) != cs/8+8*cs {
-			return fmt.Errorf("vec0: chunk %d: slots has %d bytes, want %d: %w", chunk, len(slots), cs/8+8*cs, sqlite3.CORRUPT_VTAB)
+		if err := t.checkSlots(chunk, slots); err != nil {
+			return err
 		}
 		mask = append(mask[:0], slots[:cs/8]...)
 		if allowed != nil {
@@ -222,7 +222,7 @@ func (cur *vec0Cursor) knn(vcol *vecCol, terms []knnTerm, args []sqlite3.Value) 
 			}
 			vectors := segs.ColumnRawBlob(1)
 			if len(vectors) != nb*n {
-				return fmt.Errorf("vec0: chunk %d segment %d has %d bytes, want %d: %w", chunk, seg, len(vectors), nb*n, sqlite3.CORRUPT_VTAB)
+				return fmt.Errorf("chunk %d segment %d has %d bytes, want %d: %w", chunk, seg, len(vectors), nb*n, sqlite3.CORRUPT_VTAB)
 			}
 			dist.segment(&h, &cur.knnScratch, mask, first, n, vectors, rowids, chunk)
 		}

@@ -78,6 +78,14 @@ type knnTerm struct {
 
 // BestIndex chooses a plan; see the plan constants.
 func (t *vec0) BestIndex(idx *sqlite3.IndexInfo) error {
+	err := t.bestIndex(idx)
+	if err == sqlite3.CONSTRAINT {
+		return err // not an error: this plan is unusable
+	}
+	return t.wrap(err)
+}
+
+func (t *vec0) bestIndex(idx *sqlite3.IndexInfo) error {
 	match, k, limit, rowidEq := -1, -1, -1, -1
 	matchUnusable, aux := false, false
 	for i, c := range idx.Constraint {
@@ -219,40 +227,40 @@ func (t *vec0) parseKNNPlan(s string) (vcol *vecCol, terms []knnTerm, err error)
 	head, rest, ok := strings.Cut(s, ";")
 	n, err := strconv.Atoi(head)
 	if !ok || err != nil {
-		return nil, nil, fmt.Errorf("vec0: bad query plan %q", s)
+		return nil, nil, fmt.Errorf("bad query plan %q", s)
 	}
 	vcol = t.user(n)
 	if vcol == nil || vcol.kind != colVector {
-		return nil, nil, fmt.Errorf("vec0: bad query plan %q", s)
+		return nil, nil, fmt.Errorf("bad query plan %q", s)
 	}
 	for _, f := range strings.Split(rest, ",") {
 		if f == "" {
-			return nil, nil, fmt.Errorf("vec0: bad query plan %q", s)
+			return nil, nil, fmt.Errorf("bad query plan %q", s)
 		}
 		switch f[0] {
 		case 'm', 'k', 'r', 'R':
 			if len(f) != 1 {
-				return nil, nil, fmt.Errorf("vec0: bad query plan %q", s)
+				return nil, nil, fmt.Errorf("bad query plan %q", s)
 			}
 			terms = append(terms, knnTerm{kind: f[0]})
 		case 'p', 'M':
 			if len(f) < 3 {
-				return nil, nil, fmt.Errorf("vec0: bad query plan %q", s)
+				return nil, nil, fmt.Errorf("bad query plan %q", s)
 			}
 			c, err := strconv.Atoi(f[1 : len(f)-1])
 			if err != nil || t.user(c) == nil {
-				return nil, nil, fmt.Errorf("vec0: bad query plan %q", s)
+				return nil, nil, fmt.Errorf("bad query plan %q", s)
 			}
 			want := colPartition
 			if f[0] == 'M' {
 				want = colMetadata
 			}
 			if t.user(c).kind != want || opSQL(f[len(f)-1]) == "=" && f[len(f)-1] != opEQ && f[len(f)-1] != opIN {
-				return nil, nil, fmt.Errorf("vec0: bad query plan %q", s)
+				return nil, nil, fmt.Errorf("bad query plan %q", s)
 			}
 			terms = append(terms, knnTerm{kind: f[0], col: c, op: f[len(f)-1]})
 		default:
-			return nil, nil, fmt.Errorf("vec0: bad query plan %q", s)
+			return nil, nil, fmt.Errorf("bad query plan %q", s)
 		}
 	}
 	return vcol, terms, nil

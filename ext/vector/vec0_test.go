@@ -1,6 +1,7 @@
 package vector_test
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -250,5 +251,60 @@ func TestVec0KNNInAndOffset(t *testing.T) {
 	}
 	if got := ids(`SELECT rowid FROM t WHERE v MATCH '[0]' AND k = 3 AND p IN (SELECT 7)`); got != "" {
 		t.Errorf("p IN an empty set: %s, want no rows", got)
+	}
+}
+
+// TestVec0CorruptShadow: the shadow tables are ordinary tables a program
+// can write to; whatever it writes, vec0 reports errors (SQLITE_CORRUPT_VTAB
+// where it can tell) and never panics or reads out of bounds.
+func TestVec0CorruptShadow(t *testing.T) {
+	corruptions := []string{
+		`UPDATE t_chunks SET slots = x'00'`,
+		`UPDATE t_chunks SET slots = zeroblob(length(slots))`,
+		`UPDATE t_chunks SET slots = randomblob(length(slots))`,
+		`UPDATE t_rowids SET chunk_offset = 99999`,
+		`UPDATE t_rowids SET chunk_offset = -1`,
+		`UPDATE t_rowids SET chunk_id = 9223372036854775807`,
+		`UPDATE t_rowids SET chunk_id = -5`,
+		`UPDATE t_chunks SET chunk_id = 9223372036854775807 WHERE chunk_id = 1`,
+		`UPDATE t_vectors00 SET vectors = x'0102'`,
+		`UPDATE t_vectors00 SET rowid = rowid + 100000`,
+		`DELETE FROM t_vectors00`,
+		`DELETE FROM t_chunks`,
+		`DELETE FROM t_rowids`,
+		`DELETE FROM t_auxiliary`,
+		`UPDATE t_rowids SET m00 = 'text'`,
+	}
+	ops := []string{
+		`SELECT * FROM t`,
+		`SELECT * FROM t WHERE rowid = 5`,
+		`SELECT rowid, distance, m, a, v FROM t WHERE v MATCH '[1, 2]' AND k = 10`,
+		`SELECT rowid, distance FROM t WHERE v MATCH '[1, 2]' AND k = 10 AND m = 1`,
+		`SELECT rowid, distance FROM t WHERE v MATCH '[1, 2]' AND k = 10 AND rowid IN (1, 2, 3)`,
+		`SELECT rowid, distance FROM t WHERE v MATCH '[1, 2]' AND k = 10 AND p = 1`,
+		`INSERT INTO t(rowid, p, v, m, a) VALUES (100, 1, '[3, 4]', 1, 'x')`,
+		`INSERT INTO t(p, v, m, a) VALUES (2, '[3, 4]', 1, 'x')`,
+		`UPDATE t SET v = '[5, 6]', m = 2, a = 'y' WHERE rowid = 3`,
+		`DELETE FROM t WHERE rowid = 4`,
+		`DELETE FROM t`,
+	}
+	for _, bad := range corruptions {
+		c := openConn(t)
+		execSQL(t, c, `CREATE VIRTUAL TABLE t USING vec0(p integer partition key, v float[2], m integer, +a text, chunk_size=8)`)
+		for i := range 20 {
+			query(t, c, `INSERT INTO t(rowid, p, v, m, a) VALUES (?, ?, ?, ?, 'aux')`, i+1, i%2, fmt.Sprintf("[%d, %d]", i, -i), i%3)
+		}
+		execSQL(t, c, bad)
+		corrupt := 0
+		for _, op := range ops {
+			_, err := tryQuery(c, op)
+			if err != nil && errors.Is(err, sqlite3.CORRUPT_VTAB) {
+				corrupt++
+			}
+			if err != nil && testing.Verbose() {
+				t.Logf("  %s: %v", op, err)
+			}
+		}
+		t.Logf("%s: %d operations reported corruption", bad, corrupt)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"math/bits"
 	"strings"
 
@@ -161,7 +162,7 @@ func bindAll(s *sqlite3.Stmt, args []any) error {
 		case sqlite3.Value:
 			err = s.BindValue(i+1, a)
 		default:
-			err = fmt.Errorf("vec0: cannot bind %T", a) // notest: internal
+			err = fmt.Errorf("cannot bind %T", a) // notest: internal
 		}
 		if err != nil {
 			return err
@@ -183,7 +184,7 @@ func (w *vec0Writer) writeAt(h *blobAt, suffix, col string, row, off int64, data
 	if h.b == nil {
 		b, err := w.t.db.OpenBlob(w.t.schema, w.t.table+"_"+suffix, col, row, true)
 		if err != nil {
-			return fmt.Errorf("vec0: could not open %s of row %d of %s_%s: %w", col, row, w.t.table, suffix, err)
+			return fmt.Errorf("could not open %s of row %d of %s_%s: %w", col, row, w.t.table, suffix, err)
 		}
 		h.b, h.chunk = b, row
 	}
@@ -191,7 +192,7 @@ func (w *vec0Writer) writeAt(h *blobAt, suffix, col string, row, off int64, data
 		return err
 	}
 	if _, err := h.b.Write(data); err != nil {
-		return fmt.Errorf("vec0: could not write %s of row %d of %s_%s: %w", col, row, w.t.table, suffix, err)
+		return fmt.Errorf("could not write %s of row %d of %s_%s: %w", col, row, w.t.table, suffix, err)
 	}
 	return nil
 }
@@ -218,7 +219,26 @@ func (t *vec0) lookup(key sqlite3.Value) (r rowRef, found bool, err error) {
 	if !s.Step() {
 		return r, false, s.Err()
 	}
-	return rowRef{s.ColumnInt64(0), s.ColumnInt64(1), s.ColumnInt64(2)}, true, nil
+	r = rowRef{s.ColumnInt64(0), s.ColumnInt64(1), s.ColumnInt64(2)}
+	return r, true, t.checkRef(r)
+}
+
+// checkRef checks where the shadow tables say a row is: they are ordinary
+// tables, which a program can write to.
+func (t *vec0) checkRef(r rowRef) error {
+	if r.chunk < 0 || r.chunk > math.MaxInt64/segMax-1 || r.offset < 0 || r.offset >= int64(t.d.chunkSize) {
+		return fmt.Errorf("%s_rowids says row %d is at chunk %d, slot %d: %w", t.table, r.rowid, r.chunk, r.offset, sqlite3.CORRUPT_VTAB)
+	}
+	return nil
+}
+
+// checkSlots checks the length of a chunk's slots BLOB.
+func (t *vec0) checkSlots(chunk int64, slots []byte) error {
+	cs := t.d.chunkSize
+	if len(slots) != cs/8+8*cs || chunk < 0 || chunk > math.MaxInt64/segMax-1 {
+		return fmt.Errorf("%s_chunks: chunk %d has %d bytes of slots, want %d: %w", t.table, chunk, len(slots), cs/8+8*cs, sqlite3.CORRUPT_VTAB)
+	}
+	return nil
 }
 
 // Update inserts, updates or deletes a row.
@@ -239,7 +259,7 @@ func (t *vec0) Update(arg ...sqlite3.Value) (int64, error) {
 	}
 	t.w.closeBlobs()
 	if err != nil {
-		return 0, fmt.Errorf("vec0: %s: %w", t.table, err)
+		return 0, t.wrap(err)
 	}
 	return rowid, nil
 }
@@ -457,7 +477,11 @@ func (t *vec0) allocate(pkey []byte, part []any) (*openChunk, int64, error) {
 	}
 	for s.Step() {
 		v := s.ColumnRawBlob(1)
-		v = v[:min(len(v), t.d.chunkSize/8)]
+		if err := t.checkSlots(s.ColumnInt64(0), v); err != nil {
+			s.Reset()
+			return nil, 0, err
+		}
+		v = v[:t.d.chunkSize/8]
 		if off := freeSlot(v, t.d.chunkSize); off >= 0 {
 			c := &openChunk{id: s.ColumnInt64(0), validity: append([]byte(nil), v...)}
 			s.Reset()
@@ -577,10 +601,13 @@ func (t *vec0) chunkValidity(chunk int64) ([]byte, error) {
 		if err := s.Err(); err != nil {
 			return nil, err
 		}
-		return nil, fmt.Errorf("vec0: chunk %d is missing: %w", chunk, sqlite3.CORRUPT_VTAB)
+		return nil, fmt.Errorf("chunk %d is missing: %w", chunk, sqlite3.CORRUPT_VTAB)
 	}
 	v := s.ColumnRawBlob(0)
-	return append([]byte(nil), v[:min(len(v), t.d.chunkSize/8)]...), nil
+	if err := t.checkSlots(chunk, v); err != nil {
+		return nil, err
+	}
+	return append([]byte(nil), v[:t.d.chunkSize/8]...), nil
 }
 
 func (t *vec0) update(oldKey, newKey sqlite3.Value, cols []sqlite3.Value) error {
