@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/ncruces/go-sqlite3"
 
@@ -164,5 +165,31 @@ func TestLongPathInSQL(t *testing.T) {
 		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM t").Scan(&n); err != nil || n != 1 {
 			t.Errorf("case %d: then the pool reads %d rows, %v", i, n, err)
 		}
+	}
+}
+
+// TestMigrate_carelessSteps: a step with no SQL and no Func (an empty
+// file, a file saved empty by mistake) was applied and counted; a step
+// file named "2_b.SQL" was left out without a word, and the database
+// stayed a step behind until a third file made a gap (issue 16).
+func TestMigrate_carelessSteps(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, sqlText := range []string{"", " \n\t"} {
+		db := testdb.Open(t, testdb.Path(t))
+		err := driver.Migrate(ctx, db, []driver.Migration{{Name: "1_a.sql", SQL: "CREATE TABLE a(x)"}, {Name: "2_b.sql", SQL: sqlText}})
+		if err == nil || !strings.Contains(err.Error(), `"2_b.sql"`) || !strings.Contains(err.Error(), "no SQL") {
+			t.Errorf("a step of SQL %q: %v, want an error naming it", sqlText, err)
+		}
+		if v := version(t, db); v != 1 {
+			t.Errorf("a step of SQL %q: the database is at version %d, want 1", sqlText, v)
+		}
+	}
+	steps, err := driver.LoadMigrations(fstest.MapFS{
+		"m/1_a.sql": {Data: []byte("CREATE TABLE a(x)")},
+		"m/2_b.SQL": {Data: []byte("CREATE TABLE b(x)")},
+	}, "m")
+	if err != nil || len(steps) != 2 || steps[1].Name != "2_b.SQL" {
+		t.Errorf("LoadMigrations of 1_a.sql and 2_b.SQL: %d steps (%+v), %v; want both", len(steps), steps, err)
 	}
 }

@@ -27,7 +27,9 @@ type Migration struct {
 	Name string
 
 	// SQL is the script the step runs: one or more statements separated
-	// by semicolons. It is ignored when Func is not nil.
+	// by semicolons. It is ignored when Func is not nil. A step with
+	// neither (SQL empty or only spaces, and no Func) is refused when it
+	// would run: an empty file is more likely a mistake than a step.
 	SQL string
 
 	// Func, if not nil, runs the step in Go, inside the step's
@@ -125,6 +127,9 @@ func migrateStep(ctx context.Context, conn *sql.Conn, migrations []Migration, i 
 	}
 	fail := func(err error) (int, error) {
 		return i, fmt.Errorf("sqlitekit: %s: %w", name, err)
+	}
+	if m.Func == nil && strings.TrimSpace(m.SQL) == "" { // an empty file is a mistake more likely than a step
+		return fail(errors.New("the step has no SQL and no Func"))
 	}
 
 	if m.ForeignKeysOff {
@@ -364,7 +369,7 @@ const ForeignKeysOffDirective = "-- sqlitekit:foreign_keys=off"
 //
 //	steps, err := driver.LoadMigrations(files, "migrations")
 //
-// Every file whose name ends in ".sql" is one step; its name must begin
+// Every file whose name ends in ".sql" (or ".SQL") is one step; its name must begin
 // with the step's number, counting from 1 ("001_create_users.sql",
 // "2-add-index.sql"), and the numbers must run from 1 to the number of
 // files without a gap or a repeat. Other files are ignored. A file with
@@ -380,7 +385,7 @@ func LoadMigrations(fsys fs.FS, dir string) ([]Migration, error) {
 	}
 	var files []file
 	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".sql") {
+		if e.IsDir() || !strings.EqualFold(path.Ext(e.Name()), ".sql") {
 			continue
 		}
 		name := e.Name()
