@@ -75,3 +75,16 @@ func TestSQL_hostile(t *testing.T) {
 		}
 	}
 }
+
+// TestF32_Value_empty: an empty, non-nil F32 went in as an empty BLOB
+// without an error, which F32.Scan and every function then refuse: a
+// vector lost at write time, found at read time (issue 16).
+func TestF32_Value_empty(t *testing.T) {
+	t.Parallel()
+	if v, err := (vector.F32{}).Value(); !errors.Is(err, vector.ErrMalformed) {
+		t.Errorf("F32{}.Value() = %#v, %v; want an error matching ErrMalformed", v, err)
+	}
+	if v, err := vector.F32(nil).Value(); v != nil || err != nil {
+		t.Errorf("F32(nil).Value() = %#v, %v; want NULL", v, err)
+	}
+}

@@ -16,10 +16,14 @@ import (
 type F32 []float32
 
 // Value implements [driver.Valuer]. It fails if an element is NaN or
-// infinite, which the SQL functions would reject later anyway.
+// infinite, or if v is empty but not nil (an empty BLOB, which Scan and
+// the SQL functions would reject later anyway).
 func (v F32) Value() (driver.Value, error) {
 	if v == nil {
 		return nil, nil
+	}
+	if len(v) == 0 {
+		return nil, fmt.Errorf("vector: F32.Value: %w: empty vector (a nil F32 is NULL)", ErrMalformed)
 	}
 	if err := checkFinite(v); err != nil {
 		return nil, fmt.Errorf("vector: F32.Value: %w", err)
