@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"path/filepath"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -77,7 +78,7 @@ func (rn *run) ratioChart(group, title string) (*plot.Plot, vg.Length, error) {
 		labels[len(rs)-1-i] = r.Workload + ": " + r.label()
 	}
 	cols := rn.columns()
-	top := 1.0
+	top, bottom := 1.0, 1.0
 	const step = 0.18 // between the drivers of a metric, in rows
 	for k, d := range cols {
 		var pts errPoints
@@ -101,7 +102,7 @@ func (rn *run) ratioChart(group, title string) (*plot.Plot, vg.Length, error) {
 			pts.XYs = append(pts.XYs, plotter.XY{X: mid, Y: y})
 			pts.lo = append(pts.lo, mid-lo)
 			pts.hi = append(pts.hi, hi-mid)
-			top = max(top, hi)
+			top, bottom = max(top, hi), min(bottom, lo)
 		}
 		if len(pts.XYs) == 0 {
 			continue
@@ -131,8 +132,17 @@ func (rn *run) ratioChart(group, title string) (*plot.Plot, vg.Length, error) {
 	p.Add(line)
 	p.NominalY(labels...)
 	p.Y.Min, p.Y.Max = -0.5, float64(len(rs))-0.5
-	p.X.Min = 0
-	p.X.Max = top * 1.25 // room for the legend, top right
+	// Ratios on a log scale: 2x better and 2x worse are as far from 1.
+	p.X.Scale = plot.LogScale{}
+	p.X.Min = bottom / 1.2
+	p.X.Max = top * 1.8 // room for the legend, top right
+	var ticks []plot.Tick
+	for v := 1.0 / 64; v <= 64; v *= 2 {
+		if v >= p.X.Min && v <= p.X.Max {
+			ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', 3, 64) + "x"})
+		}
+	}
+	p.X.Tick.Marker = plot.ConstantTicks(ticks)
 	p.Legend.Top = true
 	p.Add(plotter.NewGrid())
 	return p, vg.Length(len(rs))*vg.Points(7)*vg.Length(len(cols)+1) + 1.5*vg.Inch, nil

@@ -243,7 +243,7 @@ func (rn *run) markdown(charts map[string]string) string {
 	if rn.Config.Sizes.Reps > 1 {
 		p("Within a round's process a short measurement is repeated %d times and the fastest is the round's figure (on a shared machine, other work only ever adds time). ", rn.Config.Sizes.Reps)
 	}
-	p("A table shows the median of the rounds' figures; for plain ncruces, the baseline, with their spread (min–max); ")
+	p("A table shows the median of the rounds' figures; for plain ncruces, the baseline (and for every driver where ncruces has no figure), with their spread (min–max); ")
 	p("for every other driver, its ratio to plain ncruces: the median of the per-round ratios (its round-k figure over ncruces' round-k figure, ")
 	p("so that the machine's drift between rounds cancels), with their spread. ↓: lower is better, ↑: higher is better.")
 	if len(rn.Extra) > 0 {
@@ -451,7 +451,7 @@ func (rn *run) cellText(r *row, d string, failed map[string]string) string {
 		return "n/a (" + c.NA + ")"
 	}
 	s := format(c.Median)
-	if (d == baseline || r.Unit == "x") && len(c.Rounds) > 1 {
+	if (d == baseline || r.Unit == "x" || !r.Cells[baseline].ok()) && len(c.Rounds) > 1 {
 		return s + fmt.Sprintf(" (%s–%s)", format(c.Min), format(c.Max))
 	}
 	q := c.VsBaseline
