@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -191,5 +192,36 @@ func TestMigrate_carelessSteps(t *testing.T) {
 	}, "m")
 	if err != nil || len(steps) != 2 || steps[1].Name != "2_b.SQL" {
 		t.Errorf("LoadMigrations of 1_a.sql and 2_b.SQL: %d steps (%+v), %v; want both", len(steps), steps, err)
+	}
+}
+
+// TestArgs_uintOverflow: database/sql's default conversion turns a uint
+// above math.MaxInt64 into a negative int64 (it refuses such a uint64,
+// not a uint): uint(math.MaxUint64) was stored as -1 (issue 16).
+func TestArgs_uintOverflow(t *testing.T) {
+	t.Parallel()
+	db := testdb.Open(t, testdb.Path(t))
+	if _, err := db.Exec("CREATE TABLE t(x)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("INSERT INTO t VALUES (?)", uint(math.MaxUint64)); err == nil || !strings.Contains(err.Error(), "18446744073709551615") {
+		t.Errorf("uint(math.MaxUint64): %v, want an error naming it", err)
+	}
+	if _, err := db.Exec("INSERT INTO t VALUES (?)", uint(math.MaxInt64)); err != nil {
+		t.Errorf("uint(math.MaxInt64): %v", err)
+	}
+	var got []int64
+	rows, err := db.Query("SELECT x FROM t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var x int64
+		rows.Scan(&x)
+		got = append(got, x)
+	}
+	if len(got) != 1 || got[0] != math.MaxInt64 {
+		t.Errorf("stored %v, want [%d]", got, int64(math.MaxInt64))
 	}
 }

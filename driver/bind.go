@@ -3,6 +3,7 @@ package driver
 import (
 	"database/sql/driver"
 	"fmt"
+	"math"
 	"math/bits"
 	"reflect"
 	"time"
@@ -25,6 +26,11 @@ func checkValue(v any) error {
 	}
 	if t := reflect.TypeOf(v); t == jsonType || t == pointerType {
 		return nil
+	}
+	// database/sql's conversion refuses a uint64 above math.MaxInt64 but
+	// wraps a uint (or uintptr) around to a negative int64.
+	if rv := reflect.ValueOf(v); (rv.Kind() == reflect.Uint || rv.Kind() == reflect.Uintptr) && rv.Uint() > math.MaxInt64 {
+		return fmt.Errorf("sqlitekit: %T %d is beyond SQLite's largest INTEGER, %d", v, rv.Uint(), int64(math.MaxInt64))
 	}
 	return driver.ErrSkip
 }
