@@ -103,6 +103,11 @@ func benchRun(ctx context.Context, cfg config, logf func(string, ...any)) (*run,
 		return nil, fmt.Errorf("-only %v matches no workload", cfg.Only)
 	}
 
+	if d, ok := goRunBuild(); ok {
+		h.logf("go run built this program (the bench with sqlitekit, ncruces and modernc) in %.1fs before starting it", d.Seconds())
+		h.builds = append(h.builds, build{What: "`go run`'s build of the bench", Seconds: d.Seconds()})
+	}
+
 	// Binaries: this one for the cgo-free drivers, a build of itself
 	// with the benchmattn tag for mattn (peer_mattn.go says why), and
 	// for the start workload a small probe per driver. mattn's builds

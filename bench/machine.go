@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // machine describes where the bench ran.
@@ -67,4 +68,44 @@ func procField(path, key string) string {
 		}
 	}
 	return ""
+}
+
+// goRunBuild is how long `go run` worked before it started this program,
+// that is its build of the bench (sqlitekit, ncruces and modernc: seconds
+// from Go's build cache, minutes on a fresh machine). It is read from
+// /proc: this process's start time less its parent's, if the parent is
+// the go command; false elsewhere.
+func goRunBuild() (time.Duration, bool) {
+	ppid := os.Getppid()
+	comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", ppid))
+	if err != nil || strings.TrimSpace(string(comm)) != "go" {
+		return 0, false
+	}
+	parent, ok1 := procStart(fmt.Sprintf("/proc/%d/stat", ppid))
+	self, ok2 := procStart("/proc/self/stat")
+	if !ok1 || !ok2 || self < parent {
+		return 0, false
+	}
+	// Start times are in clock ticks, 100 a second on Linux.
+	return time.Duration(self-parent) * time.Second / 100, true
+}
+
+// procStart is the start time field of a /proc/<pid>/stat file.
+func procStart(path string) (uint64, bool) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	// The command name, in parentheses, may hold spaces: the fields
+	// are counted from after it (the state is field 3, starttime 22).
+	i := strings.LastIndex(string(b), ") ")
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(string(b)[i+2:])
+	if len(f) < 20 {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(f[19], 10, 64)
+	return v, err == nil
 }

@@ -355,3 +355,19 @@ func TestExtraRounds(t *testing.T) {
 		t.Errorf("size 1: ratio %.2f, want the median of 5 rounds, 0.95", c.Ratio)
 	}
 }
+
+// A /proc stat line whose command name holds ") " still gives its start
+// time; a missing file gives none.
+func TestProcStart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "stat")
+	line := "1234 (odd) name) S 1 1234 1234 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 100\n"
+	if err := os.WriteFile(path, []byte(line), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := procStart(path); !ok || v != 987654 {
+		t.Errorf("procStart = %d, %v; want 987654, true", v, ok)
+	}
+	if _, ok := procStart(filepath.Join(t.TempDir(), "none")); ok {
+		t.Error("procStart of a missing file: ok")
+	}
+}

@@ -223,7 +223,7 @@ func (rn *run) markdown(charts map[string]string) string {
 			}
 			bs = append(bs, s)
 		}
-		p("| built by this run | %s (not counted: `go run`'s own build of the bench) |\n", strings.Join(bs, ", "))
+		p("| built by this run | %s |\n", strings.Join(bs, ", "))
 	}
 	p("\n## Drivers\n\n| driver | module | version | SQLite | db.Begin |\n|---|---|---|---|---|\n")
 	for _, d := range cols {
