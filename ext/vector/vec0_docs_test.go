@@ -7,9 +7,10 @@ import (
 )
 
 // vec0Golden are statements in the style of sqlite-vec's documentation
-// (its vec0, KNN, metadata, partition key and auxiliary column examples,
-// and errors), with the rows sqlite-vec v0.1.6 (C, through mattn) returned
-// for them, or whether it failed. Floats are rendered with 6 significant
+// and tests (its vec0, KNN, metadata, partition key and auxiliary column
+// examples, text metadata short and long, the metadata types, several
+// vector columns, and errors), with the rows sqlite-vec v0.1.6 (C, through
+// mattn) returned for them, or whether it failed. Floats are rendered with 6 significant
 // digits, BLOBs as x'hex'.
 var vec0Golden = []struct {
 	sql   string
@@ -91,6 +92,57 @@ var vec0Golden = []struct {
 	{"select rowid, value from vec_each(X'AABBCCDD00112233')", false, []string{"0|-1.84407e+18", "1|3.7734e-08"}},
 	{"select rowid, value from vec_each(vec_int8(X'AABBCCDD'))", false, []string{"0|-86", "1|-69", "2|-52", "3|-35"}},
 	{"select rowid, value from vec_each(vec_bit(X'F0'))", false, []string{"0|1", "1|1", "2|1", "3|1", "4|0", "5|0", "6|0", "7|0"}},
+	{"create virtual table m1 using vec0(vector float[1], name text, chunk_size=8)", false, nil},
+	{"insert into m1(vector, name) values ('[.1]', 'ant'), ('[.2]', 'bee'), ('[.3]', 'cat'), ('[.4]', 'dog'), ('[.5]', 'eel'), ('[.6]', 'fox'), ('[.7]', 'gnu'), ('[.8]', 'hen'), ('[.9]', 'ibis'), ('[1.0]', 'jay')", false, nil},
+	{"select * from m1", false, []string{"1|x'cdcccc3d'|ant", "2|x'cdcc4c3e'|bee", "3|x'9a99993e'|cat", "4|x'cdcccc3e'|dog", "5|x'0000003f'|eel", "6|x'9a99193f'|fox", "7|x'3333333f'|gnu", "8|x'cdcc4c3f'|hen", "9|x'6666663f'|ibis", "10|x'0000803f'|jay"}},
+	{"select rowid, name, distance from m1 where vector match '[1]' and k = 4 and name < 'dog'", false, []string{"3|cat|0.7", "2|bee|0.8", "1|ant|0.9"}},
+	{"select rowid, name, distance from m1 where vector match '[1]' and k = 4 and name <= 'dog'", false, []string{"4|dog|0.6", "3|cat|0.7", "2|bee|0.8", "1|ant|0.9"}},
+	{"select rowid, name, distance from m1 where vector match '[1]' and k = 4 and name > 'fox'", false, []string{"10|jay|0", "9|ibis|0.1", "8|hen|0.2", "7|gnu|0.3"}},
+	{"select rowid, name, distance from m1 where vector match '[1]' and k = 4 and name >= 'fox'", false, []string{"10|jay|0", "9|ibis|0.1", "8|hen|0.2", "7|gnu|0.3"}},
+	{"select rowid, name, distance from m1 where vector match '[0]' and k = 3 and name != 'ant'", false, []string{"2|bee|0.2", "3|cat|0.3", "4|dog|0.4"}},
+	{"select rowid, name, distance from m1 where vector match '[0]' and k = 3 and name in ('cat', 'jay', 'zzz')", false, []string{"3|cat|0.3", "10|jay|1"}},
+	{"create virtual table m2 using vec0(vector float[1], label text, chunk_size=8)", false, nil},
+	{"insert into m2(vector, label) values ('[1]', 'short'), ('[2]', 'a label longer than twelve'), ('[3]', 'short2'), ('[4]', 'a label longer than twelve, too'), ('[5]', 'zz')", false, nil},
+	{"select rowid, label, distance from m2 where vector match '[10]' and k = 5 and label = 'a label longer than twelve'", false, []string{"2|a label longer than twelve|8"}},
+	{"select rowid, label, distance from m2 where vector match '[10]' and k = 5 and label > 'a label longer than twelve'", false, []string{"5|zz|5", "4|a label longer than twelve, too|6", "3|short2|7", "1|short|9"}},
+	{"select rowid, label, distance from m2 where vector match '[10]' and k = 5 and label < 'short2'", false, []string{"4|a label longer than twelve, too|6", "2|a label longer than twelve|8", "1|short|9"}},
+	{"select rowid, label, distance from m2 where vector match '[10]' and k = 5 and label != 'zz'", false, []string{"4|a label longer than twelve, too|6", "3|short2|7", "2|a label longer than twelve|8", "1|short|9"}},
+	{"update m2 set label = 'now it is a very long label indeed' where rowid = 1", false, nil},
+	{"update m2 set label = 'tiny' where rowid = 2", false, nil},
+	{"select * from m2", false, []string{"1|x'0000803f'|now it is a very long label indeed", "2|x'00000040'|tiny", "3|x'00004040'|short2", "4|x'00008040'|a label longer than twelve, too", "5|x'0000a040'|zz"}},
+	{"select rowid, label, distance from m2 where vector match '[10]' and k = 5 and label >= 'now'", false, []string{"5|zz|5", "3|short2|7", "2|tiny|8", "1|now it is a very long label indeed|9"}},
+	{"create virtual table m3 using vec0(id integer primary key, v float[2] distance_metric=l1, n integer, r float, b boolean, s text)", false, nil},
+	{"insert into m3 values (1, '[1, 1]', -5, -1.5, 1, 'x'), (2, '[2, 2]', 0, 0.0, 0, 'y'), (3, '[3, 3]', 5, 1.5, 1, 'z'), (4, '[-1.5, -1]', 10, 2.5, 0, 'x')", false, nil},
+	{"select id, distance from m3 where v match '[0, 0]' and k = 4 and n < 0", false, []string{"1|2"}},
+	{"select id, distance from m3 where v match '[0, 0]' and k = 4 and n >= 0 and r < 2.0", false, []string{"2|4", "3|6"}},
+	{"select id, distance from m3 where v match '[0, 0]' and k = 4 and b = 1", false, []string{"1|2", "3|6"}},
+	{"select id, distance from m3 where v match '[0, 0]' and k = 4 and b != 1 and s = 'x'", false, []string{"4|2.5"}},
+	{"select id, distance from m3 where v match '[0, 0]' and k = 4 and n in (-5, 10)", false, []string{"1|2", "4|2.5"}},
+	{"select id, n, r, b, s from m3 where id = 3", false, []string{"3|5|1.5|1|z"}},
+	{"delete from m3 where id = 1", false, nil},
+	{"select id, distance from m3 where v match '[0, 0]' and k = 4", false, []string{"4|2.5", "2|4", "3|6"}},
+	{"insert into m3 values (1, '[0.5, 0.5]', 7, 7.5, 1, 'w')", false, nil},
+	{"select id, distance from m3 where v match '[0, 0]' and k = 2", false, []string{"1|1", "4|2.5"}},
+	{"insert into m3 values (9, '[0, 0]', 1.5, 1.0, 1, 'w')", true, nil},
+	{"insert into m3 values (9, '[0, 0]', 1, 1, 1, 'w')", true, nil},
+	{"insert into m3 values (9, '[0, 0]', 1, 1.0, 1, x'00')", true, nil},
+	{"create virtual table m4 using vec0(user text partition key, emb float[2], +note blob, +n integer)", false, nil},
+	{"insert into m4(rowid, user, emb, note, n) values (1, 'alice', '[0, 1]', x'0102', 1), (2, 'bob', '[1, 0]', NULL, 2), (3, 'alice', '[1, 1]', x'03', NULL), (4, 'carol', '[2, 2]', x'', 4)", false, nil},
+	{"select rowid, user, note, n, distance from m4 where emb match '[1, 0]' and k = 3 and user = 'alice'", false, []string{"3|alice|x'03'|NULL|1", "1|alice|x'0102'|1|1.41421"}},
+	{"select rowid, user, distance from m4 where emb match '[1, 0]' and k = 3 and user >= 'bob'", false, []string{"2|bob|0", "4|carol|2.23607"}},
+	{"select * from m4 where rowid = 3", false, []string{"3|alice|x'0000803f0000803f'|x'03'|NULL"}},
+	{"select rowid, distance from m4 where emb match '[1, 0]' and k = 3 and n = 1", true, nil},
+	{"insert into m4(rowid, user, emb) values (5, 7, '[0, 0]')", true, nil},
+	{"create virtual table m5 using vec0(a float[2], b int8[2], c bit[8])", false, nil},
+	{"insert into m5(rowid, a, b, c) values (1, '[1, 0]', vec_int8('[1, 0]'), vec_bit(x'01')), (2, '[0, 1]', vec_int8('[0, 1]'), vec_bit(x'03')), (3, '[1, 1]', vec_int8('[5, 5]'), vec_bit(x'ff'))", false, nil},
+	{"select rowid, distance from m5 where a match '[1, 0]' and k = 3", false, []string{"1|0", "3|1", "2|1.41421"}},
+	{"select rowid, distance from m5 where b match vec_int8('[1, 0]') and k = 3", false, []string{"1|0", "2|1.41421", "3|6.40312"}},
+	{"select rowid, distance from m5 where c match vec_bit(x'00') and k = 3", false, []string{"1|1", "2|2", "3|8"}},
+	{"select rowid, distance from m5 where a match '[1, 0]' and b match vec_int8('[1, 0]') and k = 3", true, nil},
+	{"select rowid, hex(a), hex(b), hex(c) from m5", false, []string{"1|0000803F00000000|0100|01", "2|000000000000803F|0001|03", "3|0000803F0000803F|0505|FF"}},
+	{"delete from m5", false, nil},
+	{"select count(*) from m5", false, []string{"0"}},
+	{"select rowid, distance from m5 where a match '[1, 0]' and k = 3", false, nil},
 }
 
 func render(row []any) string {
