@@ -77,6 +77,11 @@
 //   - trigram_contains(text, query [, case_sensitive [, remove_diacritics]]):
 //     1 if text contains query under that folding, else 0
 //     ([Index.Contains]). NULL reads as empty text.
+//   - trigram_contains_all(needles, case_sensitive, remove_diacritics,
+//     column, ...): 1 if every needle is contained in at least one of the
+//     columns, else 0. needles is a BLOB of needles, each its length in
+//     bytes as a uvarint (encoding/binary) then its bytes. [Search] tests
+//     rows with it: one call, whatever the number of words.
 //
 // In SQL alone, an exact search for any :q over an index docs_trigram of
 // docs(body), case-insensitive, reads:

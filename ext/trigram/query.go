@@ -1,6 +1,8 @@
 package trigram
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"strings"
 	"unicode"
@@ -9,8 +11,9 @@ import (
 )
 
 // Register registers the trigram SQL functions on a connection:
-// trigram_query, trigram_query_all, trigram_length, trigram_fold and
-// trigram_contains (see the package documentation).
+// trigram_query, trigram_query_all, trigram_length, trigram_fold,
+// trigram_contains and trigram_contains_all (see the package
+// documentation).
 //
 // The functions need nothing else; the indexes they serve need FTS5, which
 // the caller registers on the same connection with
@@ -19,7 +22,10 @@ import (
 // https://sqlite.org/c3ref/create_function.html
 func Register(db *sqlite3.Conn) error {
 	const flags = sqlite3.DETERMINISTIC | sqlite3.INNOCUOUS
-	var buf struct{ text, query []byte } // a connection runs one function call at a time
+	var buf struct { // a connection runs one function call at a time
+		text, query []byte
+		all         containsAll
+	}
 	contains := func(ctx sqlite3.Context, arg ...sqlite3.Value) {
 		var caseSensitive, removeDiacritics bool
 		if len(arg) > 2 {
@@ -31,6 +37,18 @@ func Register(db *sqlite3.Conn) error {
 		var ok bool
 		ok, buf.text, buf.query = contains(arg[0].RawText(), arg[1].RawText(),
 			modeOf(caseSensitive, removeDiacritics), buf.text, buf.query)
+		ctx.ResultBool(ok)
+	}
+	containsAll := func(ctx sqlite3.Context, arg ...sqlite3.Value) {
+		if len(arg) < 3 {
+			ctx.ResultError(errors.New("trigram_contains_all: want (needles, case_sensitive, remove_diacritics, column, ...)"))
+			return
+		}
+		ok, err := buf.all.test(arg[0].RawBlob(), modeOf(arg[1].Bool(), arg[2].Bool()), arg[3:])
+		if err != nil {
+			ctx.ResultError(err)
+			return
+		}
 		ctx.ResultBool(ok)
 	}
 	fold := func(ctx sqlite3.Context, arg ...sqlite3.Value) {
@@ -72,7 +90,8 @@ func Register(db *sqlite3.Conn) error {
 		db.CreateFunction("trigram_fold", 2, flags, fold),
 		db.CreateFunction("trigram_contains", 2, flags, contains),
 		db.CreateFunction("trigram_contains", 3, flags, contains),
-		db.CreateFunction("trigram_contains", 4, flags, contains))
+		db.CreateFunction("trigram_contains", 4, flags, contains),
+		db.CreateFunction("trigram_contains_all", -1, flags, containsAll))
 }
 
 // appendQuery appends text as an FTS5 phrase: in double quotes, with quotes
@@ -140,7 +159,7 @@ func QueryAll(text string, removeDiacritics bool) string {
 
 func queryAll(text string, mode foldMode) string {
 	var dst []byte
-	for _, w := range words(text) {
+	for _, w := range distinctWords(text, mode) {
 		if foldLen(w, mode) < 3 {
 			continue
 		}
@@ -157,6 +176,92 @@ func queryAll(text string, mode foldMode) string {
 
 // words splits text around Unicode white space.
 func words(text string) []string { return strings.FieldsFunc(text, unicode.IsSpace) }
+
+// distinctWords returns the words of text without those that fold, for
+// mode, to the fold of an earlier one, nor those that fold to nothing
+// (they are in every text).
+func distinctWords(text string, mode foldMode) []string {
+	var ws []string
+	seen := map[string]bool{}
+	var b []byte
+	for _, w := range words(text) {
+		b, _ = appendFold(b[:0], w, mode)
+		if len(b) == 0 || seen[string(b)] {
+			continue
+		}
+		seen[string(b)] = true
+		ws = append(ws, w)
+	}
+	return ws
+}
+
+// appendNeedle appends a needle of trigram_contains_all: its length as a
+// uvarint, then its bytes. (A separator could be in a needle, or change
+// how SQLite decodes the bytes around it.)
+func appendNeedle(dst []byte, needle string) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(needle)))
+	return append(dst, needle...)
+}
+
+// containsAll is the state of trigram_contains_all on a connection: the
+// needles of the last call, folded, and buffers for the columns.
+type containsAll struct {
+	needles []byte   // as the last call gave them
+	mode    foldMode // and the mode it gave
+	folded  [][]byte // the needles, folded for mode
+	cols    [][]byte // the texts of the columns of this call, folded
+	buf     [][]byte // where they are folded
+}
+
+// test reports whether each needle (see appendNeedle) is contained,
+// under the folding of mode, in at least one of cols. A statement gives
+// the same needles for every row, folded once.
+func (a *containsAll) test(needles []byte, mode foldMode, cols []sqlite3.Value) (bool, error) {
+	if mode != a.mode || !bytes.Equal(needles, a.needles) {
+		a.needles, a.mode, a.folded = append(a.needles[:0], needles...), mode, a.folded[:0]
+		for rest := needles; len(rest) > 0; {
+			n, k := binary.Uvarint(rest)
+			if k <= 0 || n > uint64(len(rest)-k) {
+				a.needles = a.needles[:0]
+				return false, errors.New("trigram_contains_all: malformed needles")
+			}
+			f, _ := appendFold(nil, rest[k:k+int(n)], mode)
+			a.folded = append(a.folded, f)
+			rest = rest[k+int(n):]
+		}
+	}
+	// Each column is folded when a needle first looks at it, and only if
+	// folding changes it.
+	for len(a.cols) < len(cols) {
+		a.cols = append(a.cols, nil)
+		a.buf = append(a.buf, nil)
+	}
+	texts := a.cols[:len(cols)]
+	for i := range texts {
+		texts[i] = nil
+	}
+	for _, f := range a.folded {
+		found := false
+		for i, c := range cols {
+			if texts[i] == nil {
+				raw := c.RawText()
+				if identity(raw, mode) {
+					texts[i] = raw
+				} else {
+					a.buf[i], _ = appendFold(a.buf[i][:0], raw, mode)
+					texts[i] = a.buf[i]
+				}
+			}
+			if found = bytes.Contains(texts[i], f); found {
+				break
+			}
+		}
+		if !found {
+			return false, nil
+		}
+	}
+	return true, nil
+}
 
 // contains reports whether text contains query after both are folded for
 // mode, using and returning two scratch buffers.

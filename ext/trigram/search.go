@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -96,6 +97,13 @@ var ErrInvalidFilter = errors.New("trigram: invalid filter")
 // the shorter ones tested on the rows found. Empty text (after folding)
 // matches every row; whitespace is matched like any other character.
 //
+// The lookup is bounded whatever the text: text longer than 32 characters
+// is looked up by up to 8 parts of 32 characters spread over it, and
+// with AllWords only the 8 longest distinct words are (a word longer than
+// 32 characters by its first 32); the rows found are then tested exactly
+// with trigram_contains_all. The answer stays exact; a search is as fast
+// as its most selective parts.
+//
 // Search needs FTS5 and [Register] on the connections of db. The sequence
 // is single use; it yields at most one error, then ends. Rows are closed
 // when the sequence ends, including when the caller stops early (an error
@@ -123,7 +131,7 @@ func Search(ctx context.Context, db Querier, idx Index, text string, opts *Searc
 		withText := opts.Snippet != 0 || opts.Highlight
 		if withText {
 			if opts.AllWords {
-				for _, w := range words(text) {
+				for _, w := range distinctWords(text, idx.mode()) {
 					needles = append(needles, foldCodes(w, idx.mode()))
 				}
 			} else {
@@ -186,24 +194,35 @@ func (idx Index) searchSQL(text string, opts *SearchOptions) (string, []any, err
 	mode := idx.mode()
 
 	// What the index can look up, and what must be tested row by row.
-	var match string
+	var match []byte
 	var tests []string
 	if opts.AllWords {
-		for _, w := range words(text) {
-			switch n := foldLen(w, mode); {
-			case n >= 3:
-				if match != "" {
-					match += " AND "
+		// The longest words are looked up, the most selective in general;
+		// the others, and those looked up by a part, are tested.
+		ws := distinctWords(text, mode)
+		lens := make(map[string]int, len(ws))
+		for _, w := range ws {
+			lens[w] = foldLen(w, mode)
+		}
+		slices.SortStableFunc(ws, func(a, b string) int { return lens[b] - lens[a] })
+		phrases := 0
+		for _, w := range ws {
+			if n := lens[w]; n >= 3 && phrases < maxPhrases {
+				phrases++
+				match = appendPhrases(match, w, mode, n, 1)
+				if n <= maxPhrase {
+					continue // the phrase is the word: nothing to test
 				}
-				match += string(appendQuery(nil, w))
-			case n > 0:
-				tests = append(tests, w)
 			}
+			tests = append(tests, w)
 		}
 	} else {
 		switch n := foldLen(text, mode); {
+		case n > maxPhrase:
+			match = appendPhrases(nil, text, mode, n, maxPhrases)
+			tests = append(tests, text)
 		case n >= 3:
-			match = Query(text)
+			match = appendQuery(nil, text)
 		case n > 0:
 			tests = append(tests, text)
 		}
@@ -212,14 +231,19 @@ func (idx Index) searchSQL(text string, opts *SearchOptions) (string, []any, err
 	fts, table, rowid := q(idx.name()), q(idx.Table), q(idx.rowid())
 	var args []any
 	var conds []string
-	for _, w := range tests {
-		var any []string
-		for _, c := range idx.Columns {
-			any = append(any, fmt.Sprintf("trigram_contains(t.%s, ?, %d, %d)", q(c),
-				b2i(idx.CaseSensitive), b2i(idx.RemoveDiacritics)))
-			args = append(args, w)
+	if len(tests) > 0 {
+		// One call, whatever the number of words: an expression per word
+		// grew too deep for SQLite past a thousand words.
+		var needles []byte
+		for _, w := range tests {
+			needles = appendNeedle(needles, w)
 		}
-		conds = append(conds, "("+strings.Join(any, " OR ")+")")
+		cond := fmt.Sprintf("trigram_contains_all(?, %d, %d", b2i(idx.CaseSensitive), b2i(idx.RemoveDiacritics))
+		for _, c := range idx.Columns {
+			cond += ", t." + q(c)
+		}
+		conds = append(conds, cond+")")
+		args = append(args, needles)
 	}
 	if opts.Filter != "" {
 		conds = append(conds, "(\n"+opts.Filter+"\n)")
@@ -237,7 +261,7 @@ func (idx Index) searchSQL(text string, opts *SearchOptions) (string, []any, err
 		limit = " LIMIT -1 OFFSET " + strconv.Itoa(opts.Offset)
 	}
 
-	if match == "" {
+	if match == nil {
 		// A scan of the content table.
 		where := ""
 		if len(conds) > 0 {
@@ -251,7 +275,7 @@ func (idx Index) searchSQL(text string, opts *SearchOptions) (string, []any, err
 	}
 
 	// A lookup in the index; row tests and the filter see the content row.
-	args = append([]any{match}, args...)
+	args = append([]any{string(match)}, args...)
 	where := fts + " MATCH ?"
 	if len(conds) > 0 {
 		where += " AND EXISTS (SELECT 1 FROM main." + table + " AS t WHERE t." + rowid + " = " + fts + ".rowid AND " +
@@ -276,6 +300,57 @@ func (idx Index) searchSQL(text string, opts *SearchOptions) (string, []any, err
 	order = strings.ReplaceAll(order, "rowid", "h.rowid")
 	return "SELECT h.rowid, h.rank" + cols + " FROM (" + inner + ") AS h JOIN main." + table +
 		" AS t ON t." + rowid + " = h.rowid" + order, args, nil
+}
+
+// The MATCH expression of a search is bounded whatever the length of its
+// text: a phrase of a 450 KB text made SQLite run out of memory.
+const (
+	// maxPhrase is the most characters of a phrase of the expression.
+	maxPhrase = 32
+	// maxPhrases is the most phrases in the expression.
+	maxPhrases = 8
+)
+
+// appendPhrases appends to match, joined by AND, up to max phrases that
+// every text containing text contains: text itself if its n characters
+// (foldLen for mode) fit a phrase, else parts of maxPhrase characters
+// spread from its start to its end. The parts are cut from text where
+// the tokenizer's characters begin, so that each folds to a part of
+// text's fold.
+func appendPhrases(match []byte, text string, mode foldMode, n, max int) []byte {
+	if match != nil {
+		match = append(match, " AND "...)
+	}
+	if n <= maxPhrase {
+		return appendQuery(match, text)
+	}
+	// starts[k] is where the k-th character kept by the tokenizer begins.
+	starts := make([]int, 0, n+1)
+	for i := 0; i < len(text); {
+		j := i + 1
+		c := uint32(text[i])
+		if c >= 0x80 {
+			c, j = decode(text, i)
+		}
+		if foldRune(c, mode) != 0 {
+			starts = append(starts, i)
+		}
+		i = j
+	}
+	starts = append(starts, len(text))
+	n = len(starts) - 1
+	m := min(max, (n+maxPhrase-1)/maxPhrase)
+	for j := range m {
+		k := 0
+		if m > 1 {
+			k = j * (n - maxPhrase) / (m - 1)
+		}
+		if j > 0 {
+			match = append(match, " AND "...)
+		}
+		match = appendQuery(match, text[starts[k]:starts[k+maxPhrase]])
+	}
+	return match
 }
 
 func fmtFilter(format string, args ...any) error {
