@@ -2,6 +2,7 @@ package conformance_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"testing"
 	"time"
@@ -108,4 +109,48 @@ func TestContextCancelParallel(t *testing.T) {
 			t.Fatal(got)
 		}
 	}
+}
+
+// Two queries open in one transaction, the inner with a context of its
+// own: canceling the inner stops only the inner, and the outer reads on
+// (ncruces' test).
+func TestContextNestedRows(t *testing.T) {
+	t.Parallel()
+	db := open(t)
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	const series = "WITH RECURSIVE c(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c"
+	outer, err := tx.Query(series)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer outer.Close()
+	next := func(rows *sql.Rows, want int) {
+		t.Helper()
+		var got int
+		if !rows.Next() {
+			t.Fatalf("no row: %v", rows.Err())
+		}
+		if err := rows.Scan(&got); err != nil || got != want {
+			t.Fatalf("got %d, %v; want %d", got, err, want)
+		}
+	}
+	next(outer, 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	inner, err := tx.QueryContext(ctx, series)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inner.Close()
+	next(inner, 0)
+	cancel()
+	if inner.Next() || !errors.Is(inner.Err(), context.Canceled) {
+		t.Errorf("inner rows after their context ended: %v", inner.Err())
+	}
+	next(outer, 1)
+	next(outer, 2)
 }

@@ -2,9 +2,10 @@ package conformance_test
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"reflect"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -219,5 +220,22 @@ func TestRowsBasics(t *testing.T) {
 	if err := rows.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
 	}
-	_ = time.Second
+
+	// NULLs and BLOBs into sql.RawBytes (ncruces' test).
+	rows, err = db.Query("SELECT NULL UNION ALL SELECT x'cafe' UNION ALL SELECT x'babe' UNION ALL SELECT NULL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var raw sql.RawBytes
+		if err := rows.Scan(&raw); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%v:%x", raw == nil, []byte(raw)))
+	}
+	if want := []string{"true:", "false:cafe", "false:babe", "true:"}; !cmp.Equal(got, want) {
+		t.Errorf("RawBytes: %v", got)
+	}
 }

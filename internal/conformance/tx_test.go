@@ -12,6 +12,8 @@ import (
 
 	"github.com/ncruces/go-sqlite3"
 	ncruces "github.com/ncruces/go-sqlite3/driver"
+
+	"github.com/sqlitekit/sqlitekit/internal/testdb"
 )
 
 // SAVEPOINT, ROLLBACK TO and RELEASE inside a database/sql transaction,
@@ -174,6 +176,25 @@ func TestReadOnlyTransaction(t *testing.T) {
 	}
 	tx.Rollback()
 	mustExec(t, db, "INSERT INTO t VALUES (1)")
+
+	// Read-only transactions begin DEFERRED whatever _txlock says, so
+	// two run at once without waiting (ncruces' test).
+	db = testdb.Open(t, "file:"+testdb.Path(t)+"?_txlock=exclusive&_pragma=busy_timeout(0)")
+	ctx := context.Background()
+	tx1, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx2, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx1.Exec("CREATE TABLE u(x)"); !errors.Is(err, sqlite3.READONLY) {
+		t.Errorf("CREATE in a read-only transaction: %v", err)
+	}
+	if err := errors.Join(tx2.Commit(), tx1.Commit()); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // A transaction whose context ends is rolled back by database/sql, and
