@@ -393,3 +393,56 @@ func TestConcurrentWriters(t *testing.T) {
 	}
 	_ = fmt.Sprint
 }
+
+// Transactions whose context is canceled while they begin, again and
+// again (mattn's test): none leaves a connection inside a transaction or
+// holding the process's writer turn, and the pool writes on.
+func TestBeginCanceledRepeatedly(t *testing.T) {
+	t.Parallel()
+	db := open(t)
+	db.SetMaxOpenConns(4)
+	mustExec(t, db, "CREATE TABLE t(x)")
+	for i := range 300 {
+		ctx, cancel := context.WithCancel(context.Background())
+		go cancel()
+		tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: i%3 == 0})
+		if err == nil {
+			_, err = tx.Exec("SELECT 1")
+			if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
+				t.Fatalf("Rollback: %v", rerr)
+			}
+		}
+		if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, sql.ErrTxDone) {
+			t.Fatalf("iteration %d: %v", i, err)
+		}
+		cancel()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	var conns []*sql.Conn
+	for range 4 { // every connection of the pool
+		c, err := db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
+	for _, c := range append(conns, conns...) {
+		tx, err := c.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatalf("Begin after canceled begins: %v", err)
+		}
+		if _, err := tx.Exec("INSERT INTO t VALUES (1)"); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	if n := count(t, db, "t"); n != 8 {
+		t.Errorf("%d rows", n)
+	}
+}
