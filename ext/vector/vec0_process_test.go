@@ -64,16 +64,80 @@ func openFileConn(path string) (*sqlite3.Conn, error) {
 }
 
 func vec0Child() {
+	rows, _ := strconv.Atoi(os.Getenv("SQLITEKIT_VEC0_ROWS"))
+	if path := os.Getenv("SQLITEKIT_VEC0_READER"); path != "" {
+		if err := procReader(path, int64(rows)); err != nil {
+			fmt.Fprintln(os.Stderr, "reader:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	path := os.Getenv("SQLITEKIT_VEC0_WRITER")
 	if path == "" {
 		return
 	}
-	rows, _ := strconv.Atoi(os.Getenv("SQLITEKIT_VEC0_ROWS"))
 	if err := procWriter(path, int64(rows)); err != nil {
 		fmt.Fprintln(os.Stderr, "writer:", err)
 		os.Exit(1)
 	}
 	os.Exit(0)
+}
+
+// procReader reads items until it holds rows rows, checking at each read
+// that it sees rows 1..n, each found first by KNN on its own vector; it
+// prints the number of reads that saw some but not all rows.
+func procReader(path string, rows int64) error {
+	c, err := openFileConn(path)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	count, _, err := c.Prepare("SELECT count(*), coalesce(min(id), 1), coalesce(max(id), 0) FROM items")
+	if err != nil {
+		return err
+	}
+	defer count.Close()
+	knn, _, err := c.Prepare("SELECT id, distance FROM items WHERE v MATCH ? AND k = 1")
+	if err != nil {
+		return err
+	}
+	defer knn.Close()
+	partial := 0
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		if err := c.Exec("BEGIN"); err != nil {
+			return err
+		}
+		if !count.Step() {
+			return fmt.Errorf("count: %v", count.Err())
+		}
+		n, lo, hi := count.ColumnInt64(0), count.ColumnInt64(1), count.ColumnInt64(2)
+		count.Reset()
+		if lo != 1 || hi != n {
+			return fmt.Errorf("%d rows with ids %d..%d", n, lo, hi)
+		}
+		for _, id := range []int64{1, n, (n + 1) / 2} {
+			if n == 0 {
+				break
+			}
+			knn.BindBlob(1, vector.Encode(procVector(id)))
+			if !knn.Step() || knn.ColumnInt64(0) != id || knn.ColumnFloat(1) != 0 {
+				return fmt.Errorf("KNN of row %d's vector over %d rows: %d %v", id, n, knn.ColumnInt64(0), knn.Err())
+			}
+			knn.Reset()
+		}
+		if err := c.Exec("COMMIT"); err != nil {
+			return err
+		}
+		if n == rows {
+			fmt.Println(partial)
+			return nil
+		}
+		if n > 0 {
+			partial++
+		}
+	}
+	return fmt.Errorf("the writer did not finish within a minute")
 }
 
 func procWriter(path string, rows int64) error {
@@ -222,14 +286,29 @@ func TestVec0TwoConnections(t *testing.T) {
 }
 
 // TestVec0ProcessReadsWhileOneWrites: another process inserts rows while
-// this one reads; every read sees a consistent prefix of the rows.
+// this one and a third read; every read sees a consistent prefix of the
+// rows.
 func TestVec0ProcessReadsWhileOneWrites(t *testing.T) {
 	if testing.Short() {
-		t.Skip("starts a process")
+		t.Skip("starts processes")
 	}
 	path := filepath.Join(t.TempDir(), "proc.db")
 	r := openFile(t, path) // creates the table
 	const rows = 10000
+	reader := exec.Command(os.Args[0], "-test.run=^$")
+	reader.Env = append(os.Environ(), "SQLITEKIT_VEC0_READER="+path, "SQLITEKIT_VEC0_ROWS="+strconv.Itoa(rows))
+	reader.Stderr = os.Stderr
+	readerOut := new(strings.Builder)
+	reader.Stdout = readerOut
+	if err := reader.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := reader.Wait(); err != nil {
+			t.Errorf("reader process: %v", err)
+		}
+		t.Logf("the reader process made %s reads that saw some but not all rows", strings.TrimSpace(readerOut.String()))
+	}()
 	cmd, acks := startWriter(t, path, rows)
 	done := make(chan error, 1)
 	go func() {
