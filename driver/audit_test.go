@@ -225,3 +225,48 @@ func TestArgs_uintOverflow(t *testing.T) {
 		t.Errorf("stored %v, want [%d]", got, int64(math.MaxInt64))
 	}
 }
+
+// TestBackup_ontoItself: a destination that is the source database, by
+// another spelling or a symbolic link, or one of its -wal, -shm and
+// -journal files, is refused: Backup onto the database itself returned
+// nil with no copy made, and Backup into an empty -wal file returned nil
+// with the copy written where SQLite then resets its log (issue 16).
+func TestBackup_ontoItself(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src.db")
+	db := testdb.Open(t, src)
+	if _, err := db.Exec("CREATE TABLE t(x); INSERT INTO t SELECT value FROM generate_series(1, 1000)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := driver.Checkpoint(ctx, db, driver.CheckpointTruncate); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(src, filepath.Join(dir, "link.db")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(dir, filepath.Join(dir, "linkdir")); err != nil {
+		t.Fatal(err)
+	}
+	for _, dest := range []string{
+		src, filepath.Join(dir, ".", "sub", "..", "src.db"), filepath.Join(dir, "link.db"), filepath.Join(dir, "linkdir", "src.db"),
+		src + "-wal", src + "-shm", src + "-journal", filepath.Join(dir, "linkdir", "src.db-wal"),
+	} {
+		for op, copy := range map[string]func() error{
+			"Backup":     func() error { return driver.Backup(ctx, db, dest, nil) },
+			"VacuumInto": func() error { return driver.VacuumInto(ctx, db, dest) },
+		} {
+			if err := copy(); err == nil || !strings.Contains(err.Error(), "the database itself") {
+				t.Errorf("%s to %s: %v, want an error saying it is the database itself", op, dest, err)
+			}
+		}
+	}
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM t").Scan(&n); err != nil || n != 1000 {
+		t.Errorf("the source has %d rows (%v), want 1000", n, err)
+	}
+	if _, err := os.Stat(src + "-journal"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a -journal file was made: %v", err)
+	}
+}

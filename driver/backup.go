@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/ncruces/go-sqlite3"
@@ -27,7 +28,9 @@ const backupStep = 100
 //
 // destPath is a file name, taken as it is: a "file:" URI (whose
 // parameters the engine would act on, _pragma ones included), ":memory:"
-// and an empty name are refused. An existing database there is replaced. The copy keeps the source's page size and journal mode.
+// and an empty name are refused, and so is the database itself or one of
+// its -wal, -shm and -journal files, however spelled. An existing
+// database there is replaced. The copy keeps the source's page size and journal mode.
 //
 // progress, if not nil, is called after each step of up to 100 pages
 // with the pages copied so far and the total; the last call has done ==
@@ -42,6 +45,9 @@ func Backup(ctx context.Context, db *sql.DB, destPath string, progress func(done
 	}
 	cleanup := removeIfNew(destPath)
 	err := withRaw(ctx, db, func(c *sqlite3.Conn) error {
+		if err := notTheSource(c, destPath); err != nil {
+			return err
+		}
 		if err := beginRead(c); err != nil {
 			return err
 		}
@@ -70,7 +76,9 @@ func Backup(ctx context.Context, db *sql.DB, destPath string, progress func(done
 		}
 	})
 	if err != nil {
-		cleanup()
+		if !errors.Is(err, errItself) {
+			cleanup()
+		}
 		return fmt.Errorf("sqlitekit: backup to %s: %w", destPath, err)
 	}
 	return nil
@@ -116,6 +124,9 @@ func VacuumInto(ctx context.Context, db *sql.DB, path string) error {
 	}
 	cleanup := removeIfNew(path)
 	err := withRaw(ctx, db, func(c *sqlite3.Conn) error {
+		if err := notTheSource(c, path); err != nil {
+			return err
+		}
 		s, _, err := c.Prepare("VACUUM INTO ?")
 		if err != nil {
 			return err
@@ -127,7 +138,9 @@ func VacuumInto(ctx context.Context, db *sql.DB, path string) error {
 		return s.Exec()
 	})
 	if err != nil {
-		cleanup()
+		if !errors.Is(err, errItself) {
+			cleanup()
+		}
 		return fmt.Errorf("sqlitekit: vacuum into %s: %w", path, err)
 	}
 	return nil
@@ -150,6 +163,57 @@ func fileName(path string) error {
 		return fmt.Errorf("the destination %q has a NUL byte", truncate(path))
 	}
 	return checkPathLen(path, true)
+}
+
+// errItself is wrapped by the error of a copy whose destination is its
+// source: the copy is refused, and the destination is left alone (it is
+// the live database, or one of its files).
+var errItself = errors.New("the database itself")
+
+// notTheSource refuses dest if it names the main database of c or one of
+// its -wal, -shm and -journal files, by any spelling or symbolic link:
+// the copy would be no copy, or would be written where SQLite resets
+// its log.
+func notTheSource(c *sqlite3.Conn, dest string) error {
+	src := c.Filename("main").String()
+	if src == "" { // an in-memory or temporary database has no file
+		return nil
+	}
+	d := resolvePath(dest)
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		p := src + suffix
+		if d == resolvePath(p) || sameFile(dest, p) {
+			what := "main file"
+			if suffix != "" {
+				what = suffix + " file"
+			}
+			return fmt.Errorf("the destination is %w (its %s, %s)", errItself, what, p)
+		}
+	}
+	return nil
+}
+
+// resolvePath returns path made absolute, its directory's symbolic links
+// resolved.
+func resolvePath(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return path
+	}
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+		abs = filepath.Join(dir, filepath.Base(abs))
+	}
+	return abs
+}
+
+// sameFile reports whether a and b both exist and are one file.
+func sameFile(a, b string) bool {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
 }
 
 // removeIfNew returns a function that removes the file path if it did
