@@ -74,15 +74,21 @@ func (k *checkpointer) start() {
 			}
 			if db == nil {
 				var err error
-				if db, err = k.open(); err != nil {
+				if !survivesNOMEM(func() { db, err = k.open() }) || err != nil {
 					db = nil // the committers checkpoint past 4x
 					continue
 				}
 			}
 			// An error (SQLITE_BUSY: another process checkpoints) only
-			// leaves the work to the next wake-up.
-			if nLog, _, err := db.WALCheckpoint("main", sqlite3.CHECKPOINT_PASSIVE); err == nil {
-				k.last.Store(int64(nLog))
+			// leaves the work to the next wake-up; running out of memory
+			// the connection too.
+			if !survivesNOMEM(func() {
+				if nLog, _, err := db.WALCheckpoint("main", sqlite3.CHECKPOINT_PASSIVE); err == nil {
+					k.last.Store(int64(nLog))
+				}
+			}) {
+				closeAll(db)
+				db = nil
 			}
 		}
 	})

@@ -81,17 +81,39 @@ func (c *conn) discard() {
 	c.endWrite()
 }
 
-// closeBroken closes the SQLite connection of a broken c, which may fail
-// again for want of memory: its statements (those of the cache, of open
-// rows, of database/sql) are finalized first, since sqlite3_close
-// refuses a connection that has some, and would keep its memory.
+// closeBroken closes the SQLite connection of a broken c.
 func (c *conn) closeBroken() error {
 	c.endWrite()
-	for _, s := range slices.Collect(c.db.Stmts()) {
+	closeAll(c.db)
+	return c.c.connClosed()
+}
+
+// closeAll closes db after SQLite ran out of memory on it, which may
+// happen again: its statements (those of the cache, of open rows, of
+// database/sql) are finalized first, since sqlite3_close refuses a
+// connection that has some, and would keep its memory.
+func closeAll(db *sqlite3.Conn) {
+	for _, s := range slices.Collect(db.Stmts()) {
 		quietly(s.Close)
 	}
-	quietly(c.db.Close)
-	return c.c.connClosed()
+	quietly(db.Close)
+}
+
+// survivesNOMEM runs f, which uses the engine outside of a method of a
+// connection (in a goroutine of the driver), and reports false if ncruces
+// panicked in the middle of SQLite's work (see engineFault): the
+// connection f used must then be closed with closeAll.
+func survivesNOMEM(f func()) (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			if engineFault(r) == nil {
+				panic(r)
+			}
+			ok = false
+		}
+	}()
+	f()
+	return true
 }
 
 // quietly runs a close that may report NOMEM again, as an error or as
