@@ -485,6 +485,16 @@ func (c *connector) try(ctx context.Context) (_ *sqlite3.Conn, readOnly bool, er
 		if p.Value != "" {
 			q += "=" + p.Value
 		}
+		if p.Name == "key" || p.Name == "hexkey" || p.Name == "textkey" {
+			// An encrypting VFS (adiantum, xts) answers "ok"; every other
+			// ignores the key, and the file would be written in clear.
+			if got, err := pragmaText(db, p.Name+"="+p.Value); err != nil {
+				return nil, false, pragmaError(p, err)
+			} else if got != "ok" {
+				return nil, false, fmt.Errorf("PRAGMA %s: the VFS %q does not encrypt, and would write the database in clear text: open it with an encrypting VFS (vfs=adiantum or vfs=xts)", p.Name, c.vfs)
+			}
+			continue
+		}
 		if err := db.Exec(q); err != nil {
 			return nil, false, pragmaError(p, err)
 		}
