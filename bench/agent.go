@@ -355,7 +355,7 @@ func runAgent(e *env) error {
 	wg.Go(func() {
 		w := newAgentGen(uint64(3+e.job.Round), a.Dims)
 		var lat []time.Duration
-		for i := int64(0); ctx.Err() == nil; i++ {
+		for i := int64(0); i == 0 || ctx.Err() == nil; i++ { // at least once, however late it starts
 			// Recent sessions get most of the messages.
 			session := int64(a.Sessions - min(w.rng.IntN(a.Sessions), w.rng.IntN(a.Sessions)))
 			t := time.Now()
@@ -372,7 +372,7 @@ func runAgent(e *env) error {
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(uint64(e.job.Round), uint64(10+r)))
 			var lat []time.Duration
-			for ctx.Err() == nil {
+			for first := true; first || ctx.Err() == nil; first = false { // at least once, however late it starts
 				t := time.Now()
 				if _, _, err := streamSession(e.ctx, db, int64(rng.IntN(a.Sessions)+1)); err != nil {
 					errs <- fmt.Errorf("stream: %w", err)
@@ -386,7 +386,7 @@ func runAgent(e *env) error {
 	wg.Go(func() {
 		rng := rand.New(rand.NewPCG(uint64(e.job.Round), 99))
 		var lat []time.Duration
-		for ctx.Err() == nil {
+		for first := true; first || ctx.Err() == nil; first = false { // at least once, however late it starts
 			w := titleWords[rng.IntN(len(titleWords))]
 			l := min(len(w), 3+rng.IntN(3))
 			at := rng.IntN(len(w) - l + 1)

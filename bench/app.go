@@ -174,7 +174,7 @@ func (e *env) hammer(db *sql.DB, writers, readers int, d time.Duration, seed uin
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(seed, uint64(g)))
 			var lat []time.Duration
-			for ctx.Err() == nil {
+			for first := true; first || ctx.Err() == nil; first = false { // at least once, however late it starts
 				t := time.Now()
 				// The transaction itself runs on e.ctx: the end
 				// of the run must not be counted as a failure.
@@ -199,7 +199,7 @@ func (e *env) hammer(db *sql.DB, writers, readers int, d time.Duration, seed uin
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(seed, uint64(1000+g)))
 			var lat []time.Duration
-			for ctx.Err() == nil {
+			for first := true; first || ctx.Err() == nil; first = false { // at least once, however late it starts
 				t := time.Now()
 				if err := readOnce(e.ctx, db, rng, accounts); err != nil {
 					errs <- fmt.Errorf("reader: %w", err)
