@@ -224,13 +224,15 @@ func (o *opStats) add(lat []time.Duration) {
 	o.mu.Unlock()
 }
 
-// record reports the operations per second over elapsed and the p99.
+// opFigures records the operations per second over elapsed and the p99 of
+// their latencies.
 func (e *env) opFigures(name string, lat []time.Duration, elapsed time.Duration) {
 	slices.Sort(lat)
 	e.sample(name, "ops/s", +1, float64(len(lat))/elapsed.Seconds())
 	e.sample(name+" p99", "ms", -1, ms(quantile(lat, 0.99)))
 }
 
+// opNA records that the operations of name have no figures, and why.
 func (e *env) opNA(name, why string) {
 	e.na(name, "ops/s", +1, why)
 	e.na(name+" p99", "ms", -1, why)
