@@ -2,6 +2,7 @@ package trigram_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/sqlitekit/sqlitekit/ext/trigram"
@@ -68,5 +69,20 @@ func TestCreate_othersObjects(t *testing.T) {
 				t.Errorf("%s: after %s, %s = %d, %v; want 1", tc.name, op, tc.check, n, err)
 			}
 		}
+	}
+}
+
+// TestCreate_textRowID: an Index's RowID must name an INTEGER column;
+// one declared TEXT (an e-mail primary key of a WITHOUT ROWID table) was
+// accepted, and every search then found nothing, without an error
+// (issue 16).
+func TestCreate_textRowID(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	exec(t, db, "CREATE TABLE m(email TEXT PRIMARY KEY, body) WITHOUT ROWID")
+	exec(t, db, "INSERT INTO m VALUES ('a@x', 'hello world')")
+	idx := trigram.Index{Table: "m", Columns: []string{"body"}, RowID: "email"}
+	if err := trigram.Create(t.Context(), db, idx); !errors.Is(err, trigram.ErrInvalidIndex) || !strings.Contains(err.Error(), "INTEGER") {
+		t.Errorf("Create with a TEXT RowID: %v, want ErrInvalidIndex saying it must be INTEGER", err)
 	}
 }

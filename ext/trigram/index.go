@@ -223,6 +223,11 @@ func (idx Index) checkTable(ctx context.Context, db Querier) error {
 		}
 		cols[strings.ToLower(name)] = true
 		n++
+		// FTS5 row IDs are integers: a TEXT key indexed nothing.
+		if strings.EqualFold(name, idx.RowID) && !strings.Contains(strings.ToUpper(typ), "INT") {
+			rows.Close()
+			return fmt.Errorf("%w: rowid column %q is declared %q; it must be an INTEGER column", ErrInvalidIndex, name, typ)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("trigram: table %q: %w", idx.Table, err)
