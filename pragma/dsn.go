@@ -89,7 +89,10 @@ func splitDSN(dsn string) (path, query string, err error) {
 		path, query, _ = strings.Cut(dsn, "?")
 		return path, query, nil
 	}
-	rest, _, _ = strings.Cut(rest, "#")
+	rest, fragment, _ := strings.Cut(rest, "#")
+	if fragment != "" { // not quoted: it may hold a key
+		return "", "", invalid("path", "", "the URI has a fragment (text after '#'), which SQLite ignores: write a '#' of a file name as %%23")
+	}
 	rest, query, _ = strings.Cut(rest, "?")
 	if after, ok := strings.CutPrefix(rest, "//"); ok {
 		authority, p, _ := strings.Cut(after, "/")

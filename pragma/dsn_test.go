@@ -33,7 +33,7 @@ func TestParse(t *testing.T) {
 		{"file:///var/lib/app.db", with("/var/lib/app.db", nil)},
 		{"file://localhost/var/lib/app.db", with("/var/lib/app.db", nil)},
 		{"file:my%20data%3F.db", with("my data?.db", nil)},
-		{"file:app.db#fragment", with("app.db", nil)},
+		{"file:app.db#", with("app.db", nil)}, // a fragment is refused: TestParse_fragment
 		{":memory:", with(":memory:", nil)},
 		{"file::memory:", with(":memory:", nil)},
 		{"file::memory:?cache=shared", with(":memory:", nil)},
