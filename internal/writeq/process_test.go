@@ -301,3 +301,63 @@ func TestGapsOnlyWithNeighbours(t *testing.T) {
 	}
 	stop()
 }
+
+// BenchmarkGapCost measures what the gaps left to other processes cost a
+// writer that never pauses: 4 goroutines insert in a loop (autocommit)
+// for 2 s, alone on the database and then with the sqlite3 CLI holding it
+// open without writing (every gap lasts its full length), alternating,
+// five rounds; reported: the median ratio of commits with the CLI to
+// commits alone.
+func BenchmarkGapCost(b *testing.B) {
+	cli := testdb.CLI(b)
+	for b.Loop() {
+		var ratios []float64
+		for range 5 {
+			var n [2]int64
+			for k := range 2 {
+				path := testdb.Path(b)
+				db := testdb.Open(b, path)
+				if _, err := db.Exec("CREATE TABLE t(who TEXT, g INTEGER, i INTEGER)"); err != nil {
+					b.Fatal(err)
+				}
+				var stop func()
+				if k == 1 {
+					cmd := exec.Command(cli, path)
+					in, _ := cmd.StdinPipe()
+					out, _ := cmd.StdoutPipe()
+					if err := cmd.Start(); err != nil {
+						b.Fatal(err)
+					}
+					io.WriteString(in, "SELECT count(*) FROM t;\n")
+					if _, err := bufio.NewReader(out).ReadString('\n'); err != nil {
+						b.Fatal(err)
+					}
+					stop = func() { in.Close(); cmd.Wait() }
+				}
+				end := time.Now().Add(2 * time.Second)
+				var count atomic.Int64
+				var wg sync.WaitGroup
+				for g := range 4 {
+					wg.Go(func() {
+						for i := 0; time.Now().Before(end); i++ {
+							if _, err := db.Exec("INSERT INTO t VALUES ('go', ?, ?)", g, i); err != nil {
+								b.Error(err)
+								return
+							}
+							count.Add(1)
+						}
+					})
+				}
+				wg.Wait()
+				n[k] = count.Load()
+				if stop != nil {
+					stop()
+				}
+				db.Close()
+			}
+			ratios = append(ratios, float64(n[1])/float64(n[0]))
+		}
+		slices.Sort(ratios)
+		b.ReportMetric(ratios[2], "with-idle-cli-x")
+	}
+}

@@ -97,7 +97,7 @@ func spin(d time.Duration) {
 
 // 32 writers loop on short turns. Most take the turn without waiting
 // (a writer that just released it takes it again first), and none is
-// starved: once a writer has waited StarveAfter, the turn goes to no
+// starved: once a writer has waited MaxStarve, the turn goes to no
 // writer that asked after it (but the one holding it), only to those
 // ahead of it in line, then to it. (Counted from when it asked plus a
 // margin for a writer descheduled before it got in line, on a loaded
@@ -138,7 +138,7 @@ func TestQueue_starvationBound(t *testing.T) {
 	}
 	wg.Wait()
 
-	margin := writeq.StarveAfter + 100*time.Millisecond
+	margin := writeq.MaxStarve + 100*time.Millisecond
 	var waits []time.Duration
 	worst, worstWait := 0, time.Duration(0)
 	for i, w := range turns {
@@ -168,7 +168,7 @@ func TestQueue_starvationBound(t *testing.T) {
 	}
 }
 
-// Once the first in line has waited longer than StarveAfter, the turn
+// Once the first in line has waited longer than MaxStarve, the turn
 // passes first come first served: a writer that releases it and asks
 // again goes to the back of the line.
 func TestQueue_handoffFIFO(t *testing.T) {
@@ -195,7 +195,7 @@ func TestQueue_handoffFIFO(t *testing.T) {
 			time.Sleep(time.Millisecond)
 		}
 	}
-	time.Sleep(2 * writeq.StarveAfter)
+	time.Sleep(writeq.MaxStarve + time.Millisecond)
 	// Release and ask again at once, as a writer in a loop does, until
 	// the 8 had their turn: the first in line, woken, finds the turn
 	// taken, and from then on it passes in order.

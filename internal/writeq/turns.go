@@ -11,12 +11,18 @@ import (
 	"github.com/ncruces/go-sqlite3"
 )
 
-// StarveAfter is how long the first writer in line waits before the
-// queue turns to handoff: from then on each release hands the turn to the
-// first in line, and no newcomer may take it first, until a writer gets
-// the turn after a shorter wait or the line is empty. Go's sync.Mutex
-// uses the same 1 ms.
-const StarveAfter = time.Millisecond
+// StarveAfter and MaxStarve bound how long the first writer in line
+// waits before the queue turns to handoff (see turns.starveAfter): from
+// then on each release hands the turn to the first in line, and no
+// newcomer may take it first, until a writer gets the turn after a
+// shorter wait or the line is empty. Go's sync.Mutex waits 1 ms; a
+// transaction is longer than a critical section, and a fixed 1 ms is
+// shorter than the time 16 writers' turns take to pass once, after which
+// the queue would stay in handoff, first come first served, for good.
+const (
+	StarveAfter = time.Millisecond
+	MaxStarve   = 10 * time.Millisecond
+)
 
 // turns is the queue proper, one per database. It works like Go's
 // sync.Mutex. In normal mode a release frees the turn and wakes the first
@@ -25,7 +31,7 @@ const StarveAfter = time.Millisecond
 // and takes it again, with no goroutine switch in between (throughput,
 // and the median latency: most transactions do not wait at all). A woken
 // writer that loses stays first in line. Once the first in line has
-// waited longer than StarveAfter, the release hands the turn to it, and
+// waited longer than starveAfter, the release hands the turn to it, and
 // the queue is in handoff mode: first come first served, newcomers get in
 // line, until a writer gets the turn after a shorter wait or the line is
 // empty. That bounds the tail.
@@ -34,6 +40,9 @@ type turns struct {
 	held    bool
 	handoff bool      // the turn passes from hand to hand, first come first served
 	waiters []*waiter // the line, oldest first
+
+	turnStart time.Time     // when the turn was last taken
+	turnAvg   time.Duration // moving average of how long a turn lasts
 
 	// Other processes: see courtesy.
 	nb        *neighbours // nil: none can be seen
@@ -57,6 +66,7 @@ func (q *turns) acquire(ctx context.Context, timeout time.Duration) (time.Durati
 	q.mu.Lock()
 	if !q.held {
 		q.held = true
+		q.turnStart = time.Now()
 		due := q.took(true)
 		q.mu.Unlock()
 		if due {
@@ -112,6 +122,7 @@ func (q *turns) woke(w *waiter) (handed, ok bool) {
 		return false, false
 	}
 	q.held = true
+	q.turnStart = time.Now()
 	i := slices.Index(q.waiters, w)
 	q.waiters = slices.Delete(q.waiters, i, i+1)
 	return false, true
@@ -138,22 +149,26 @@ func (q *turns) waiting() int {
 }
 
 // release ends the turn: it hands it to the first in line if that one
-// has waited past StarveAfter (or others before it did, and the line has
+// has waited past starveAfter (or others before it did, and the line has
 // not emptied since), else frees it and wakes the first in line.
 func (q *turns) release() {
 	q.mu.Lock()
+	now := time.Now()
+	q.turnAvg += (now.Sub(q.turnStart) - q.turnAvg) / 8
 	if len(q.waiters) == 0 {
 		q.held, q.handoff = false, false
-		q.freed = time.Now()
+		q.freed = now
 		q.mu.Unlock()
 		return
 	}
 	w := q.waiters[0]
-	waited := time.Since(w.since)
-	if q.handoff || waited > StarveAfter {
+	waited := now.Sub(w.since)
+	starve := q.starveAfter()
+	if q.handoff || waited > starve {
 		q.waiters = q.waiters[1:]
-		q.handoff = len(q.waiters) > 0 && waited > StarveAfter
+		q.handoff = len(q.waiters) > 0 && waited > starve
 		w.granted = true // held stays true: the turn passes
+		q.turnStart = now
 		q.signal(w)
 		q.mu.Unlock()
 		// The writer handed the turn waits on this P until the
@@ -163,9 +178,18 @@ func (q *turns) release() {
 		return
 	}
 	q.held = false
-	q.freed = time.Now()
+	q.freed = now
 	q.signal(w)
 	q.mu.Unlock()
+}
+
+// starveAfter is how long the first in line may wait before the turn is
+// handed to it: twice as long as the line takes to pass once, at the
+// average turn (so that most turns still go to running writers when the
+// line is long), and at least StarveAfter, at most MaxStarve. q.mu is
+// held.
+func (q *turns) starveAfter() time.Duration {
+	return min(max(2*time.Duration(len(q.waiters))*q.turnAvg, StarveAfter), MaxStarve)
 }
 
 // Writers of other processes wait for SQLite's write lock in their busy
