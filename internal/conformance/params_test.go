@@ -190,6 +190,11 @@ func TestTrailingAndEmpty(t *testing.T) {
 		}
 		st.Close()
 	}
+	// Prepare of no statement fails with an error that says so (ncruces,
+	// mattn and modernc crash with a nil pointer when it runs).
+	if _, err := db.Prepare("-- nothing"); err == nil || !strings.Contains(err.Error(), "no SQL statement") {
+		t.Errorf("Prepare of a comment: %v", err)
+	}
 	for _, q := range []string{"", "   ", "-- comment", "/* block */", ";"} {
 		var x int
 		if err := db.QueryRow(q).Scan(&x); err != sql.ErrNoRows {
