@@ -164,7 +164,10 @@
 // amd64). A KNN query whose rowid or metadata constraints leave at most
 // 2,048 candidates reads just those vectors instead. Nothing is cached in Go
 // memory between statements, and a query allocates the same whatever the
-// number of rows: the Go heap does not grow with the table.
+// number of rows: the Go heap does not grow with the table. PRAGMA
+// integrity_check (and quick_check) also checks that a vec0 table's shadow
+// tables agree, and a query that finds them disagreeing fails with
+// SQLITE_CORRUPT_VTAB rather than return wrong rows.
 //
 // Speed, measured against sqlite-vec v0.1.6 (C, through mattn) in the same
 // run over 100,000 vectors of 384 float32, k = 10, a 20 MB page cache (the

@@ -294,7 +294,15 @@ func TestVec0CorruptShadow(t *testing.T) {
 		for i := range 20 {
 			query(t, c, `INSERT INTO t(rowid, p, v, m, a) VALUES (?, ?, ?, ?, 'aux')`, i+1, i%2, fmt.Sprintf("[%d, %d]", i, -i), i%3)
 		}
+		if got := query(t, c, "PRAGMA integrity_check"); len(got) != 1 || got[0][0] != "ok" {
+			t.Fatalf("integrity_check before the damage: %v", got)
+		}
 		execSQL(t, c, bad)
+		if got := query(t, c, "PRAGMA integrity_check"); len(got) != 1 || got[0][0] == "ok" {
+			t.Errorf("%s: integrity_check: %v", bad, got)
+		} else {
+			t.Logf("%s: integrity_check: %v", bad, got[0][0])
+		}
 		corrupt := 0
 		for _, op := range ops {
 			_, err := tryQuery(c, op)
