@@ -136,6 +136,11 @@ func appendQuery[T ~string | ~[]byte](dst []byte, text T) []byte {
 // an expression that matches no row: such text has no trigram to look up.
 // [Search] falls back to a scan for it.
 //
+// The expression is as long as text, and SQLite's memory to run it grows
+// with it: a MATCH of a text of some hundred kilobytes runs out of memory
+// (an error matching sqlite3.NOMEM through the sqlitekit driver). [Search]
+// looks long text up by a bounded number of its parts instead.
+//
 // https://sqlite.org/fts5.html#fts5_strings
 func Query(text string) string {
 	return string(appendQuery(nil, text))
@@ -151,6 +156,7 @@ func Query(text string) string {
 // looked up in a trigram index: they are left out, so the expression matches
 // a superset of the answer when text has such words, and no row when it has
 // no other. [Search] with [SearchOptions].AllWords checks them exactly.
+// Words that fold alike appear once.
 //
 // https://sqlite.org/fts5.html#fts5_boolean_operators
 func QueryAll(text string, removeDiacritics bool) string {
