@@ -142,8 +142,10 @@
 // query reads one row by rowid or primary key, or every row in rowid order.
 // INSERT, UPDATE and DELETE work as on a table; changing a row's rowid,
 // primary key or partition key is refused (delete the row and insert it
-// again). vec_each(vector) lists a vector's elements, and vec_version()
-// returns [Version].
+// again). vec_each(vector) lists a vector's elements (rowid, value; a bit
+// vector's bits most significant first, as sqlite-vec's vec_each does,
+// although its vec_to_json and this package's list them least significant
+// first), and vec_version() returns [Version].
 //
 // Errors follow sqlite-vec's wording, prefixed with "vec0: " and the table
 // name: "Dimension mismatch for inserted vector for the "emb" column.
