@@ -241,7 +241,7 @@ func (r *rows) valueKind(decl colKind, i int) colKind {
 	case sqlite3.TEXT:
 		text := s.ColumnRawText(i)
 		if decl != kindText {
-			if _, ok := r.maybeTime(text); ok {
+			if _, ok := r.maybeTime(text, decl); ok {
 				return kindTime
 			}
 		}
@@ -358,7 +358,7 @@ func (r *rows) convert(kind colKind, v driver.Value) driver.Value {
 			return v // a BLOB: ColumnsRaw gives TEXT one byte of spare capacity
 		}
 		if kind != kindText {
-			if t, ok := r.maybeTime(x); ok {
+			if t, ok := r.maybeTime(x, kind); ok {
 				return t
 			}
 		}
@@ -397,8 +397,11 @@ func (r *rows) convert(kind colKind, v driver.Value) driver.Value {
 // declared type) scans into a *time.Time. The text must be exactly what
 // formatting the time gives back, so that scanning it into a *string
 // (database/sql formats a time.Time as RFC 3339) gives back the same
-// bytes.
-func (r *rows) maybeTime(text []byte) (time.Time, bool) {
+// bytes. With _loc, a time of a column of kind kindTime is given in that
+// location, as mattn gives it; any other is, only if that keeps its text
+// (mattn gives such text as a string; moved to another zone, it read
+// back into a *string as other text).
+func (r *rows) maybeTime(text []byte, kind colKind) (time.Time, bool) {
 	switch r.c.c.tmWrite {
 	case sqlite3.TimeFormatDefault, time.RFC3339, time.RFC3339Nano:
 	default:
@@ -417,7 +420,9 @@ func (r *rows) maybeTime(text []byte) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	if loc := r.c.c.tmRead.loc; loc != nil {
-		t = t.In(loc) // _loc
+		if lt := t.In(loc); kind == kindTime || string(lt.AppendFormat(buf[:0], time.RFC3339Nano)) == string(text) {
+			t = lt
+		}
 	}
 	return t, true
 }

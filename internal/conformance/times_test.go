@@ -4,6 +4,8 @@ import (
 	"database/sql"
 	"testing"
 	"time"
+
+	"github.com/sqlitekit/sqlitekit/internal/testdb"
 )
 
 // A time.Time argument reads back as the same instant, as a time.Time,
@@ -113,5 +115,38 @@ func TestTimeNullAndZero(t *testing.T) {
 	}
 	if err := db.QueryRow("SELECT at FROM t WHERE i = 2").Scan(&nt); err != nil || !nt.Valid || !nt.Time.IsZero() {
 		t.Errorf("the zero time into sql.NullTime: %v, %v", nt, err)
+	}
+}
+
+// With _loc (mattn's parameter), times of DATE, DATETIME and TIMESTAMP
+// columns read back in that location, as mattn gives them; text from an
+// untyped column or an expression (json_extract, coalesce, ...) that
+// happens to be an RFC 3339 time reads back into a *string byte for byte,
+// as with mattn (which gives it as a string) and ncruces (no _loc): it
+// came back moved to _loc's zone, "2024-01-02T03:04:05+05:30" as
+// "2024-01-01T21:34:05Z". Into a *time.Time it is the same instant.
+func TestTimeLocKeepsText(t *testing.T) {
+	t.Parallel()
+	db := testdb.Open(t, "file:"+testdb.Path(t)+"?_loc=UTC")
+	const text = "2024-01-02T03:04:05+05:30"
+	at := time.Date(2024, 1, 2, 3, 4, 5, 0, time.FixedZone("", 5*3600+1800))
+	mustExec(t, db, "CREATE TABLE t(u, j TEXT, d DATETIME)")
+	mustExec(t, db, "INSERT INTO t VALUES (?, ?, ?)", text, `{"at":"`+text+`"}`, at)
+	var u, j, c string
+	var d time.Time
+	if err := db.QueryRow("SELECT u, j->>'$.at', coalesce(NULL, u), d FROM t").Scan(&u, &j, &c, &d); err != nil {
+		t.Fatal(err)
+	}
+	for _, got := range []string{u, j, c} {
+		if got != text {
+			t.Errorf("read back %q, stored %q", got, text)
+		}
+	}
+	if !d.Equal(at) || d.Location() != time.UTC {
+		t.Errorf("DATETIME column: %v in %v", d, d.Location())
+	}
+	var ut, jt time.Time
+	if err := db.QueryRow("SELECT u, j->>'$.at' FROM t").Scan(&ut, &jt); err != nil || !ut.Equal(at) || !jt.Equal(at) {
+		t.Errorf("into *time.Time: %v %v, %v", ut, jt, err)
 	}
 }
