@@ -21,22 +21,24 @@ import (
 // closes it when it comes back to the pool, which gives its memory back.
 
 // errNoMemory is the error of an operation during which SQLite ran out
-// of memory. (A type, not fmt.Errorf: package variables built with fmt
-// run at every program's start.)
-var errNoMemory error = noMemoryError{}
-
-type noMemoryError struct{}
-
-func (noMemoryError) Error() string {
-	return "SQLite ran out of memory, the connection is discarded: " + sqlite3.NOMEM.Error()
-}
-
-func (noMemoryError) Unwrap() error { return sqlite3.NOMEM }
+// of memory.
+var errNoMemory error = &faultError{"SQLite ran out of memory, the connection is discarded", sqlite3.NOMEM}
 
 // errLongName is the error of a statement that gave SQLite a file name
 // longer than ncruces reads back (ATTACH or VACUUM INTO): ncruces panics
 // in the middle of SQLite's open, which leaves the connection unusable.
-var errLongName = fmt.Errorf("a file name longer than 1024 bytes reached SQLite, which cannot open it; the connection is discarded: %w", sqlite3.CANTOPEN)
+var errLongName error = &faultError{"a file name longer than 1024 bytes reached SQLite, which cannot open it; the connection is discarded", sqlite3.CANTOPEN}
+
+// faultError is an error after which the connection is discarded,
+// matching an SQLite error code. (A type, not fmt.Errorf: a package
+// variable built with fmt runs fmt at every program's start.)
+type faultError struct {
+	msg  string
+	code sqlite3.ErrorCode
+}
+
+func (e *faultError) Error() string { return e.msg + ": " + e.code.Error() }
+func (e *faultError) Unwrap() error { return e.code }
 
 // recoverNOMEM, deferred first by a method of c that calls the engine,
 // turns ncruces' out of memory panic into an error matching
