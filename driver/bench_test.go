@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"testing"
+	"time"
 
 	ncruces "github.com/ncruces/go-sqlite3/driver"
 
@@ -166,5 +168,63 @@ func BenchmarkConnect(b *testing.B) {
 				db.Close()
 			}
 		})
+	}
+}
+
+// BenchmarkOpenFirstQuery is start to first query without the process:
+// a new pool opens an existing database (one connection: the file, the
+// PRAGMAs, for sqlitekit the journal mode check, the identity and the
+// extensions) and runs a point select. Each iteration does it once on
+// plain ncruces and once on sqlitekit, in an order that alternates, so
+// that the machine's drift touches both alike; sqlitekit/ncruces is the
+// median of the ratios of batches of 16 iterations.
+func BenchmarkOpenFirstQuery(b *testing.B) {
+	path := testdb.Path(b)
+	if _, err := testdb.Open(b, "file:"+path+"?"+benchPragmas).Exec(fillPoints); err != nil {
+		b.Fatal(err)
+	}
+	// The same settings as the bench's start workload.
+	dsn := "file:" + path + "?" + benchPragmas + "&_pragma=foreign_keys(on)&_pragma=temp_store(memory)&_pragma=journal_size_limit(67108864)"
+	once := func(name string) time.Duration {
+		t := time.Now()
+		var db *sql.DB
+		var err error
+		if name == "ncruces" {
+			db, err = ncruces.Open(dsn)
+		} else {
+			db, err = sql.Open("sqlitekit", dsn)
+		}
+		var email string
+		if err == nil {
+			err = db.QueryRow("SELECT email FROM users WHERE id = ?", 42).Scan(&email)
+		}
+		d := time.Since(t)
+		if err != nil {
+			b.Fatal(err)
+		}
+		db.Close()
+		return d
+	}
+	var sum [2]time.Duration
+	var batch [2]time.Duration
+	var ratios []float64
+	i := 0
+	for b.Loop() {
+		for k := range 2 {
+			j := (i + k) % 2 // 0: ncruces, 1: sqlitekit
+			d := once([]string{"ncruces", "sqlitekit"}[j])
+			sum[j] += d
+			batch[j] += d
+		}
+		if i++; i%16 == 0 {
+			ratios = append(ratios, float64(batch[1])/float64(batch[0]))
+			batch = [2]time.Duration{}
+		}
+	}
+	b.ReportMetric(float64(sum[0].Nanoseconds())/float64(i), "ncruces-ns/open")
+	b.ReportMetric(float64(sum[1].Nanoseconds())/float64(i), "sqlitekit-ns/open")
+	if len(ratios) > 0 {
+		slices.Sort(ratios)
+		b.ReportMetric(ratios[len(ratios)/2], "sqlitekit/ncruces")
 	}
 }

@@ -37,7 +37,7 @@ type conn struct {
 
 	writing   bool   // this connection has the write turn of the queue
 	broken    bool   // SQLite ran out of memory: see nomem.go
-	linked    bool   // FTS5 and vec1 are registered: see extensions.go
+	linked    bool   // the extensions are registered: see extensions.go
 	begin     string // how a default write transaction begins
 	queryOnly bool   // a read-only transaction set query_only, to be reset when it ends
 }

@@ -14,11 +14,10 @@
 // extensions and the vector functions of
 // [github.com/sqlitekit/sqlitekit/ext/vector] (cosine_similarity and the
 // sqlite-vec family) and of [github.com/sqlitekit/sqlitekit/ext/trigram]
-// (trigram_query and its helpers for exact substring search) are
-// registered on every connection (FTS5 and vec1, modules SQLite links
-// into a connection, the first time one of its statements may use them:
-// a connection that never does is not slowed by them). Nothing else in
-// database/sql code changes. The engine is SQLite translated to Go by
+// (trigram_query and its helpers for exact substring search) are there
+// on every connection, registered the first time one of its statements
+// may use them: a connection that never does is not slowed by them.
+// Nothing else in database/sql code changes. The engine is SQLite translated to Go by
 // [github.com/ncruces/go-sqlite3]: no cgo.
 //
 // # Data source names

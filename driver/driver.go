@@ -376,13 +376,10 @@ func (c *connector) Connect(ctx context.Context) (_ driver.Conn, err error) {
 			quietly(db.Close)
 		}
 	}()
-	if err := registerOwn(db); err != nil { // FTS5 and vec1 on demand: see extensions.go
-		return nil, fmt.Errorf("sqlitekit: register extensions: %w", err)
-	}
-	linked := false
+	linked := false // the extensions are registered on demand: see extensions.go
 	if c.init != nil {
-		if err := registerLinked(db); err != nil { // ConnInit sees them all
-			return nil, fmt.Errorf("sqlitekit: register extensions: %w", err)
+		if err := registerAll(db); err != nil { // ConnInit sees them
+			return nil, err
 		}
 		linked = true
 		if err := c.init(db); err != nil {

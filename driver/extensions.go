@@ -13,50 +13,50 @@ import (
 	"github.com/sqlitekit/sqlitekit/ext/vector"
 )
 
-// Every connection has sqlitekit's own extensions (ext/vector, vec0
-// included, and ext/trigram) from Connect on: registering them costs a
-// few microseconds. The engine's FTS5 and vec1 are each a module of their
-// own that SQLite links into the connection: about 60 µs a connection,
-// and 0.3 ms the first time in a process, which was most of what start to
-// first query cost over plain ncruces. A connection links them the first
-// time it may need them, so that no statement sees them missing:
+// The extensions (the engine's FTS5 and vec1, sqlitekit's ext/vector,
+// vec0 included, and ext/trigram) are registered on a connection the
+// first time it may need them, not at Connect. FTS5 and vec1 are each a
+// module of their own that SQLite links into the connection: about 60 µs
+// a connection, and 0.3 ms the first time in a process, which was most of
+// what start to first query cost over plain ncruces; ext/vector and
+// ext/trigram cost 20 µs more. So that no statement sees them missing, a
+// connection registers them:
 //
-//   - before it prepares SQL that names them (CREATE VIRTUAL TABLE ...
-//     USING fts5, fts5vocab or vec1; their functions), that reads the
-//     whole schema as it runs (a PRAGMA: integrity_check skips, silently,
-//     a virtual table whose module is missing; pragma_table_info; ALTER
-//     TABLE), or a script (its statements run one after the other, so
-//     none can be tried again);
+//   - before it prepares SQL that names FTS5 or vec1 (fts5, vec1, in any
+//     case), that reads the whole schema as it runs (a PRAGMA:
+//     integrity_check skips, silently, a virtual table whose module is
+//     missing; pragma_function_list; ALTER TABLE), or a script (its
+//     statements run one after the other, so none can be tried again);
 //   - when preparing a statement, or its first step, fails with "no such
-//     module" (a table of the schema is an FTS5 or vec1 table): the
-//     statement is then tried once more, which is safe as nothing of it
-//     has run;
+//     module", "no such function" or "unknown function" (a table of the
+//     schema is an FTS5, vec1 or vec0 table, or a view, trigger or index
+//     uses a function of theirs): the statement is then tried once more,
+//     which is safe as nothing of it has run;
 //   - before the SQLite connection is handed out: Raw, ConnInit.
 
-// registerOwn registers sqlitekit's own extensions on db.
-func registerOwn(db *sqlite3.Conn) error {
-	return errors.Join(vector.Register(db), trigram.Register(db))
+// registerAll registers every extension on db.
+func registerAll(db *sqlite3.Conn) error {
+	err := errors.Join(fts5.Register(db), vec1.Register(db), vector.Register(db), trigram.Register(db))
+	if err != nil {
+		return fmt.Errorf("sqlitekit: register extensions: %w", err)
+	}
+	return nil
 }
 
-// registerLinked registers FTS5 and vec1 on db.
-func registerLinked(db *sqlite3.Conn) error {
-	return errors.Join(fts5.Register(db), vec1.Register(db))
-}
-
-// link registers FTS5 and vec1 on the connection, once.
+// link registers the extensions on the connection, once.
 func (c *conn) link() error {
 	if c.linked {
 		return nil
 	}
-	if err := registerLinked(c.db); err != nil {
-		return fmt.Errorf("sqlitekit: register extensions: %w", err)
+	if err := registerAll(c.db); err != nil {
+		return err
 	}
 	c.linked = true
 	return nil
 }
 
-// prepare prepares the first statement of query, linking FTS5 and vec1
-// first if query may need them, or if it failed without them.
+// prepare prepares the first statement of query, registering the
+// extensions first if query may need them, or if it failed without them.
 func (c *conn) prepare(query string) (*sqlite3.Stmt, string, error) {
 	if !c.linked && mayNeedLinked(query) {
 		if err := c.link(); err != nil {
@@ -71,10 +71,14 @@ func (c *conn) prepare(query string) (*sqlite3.Stmt, string, error) {
 }
 
 // linkedFor reports whether err, of a statement that has not run, says
-// that a module is missing and linking FTS5 and vec1 just took place:
-// the statement may be tried again.
+// that a module or a function is missing and registering the extensions
+// just took place: the statement may be tried again.
 func (c *conn) linkedFor(err error) bool {
-	if c.linked || !errors.Is(err, sqlite3.ERROR) || !strings.Contains(err.Error(), "no such module: ") {
+	if c.linked || !errors.Is(err, sqlite3.ERROR) {
+		return false
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "no such module: ") && !strings.Contains(msg, "no such function: ") && !strings.Contains(msg, "unknown function: ") {
 		return false
 	}
 	return c.link() == nil

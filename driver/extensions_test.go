@@ -26,7 +26,19 @@ const extSchema = `
 	CREATE VIEW doc_bodies AS SELECT body FROM docs;
 	CREATE VIRTUAL TABLE vecs USING vec1;
 	INSERT INTO vecs(cmd, vector) VALUES ('rebuild', '{index:"flat"}');
-	INSERT INTO notes(body) VALUES ('the quick brown fox'), ('a lazy dog');`
+	INSERT INTO notes(body) VALUES ('the quick brown fox'), ('a lazy dog');
+	CREATE TABLE items(
+		id INTEGER PRIMARY KEY,
+		emb BLOB CHECK (vec_length(emb) = 2),
+		dims INTEGER AS (vec_length(emb)));
+	CREATE INDEX items_norm ON items(vec_distance_l2(emb, vec_f32('[0, 0]')));
+	CREATE VIEW item_json AS SELECT vec_to_json(emb) AS j FROM items;
+	CREATE TRIGGER items_ai AFTER INSERT ON items BEGIN
+		INSERT INTO notes(body) VALUES (vec_to_json(new.emb));
+	END;
+	INSERT INTO items(emb) VALUES (vec_f32('[3, 4]'));
+	CREATE VIRTUAL TABLE v0 USING vec0(e float[2]);
+	INSERT INTO v0(rowid, e) VALUES (1, '[1, 0]');`
 
 // extDB makes a database with extSchema and returns its DSN; every call
 // of the returned open gives a new pool (a new connection) on it.
@@ -71,8 +83,8 @@ func TestExtensionsOnDemand(t *testing.T) {
 		}
 	})
 	t.Run("view", func(t *testing.T) {
-		if n := count(t, open(), "SELECT count(*) FROM doc_bodies"); n != 2 {
-			t.Errorf("%d rows, want 2", n)
+		if n := count(t, open(), "SELECT count(*) FROM doc_bodies"); n != 3 {
+			t.Errorf("%d rows, want 3", n)
 		}
 	})
 	t.Run("prepared", func(t *testing.T) {
@@ -107,6 +119,32 @@ func TestExtensionsOnDemand(t *testing.T) {
 		if n := count(t, db, "SELECT count(*) FROM vecs"); n != 1 {
 			t.Errorf("%d rows, want 1", n)
 		}
+	})
+	// sqlitekit's own functions and vec0, used where the SQL does not name
+	// them: a CHECK constraint, a generated column, an index on an
+	// expression, a view, a trigger, a vec0 table.
+	t.Run("functions", func(t *testing.T) {
+		db := open()
+		exec(t, db, "INSERT INTO items(emb) VALUES (?)", []byte{0, 0, 128, 63, 0, 0, 0, 64})
+		if n := count(t, db, "SELECT sum(dims) FROM items"); n != 4 {
+			t.Errorf("sum(dims) = %d, want 4", n)
+		}
+		_, err := open().ExecContext(ctx, "INSERT INTO items(emb) VALUES (?)", []byte{0, 0, 128, 63})
+		if err == nil || !strings.Contains(err.Error(), "CHECK constraint failed") {
+			t.Errorf("a 1-dimension vector: %v, want CHECK constraint failed", err)
+		}
+		if n := count(t, open(), "SELECT count(*) FROM items WHERE vec_distance_l2(emb, vec_f32('[0, 0]')) = 5"); n != 1 {
+			t.Errorf("%d rows through the index, want 1", n)
+		}
+		var j string
+		if err := open().QueryRowContext(ctx, "SELECT j FROM item_json LIMIT 1").Scan(&j); err != nil || j != "[3.0,4.0]" && j != "[3,4]" {
+			t.Errorf("view: %q, %v", j, err)
+		}
+		if n := count(t, open(), "SELECT count(*) FROM v0"); n != 1 {
+			t.Errorf("vec0: %d rows, want 1", n)
+		}
+		exec(t, open(), "INSERT INTO v0(rowid, e) VALUES (2, ?)", "[0, 1]")
+		exec(t, open(), "CREATE VIRTUAL TABLE v1 USING vec0(e float[2])")
 	})
 	t.Run("pragma_table_info", func(t *testing.T) {
 		if n := count(t, open(), "SELECT count(*) FROM pragma_table_info('docs')"); n != 1 {
