@@ -150,3 +150,44 @@ func TestTimeLocKeepsText(t *testing.T) {
 		t.Errorf("into *time.Time: %v %v, %v", ut, jt, err)
 	}
 }
+
+// A time read back and given again as an argument finds its row (modernc's
+// round-trip test, which uses time.Now(): its zone has a name wherever
+// the machine's zone is not UTC). With _time_format=string_no_monotonic
+// the stored text carries the zone's abbreviation ("+0100 CET"): the
+// time read back must keep it, or it is written "+0100 +0100" and
+// matches nothing.
+func TestTimeEqualityRoundTrip(t *testing.T) {
+	t.Parallel()
+	var zoned []time.Time // as time.Now() gives them on machines in these zones
+	for _, name := range []string{"Europe/Berlin", "America/Sao_Paulo", "Asia/Kolkata", "Australia/Lord_Howe"} {
+		if loc, err := time.LoadLocation(name); err == nil {
+			zoned = append(zoned, time.Now().In(loc), time.Date(2026, 1, 2, 3, 4, 5, 0, loc))
+		}
+	}
+	for _, params := range []string{"", "?_time_format=sqlite", "?_time_format=string_no_monotonic", "?_time_format=datetime", "?_timefmt=sqlite"} {
+		db := testdb.Open(t, "file:"+testdb.Path(t)+params)
+		mustExec(t, db, "CREATE TABLE e(deadline DATETIME, ts TIMESTAMP, d DATE, processed INTEGER NOT NULL DEFAULT 0)")
+		for _, at := range append([]time.Time{
+			time.Now(),
+			time.Now().UTC(),
+			time.Date(2026, 1, 2, 3, 4, 5, 123456789, time.FixedZone("CET", 3600)),
+			time.Date(2026, 7, 2, 3, 4, 5, 0, time.FixedZone("IST", 5*3600+1800)),
+			time.Date(2026, 7, 2, 3, 4, 5, 0, time.FixedZone("", -3*3600)),
+		}, zoned...) {
+			mustExec(t, db, "DELETE FROM e")
+			mustExec(t, db, "INSERT INTO e(deadline, ts, d) VALUES (?, ?, ?)", at, at, at)
+			for _, col := range []string{"deadline", "ts", "d"} {
+				var back time.Time
+				if err := db.QueryRow("SELECT " + col + " FROM e").Scan(&back); err != nil {
+					t.Fatalf("%s %s: %v", params, col, err)
+				}
+				if n := resultOf(t, mustExec(t, db, "UPDATE e SET processed = processed + 1 WHERE "+col+" = ?", back)).N; n != 1 {
+					var stored, again string
+					db.QueryRow("SELECT CAST("+col+" AS BLOB), CAST(? AS BLOB) FROM e", back).Scan(&stored, &again)
+					t.Errorf("%s %s: %v read back as %v matches %d rows: stored %q, written again %q", params, col, at, back, n, stored, again)
+				}
+			}
+		}
+	}
+}
