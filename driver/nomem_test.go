@@ -186,3 +186,33 @@ func TestStmtCache_boundedByMemory(t *testing.T) {
 		}
 	}
 }
+
+// TestNOMEM_trigramQuery: the issue's first case, at ncruces' own limit
+// of 256 MB: a MATCH of trigram_query over 500 KB of text runs SQLite
+// out of memory. The caller gets the error; the pool's only connection is
+// replaced, so the next query does not wait for it.
+func TestNOMEM_trigramQuery(t *testing.T) {
+	t.Parallel()
+	db := openDB(t, testdb.Path(t))
+	db.SetMaxOpenConns(1)
+	ctx := context.Background()
+	if _, err := db.ExecContext(ctx, `CREATE TABLE docs(body TEXT);
+		CREATE VIRTUAL TABLE docs_fts USING fts5(body, content=docs, tokenize='trigram');
+		INSERT INTO docs VALUES ('hello world'); INSERT INTO docs_fts(docs_fts) VALUES ('rebuild')`); err != nil {
+		t.Fatal(err)
+	}
+	text := make([]byte, 500<<10)
+	for i := range text {
+		text[i] = 'a' + byte(i*7919%26)
+	}
+	var n int
+	err := db.QueryRowContext(ctx, "SELECT count(*) FROM docs_fts WHERE docs_fts MATCH trigram_query(?)", string(text)).Scan(&n)
+	if !errors.Is(err, sqlite3.NOMEM) {
+		t.Fatalf("error = %v, want sqlite3.NOMEM", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM docs_fts WHERE docs_fts MATCH trigram_query('world')").Scan(&n); err != nil || n != 1 {
+		t.Errorf("the next query: %d, %v", n, err)
+	}
+}
