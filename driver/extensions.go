@@ -28,10 +28,11 @@ import (
 //     missing; pragma_function_list; ALTER TABLE), or a script (its
 //     statements run one after the other, so none can be tried again);
 //   - when preparing a statement, or its first step, fails with "no such
-//     module", "no such function" or "unknown function" (a table of the
-//     schema is an FTS5, vec1 or vec0 table, or a view, trigger or index
-//     uses a function of theirs): the statement is then tried once more,
-//     which is safe as nothing of it has run;
+//     module", "no such function", "unknown function" or "no such table"
+//     (a table of the schema is an FTS5, vec1 or vec0 table; a view,
+//     trigger or index uses a function of theirs; vec_each(...)): the
+//     statement is then tried once more, which is safe as nothing of it
+//     has run;
 //   - before the SQLite connection is handed out: Raw, ConnInit.
 
 // registerAll registers every extension on db.
@@ -78,11 +79,18 @@ func (c *conn) linkedFor(err error) bool {
 		return false
 	}
 	msg := err.Error()
-	if !strings.Contains(msg, "no such module: ") && !strings.Contains(msg, "no such function: ") && !strings.Contains(msg, "unknown function: ") {
-		return false
+	for _, missing := range missingMessages {
+		if strings.Contains(msg, missing) {
+			return c.link() == nil
+		}
 	}
-	return c.link() == nil
+	return false
 }
+
+// missingMessages are how SQLite says that a statement names something an
+// extension registers: a module (a table of the schema is an FTS5, vec1
+// or vec0 table), a function, or an eponymous table (vec_each(...)).
+var missingMessages = [...]string{"no such module: ", "no such function: ", "unknown function: ", "no such table: "}
 
 // mayNeedLinked reports whether sql names FTS5 or vec1 (fts5, vec1, in
 // any case), or is a PRAGMA or ALTER TABLE, anywhere in its text: it may

@@ -143,6 +143,9 @@ func TestExtensionsOnDemand(t *testing.T) {
 		if n := count(t, open(), "SELECT count(*) FROM v0"); n != 1 {
 			t.Errorf("vec0: %d rows, want 1", n)
 		}
+		if n := count(t, open(), "SELECT count(*) FROM vec_each(?)", []byte{0, 0, 128, 63, 0, 0, 0, 64}); n != 2 {
+			t.Errorf("vec_each: %d rows, want 2", n)
+		}
 		exec(t, open(), "INSERT INTO v0(rowid, e) VALUES (2, ?)", "[0, 1]")
 		exec(t, open(), "CREATE VIRTUAL TABLE v1 USING vec0(e float[2])")
 	})
