@@ -260,6 +260,16 @@
 // SQL (db.Exec("BEGIN")) is closed, which rolls the transaction back, and
 // is not reused: later writes never land in a transaction nobody ends.
 //
+// # Out of memory
+//
+// Each connection's SQLite has a memory of its own, which grows to at
+// most 256 MB and never shrinks. When SQLite cannot get more (a huge
+// statement or value), the call fails with an error matching
+// sqlite3.NOMEM; the connection is then closed, which gives its memory
+// back, and the pool opens another one. The statement cache keeps at
+// most 8 MB of compiled statements per connection and never a statement
+// of more than 1 MB.
+//
 // # Closing
 //
 // A connection runs PRAGMA optimize before it closes, as SQLite advises.
