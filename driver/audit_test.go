@@ -270,3 +270,40 @@ func TestBackup_ontoItself(t *testing.T) {
 		t.Errorf("a -journal file was made: %v", err)
 	}
 }
+
+// TestMigrate_connectionState: what a step sets on its connection
+// (PRAGMA query_only, busy_timeout, cache_size, an ATTACH, a TEMP table)
+// stayed with that connection when it went back to the pool: after a
+// step "PRAGMA query_only=1" failed, every write on it failed; after
+// "PRAGMA busy_timeout=0", writers on it failed at once with
+// SQLITE_BUSY. Migrate now closes the connection it migrated on
+// (issue 16).
+func TestMigrate_connectionState(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, step := range []string{
+		"CREATE TABLE a(x); PRAGMA query_only=1",
+		"CREATE TABLE a(x); PRAGMA busy_timeout=0",
+		"CREATE TABLE a(x); PRAGMA cache_size=1",
+		"CREATE TABLE a(x); ATTACH ':memory:' AS other",
+		"CREATE TABLE a(x); CREATE TEMP TABLE scratch(x)",
+	} {
+		db := testdb.Open(t, testdb.Path(t))
+		db.SetMaxOpenConns(1)
+		_ = driver.Migrate(ctx, db, []driver.Migration{{Name: "s", SQL: step}})
+		var queryOnly, busy, cache, schemas, temps int
+		err := db.QueryRow(`SELECT (SELECT query_only FROM pragma_query_only), (SELECT timeout FROM pragma_busy_timeout),
+			(SELECT cache_size FROM pragma_cache_size), (SELECT count(*) FROM pragma_database_list WHERE name = 'other'),
+			(SELECT count(*) FROM temp.sqlite_schema)`).Scan(&queryOnly, &busy, &cache, &schemas, &temps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if queryOnly != 0 || busy != 10000 || cache != -20000 || schemas != 0 || temps != 0 {
+			t.Errorf("after a step %q, the pool's connection has query_only %d, busy_timeout %d, cache_size %d, %d attached, %d temp objects; want 0, 10000, -20000, 0, 0",
+				step, queryOnly, busy, cache, schemas, temps)
+		}
+		if _, err := db.Exec("CREATE TABLE b(x)"); err != nil {
+			t.Errorf("after a step %q: a write fails: %v", step, err)
+		}
+	}
+}

@@ -76,8 +76,10 @@ var ErrNewerDatabase = errors.New("sqlitekit: migrate: the database is newer tha
 // step is rolled back and the database stays at the previous version.
 // Migrate enforces this with an SQLite authorizer on its connection for
 // the time of each step; an authorizer that [Options.ConnInit] set on
-// that connection is lost with it, so Migrate then closes the connection
-// instead of returning it to the pool.
+// that connection is lost with it. Since a step may also change its
+// connection (PRAGMA query_only or busy_timeout, an ATTACH, TEMP tables),
+// Migrate closes the connection it ran steps on instead of returning it
+// to the pool.
 //
 // The BEGIN IMMEDIATE that makes migrating safe comes from asking
 // database/sql for sql.LevelSerializable, which the sqlitekit driver
@@ -97,7 +99,7 @@ func Migrate(ctx context.Context, db *sql.DB, migrations []Migration) error {
 		return fmt.Errorf("sqlitekit: migrate: %w", err)
 	}
 	if v < want {
-		defer dropIfInit(conn)
+		defer dropConn(conn)
 	}
 	for v < want {
 		if v < 0 {
@@ -307,12 +309,14 @@ func (g *stepGuard) run(ctx context.Context, script string) error {
 	})
 }
 
-// dropIfInit closes conn's connection instead of returning it to the
-// pool if its connector runs a ConnInit: Migrate removed any authorizer
-// that ConnInit set on it.
-func dropIfInit(sc *sql.Conn) {
+// dropConn closes conn's connection instead of returning it to the
+// pool: a step may have changed what the pool relies on (PRAGMA
+// query_only, busy_timeout or cache_size, an ATTACH, TEMP objects), and
+// Migrate removed any authorizer that Options.ConnInit set on it. The
+// pool opens a new connection, configured, when it needs one.
+func dropConn(sc *sql.Conn) {
 	_ = sc.Raw(func(dc any) error {
-		if c, ok := dc.(*conn); ok && c.c.init != nil {
+		if _, ok := dc.(*conn); ok {
 			return driver.ErrBadConn
 		}
 		return nil
