@@ -22,14 +22,7 @@ func FuzzVector(f *testing.F) {
 	f.Add([]byte{0xff}, "[\"1\"]")
 	f.Add([]byte{0, 0, 0x80, 0x7f}, "[1] x")
 
-	c, err := sqlite3.Open(":memory:")
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { c.Close() })
-	if err := vector.Register(c); err != nil {
-		f.Fatal(err)
-	}
+	c := openConn(f)
 	queries := []string{
 		`SELECT cosine_similarity(?1, ?2)`,
 		`SELECT vec_distance_cosine(?2, ?1)`,

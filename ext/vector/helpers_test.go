@@ -2,6 +2,7 @@ package vector_test
 
 import (
 	"database/sql"
+	"fmt"
 	"math/rand/v2"
 	"path/filepath"
 	"testing"
@@ -47,25 +48,8 @@ func eval(c *sqlite3.Conn, query string, args ...any) (any, error) {
 		return nil, err
 	}
 	defer stmt.Close()
-	for i, a := range args {
-		var err error
-		switch a := a.(type) {
-		case nil:
-			err = stmt.BindNull(i + 1)
-		case int:
-			err = stmt.BindInt(i+1, a)
-		case float64:
-			err = stmt.BindFloat(i+1, a)
-		case string:
-			err = stmt.BindText(i+1, a)
-		case []byte:
-			err = stmt.BindBlob(i+1, a)
-		default:
-			panic("eval: unsupported argument type")
-		}
-		if err != nil {
-			return nil, err
-		}
+	if err := bindArgs(stmt, args); err != nil {
+		return nil, err
 	}
 	if !stmt.Step() {
 		if err := stmt.Err(); err != nil {
@@ -73,18 +57,52 @@ func eval(c *sqlite3.Conn, query string, args ...any) (any, error) {
 		}
 		return nil, sql.ErrNoRows
 	}
-	var v any
-	switch stmt.ColumnType(0) {
-	case sqlite3.INTEGER:
-		v = stmt.ColumnInt64(0)
-	case sqlite3.FLOAT:
-		v = stmt.ColumnFloat(0)
-	case sqlite3.TEXT:
-		v = stmt.ColumnText(0)
-	case sqlite3.BLOB:
-		v = stmt.ColumnBlob(0, nil)
-	}
+	v := columnValue(stmt, 0)
 	return v, stmt.Err()
+}
+
+// bindArgs binds args (nil, int, int64, float64, string or []byte) to
+// stmt's parameters in order.
+func bindArgs(stmt *sqlite3.Stmt, args []any) error {
+	for i, a := range args {
+		var err error
+		switch a := a.(type) {
+		case nil:
+			err = stmt.BindNull(i + 1)
+		case int:
+			err = stmt.BindInt(i+1, a)
+		case int64:
+			err = stmt.BindInt64(i+1, a)
+		case float64:
+			err = stmt.BindFloat(i+1, a)
+		case string:
+			err = stmt.BindText(i+1, a)
+		case []byte:
+			err = stmt.BindBlob(i+1, a)
+		default:
+			panic(fmt.Sprintf("bindArgs: unsupported argument type %T", a))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// columnValue returns column i of stmt's current row as a Go value (int64,
+// float64, string, []byte or nil).
+func columnValue(stmt *sqlite3.Stmt, i int) any {
+	switch stmt.ColumnType(i) {
+	case sqlite3.INTEGER:
+		return stmt.ColumnInt64(i)
+	case sqlite3.FLOAT:
+		return stmt.ColumnFloat(i)
+	case sqlite3.TEXT:
+		return stmt.ColumnText(i)
+	case sqlite3.BLOB:
+		return stmt.ColumnBlob(i, nil)
+	}
+	return nil
 }
 
 // randVec returns a vector of n elements uniform in [-1, 1).
