@@ -1,12 +1,9 @@
 package vector_test
 
 import (
-	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/ncruces/go-sqlite3"
@@ -14,16 +11,7 @@ import (
 	"github.com/sqlitekit/sqlitekit/ext/vector"
 )
 
-var vec0Bench struct {
-	once    sync.Once
-	conn    *sqlite3.Conn
-	dir     string
-	vecs    [][]float32
-	queries [][]float32
-	exact   [][]int64
-	exactNS float64
-	err     error
-}
+var vec0Bench annBench
 
 // BenchmarkVec0 measures vec0's exact KNN and the approximate recipe of
 // sqlite-vec's binary quantization guide, through vec0 alone: a bit column
@@ -42,14 +30,7 @@ func BenchmarkVec0(b *testing.B) {
 	const dims, nqueries = 384, 50
 	v := &vec0Bench
 	v.once.Do(func() {
-		r := rand.New(rand.NewPCG(21, 22))
-		centres := unitCentres(r, envInt("VEC0_CLUSTERS", 300), dims)
-		sigma, _ := strconv.ParseFloat(envStr("VEC0_SIGMA", "0.1"), 64)
-		v.vecs = clustered(r, centres, rows, sigma)
-		v.queries = clustered(r, centres, nqueries, sigma)
-		for _, q := range v.queries {
-			v.exact = append(v.exact, exactIDs(v.vecs, q, benchK))
-		}
+		v.generate("VEC0", rows, dims, nqueries)
 		v.dir, v.err = os.MkdirTemp("", "vec0-bench-")
 		if v.err != nil {
 			return
@@ -85,44 +66,13 @@ func BenchmarkVec0(b *testing.B) {
 	if v.err != nil {
 		b.Fatal(v.err)
 	}
-	run := func(b *testing.B, query string) {
-		stmt, _, err := v.conn.Prepare(query)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer stmt.Close()
-		search := func(q []float32) []int64 {
-			stmt.BindBlob(1, vector.Encode(q))
-			var ids []int64
-			for stmt.Step() {
-				ids = append(ids, stmt.ColumnInt64(0))
-			}
-			if err := stmt.Reset(); err != nil {
-				b.Fatal(err)
-			}
-			return ids
-		}
-		var sum float64
-		for i, q := range v.queries {
-			sum += recall(v.exact[i], search(q))
-		}
-		for i := 0; b.Loop(); i++ {
-			search(v.queries[i%len(v.queries)])
-		}
-		ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
-		b.ReportMetric(sum/float64(len(v.queries)), "recall@10")
-		if v.exactNS == 0 {
-			v.exactNS = ns
-		}
-		b.ReportMetric(v.exactNS/ns, "x-exact")
-	}
 	b.Run("exact", func(b *testing.B) {
 		v.exactNS = 0
-		run(b, `SELECT rowid FROM docs WHERE e MATCH ? AND k = 10`)
+		v.run(b, `SELECT rowid FROM docs WHERE e MATCH ? AND k = 10`)
 	})
 	for _, n := range strings.Fields(envStr("VEC0_OVERSAMPLE", "50 100 200 400")) {
 		b.Run("bq-rescore/candidates="+n, func(b *testing.B) {
-			run(b, `SELECT rowid FROM docs WHERE e MATCH ?1 AND k = 10 AND rowid IN (
+			v.run(b, `SELECT rowid FROM docs WHERE e MATCH ?1 AND k = 10 AND rowid IN (
 				SELECT rowid FROM docs WHERE bq MATCH vec_quantize_binary(?1) AND k = `+n+`)`)
 		})
 	}

@@ -142,7 +142,9 @@ func envStr(name, def string) string {
 	return def
 }
 
-var vec1Bench struct {
+// annBench is the data and database of an approximate-search benchmark,
+// built once per process.
+type annBench struct {
 	once    sync.Once
 	dir     string
 	conn    *sqlite3.Conn
@@ -152,6 +154,59 @@ var vec1Bench struct {
 	exactNS float64
 	err     error
 }
+
+// generate draws v's rows vectors and nqueries queries of dims elements
+// around prefix_CLUSTERS (300) centres with noise prefix_SIGMA (0.1), seeded,
+// and finds each query's exact top benchK.
+func (v *annBench) generate(prefix string, rows, dims, nqueries int) {
+	r := rand.New(rand.NewPCG(21, 22))
+	centres := unitCentres(r, envInt(prefix+"_CLUSTERS", 300), dims)
+	// Noise of norm σ·√384: with σ = 0.1 about twice the centre's, so
+	// clusters overlap and an index's buckets do not simply follow them.
+	sigma, _ := strconv.ParseFloat(envStr(prefix+"_SIGMA", "0.1"), 64)
+	v.vecs = clustered(r, centres, rows, sigma)
+	v.queries = clustered(r, centres, nqueries, sigma)
+	for _, q := range v.queries {
+		v.exact = append(v.exact, exactIDs(v.vecs, q, benchK))
+	}
+}
+
+// run measures query, whose first parameter is the query vector, over v's
+// queries: ns/op, recall@10 against the exact answer, and x-exact, how many
+// times faster than the first run since exactNS was last zeroed.
+func (v *annBench) run(b *testing.B, query string) {
+	stmt, _, err := v.conn.Prepare(query)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer stmt.Close()
+	search := func(q []float32) []int64 {
+		stmt.BindBlob(1, vector.Encode(q))
+		var ids []int64
+		for stmt.Step() {
+			ids = append(ids, stmt.ColumnInt64(0))
+		}
+		if err := stmt.Reset(); err != nil {
+			b.Fatal(err)
+		}
+		return ids
+	}
+	var sum float64
+	for i, q := range v.queries {
+		sum += recall(v.exact[i], search(q))
+	}
+	for i := 0; b.Loop(); i++ {
+		search(v.queries[i%len(v.queries)])
+	}
+	ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	b.ReportMetric(sum/float64(len(v.queries)), "recall@10")
+	if v.exactNS == 0 {
+		v.exactNS = ns
+	}
+	b.ReportMetric(v.exactNS/ns, "x-exact")
+}
+
+var vec1Bench annBench
 
 // BenchmarkVec1 measures, in one run over the same data, the exact top-10 by
 // cosine (ORDER BY vec_distance_cosine(e, ?) LIMIT 10, a full scan) and a
@@ -172,16 +227,7 @@ func BenchmarkVec1(b *testing.B) {
 	ctx := context.Background()
 	v := &vec1Bench
 	v.once.Do(func() {
-		r := rand.New(rand.NewPCG(21, 22))
-		centres := unitCentres(r, envInt("VEC1_CLUSTERS", 300), dims)
-		// Noise of norm σ·√384: with σ = 0.1 about twice the centre's, so
-		// clusters overlap and the buckets do not simply follow them.
-		sigma, _ := strconv.ParseFloat(envStr("VEC1_SIGMA", "0.1"), 64)
-		v.vecs = clustered(r, centres, rows, sigma)
-		v.queries = clustered(r, centres, nqueries, sigma)
-		for _, q := range v.queries {
-			v.exact = append(v.exact, exactIDs(v.vecs, q, benchK))
-		}
+		v.generate("VEC1", rows, dims, nqueries)
 		v.dir, v.err = os.MkdirTemp("", "vec1-bench-")
 		if v.err != nil {
 			return
@@ -209,44 +255,13 @@ func BenchmarkVec1(b *testing.B) {
 		b.Fatal(v.err)
 	}
 
-	run := func(b *testing.B, query string) {
-		stmt, _, err := v.conn.Prepare(query)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer stmt.Close()
-		search := func(q []float32) []int64 {
-			stmt.BindBlob(1, vector.AppendEncode(nil, q))
-			var ids []int64
-			for stmt.Step() {
-				ids = append(ids, stmt.ColumnInt64(0))
-			}
-			if err := stmt.Reset(); err != nil {
-				b.Fatal(err)
-			}
-			return ids
-		}
-		var sum float64
-		for i, q := range v.queries {
-			sum += recall(v.exact[i], search(q))
-		}
-		for i := 0; b.Loop(); i++ {
-			search(v.queries[i%len(v.queries)])
-		}
-		ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
-		b.ReportMetric(sum/float64(len(v.queries)), "recall@10")
-		if v.exactNS == 0 {
-			v.exactNS = ns
-		}
-		b.ReportMetric(v.exactNS/ns, "x-exact")
-	}
 	b.Run("exact", func(b *testing.B) {
 		v.exactNS = 0
-		run(b, `SELECT id FROM docs ORDER BY vec_distance_cosine(e, ?) LIMIT 10`)
+		v.run(b, `SELECT id FROM docs ORDER BY vec_distance_cosine(e, ?) LIMIT 10`)
 	})
 	for _, nprobe := range strings.Fields(envStr("VEC1_NPROBE", "1 2 4 8 16 32 64")) {
 		b.Run("vec1/nprobe="+nprobe, func(b *testing.B) {
-			run(b, `SELECT rowid FROM ann(?, '{K:10, nprobe:`+nprobe+`}')`)
+			v.run(b, `SELECT rowid FROM ann(?, '{K:10, nprobe:`+nprobe+`}')`)
 		})
 	}
 }
