@@ -86,3 +86,19 @@ func TestCreate_textRowID(t *testing.T) {
 		t.Errorf("Create with a TEXT RowID: %v, want ErrInvalidIndex saying it must be INTEGER", err)
 	}
 }
+
+// TestCreate_tempShadow: a TEMP table named like the content table
+// shadows it in unqualified SQL, and the index's triggers were created on
+// the TEMP table: writes to the real table then never reached the index,
+// and searches silently missed them. Create refuses instead (issue 16).
+func TestCreate_tempShadow(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	db.SetMaxOpenConns(1) // the TEMP table lives on one connection
+	exec(t, db, "CREATE TABLE m(body)")
+	exec(t, db, "CREATE TEMP TABLE m(body)")
+	idx := trigram.Index{Table: "m", Columns: []string{"body"}}
+	if err := trigram.Create(t.Context(), db, idx); !errors.Is(err, trigram.ErrInvalidIndex) || !strings.Contains(err.Error(), "TEMP") {
+		t.Errorf("Create under a TEMP table of the same name: %v, want ErrInvalidIndex naming it", err)
+	}
+}

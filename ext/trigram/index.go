@@ -206,8 +206,20 @@ func inTx(ctx context.Context, db Querier, fn func(Querier) error) (err error) {
 	return tx.Commit()
 }
 
-// checkTable verifies that the content table and its columns exist.
+// checkTable verifies that the content table and its columns exist, and
+// that no TEMP table shadows it (the triggers would be made on that one).
 func (idx Index) checkTable(ctx context.Context, db Querier) error {
+	temp, err := db.QueryContext(ctx, `SELECT 1 FROM temp.sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE`, idx.Table)
+	if err != nil {
+		return fmt.Errorf("trigram: table %q: %w", idx.Table, err)
+	}
+	shadowed := temp.Next()
+	if err := errors.Join(temp.Err(), temp.Close()); err != nil {
+		return fmt.Errorf("trigram: table %q: %w", idx.Table, err)
+	}
+	if shadowed {
+		return fmt.Errorf("%w: a TEMP table %q shadows the content table on this connection: the triggers would be made on it", ErrInvalidIndex, idx.Table)
+	}
 	rows, err := db.QueryContext(ctx, `SELECT name, pk, type FROM pragma_table_xinfo(?, 'main')`, idx.Table)
 	if err != nil {
 		return fmt.Errorf("trigram: table %q: %w", idx.Table, err)
