@@ -36,6 +36,25 @@ func (cur *vec0Cursor) knn(vcol *vecCol, terms []knnTerm, args []sqlite3.Value) 
 		filterArg []any
 		emptyIn   bool
 	)
+	// cond appends the condition expr op v to where and its values to
+	// whereArgs; opIN lists the values of v, a vtab IN argument.
+	cond := func(where *[]string, whereArgs *[]any, expr string, op byte, v sqlite3.Value) error {
+		if op != opIN {
+			*where = append(*where, expr+" "+opSQL(op)+" ?")
+			*whereArgs = append(*whereArgs, v)
+			return nil
+		}
+		vals, err := inValues(v)
+		if err != nil {
+			return err
+		}
+		if len(vals) == 0 {
+			emptyIn = true
+		}
+		*where = append(*where, expr+" IN ("+placeholders(len(vals))+")")
+		*whereArgs = append(*whereArgs, vals...)
+		return nil
+	}
 	for i, term := range terms {
 		v := args[i]
 		switch term.kind {
@@ -61,50 +80,23 @@ func (cur *vec0Cursor) knn(vcol *vecCol, terms []knnTerm, args []sqlite3.Value) 
 			}
 			cur.k = k
 		case 'r':
-			filter = append(filter, cur.keyColumn()+" = ?")
-			filterArg = append(filterArg, v)
-		case 'R':
-			vals, err := inValues(v)
-			if err != nil {
+			if err := cond(&filter, &filterArg, cur.keyColumn(), opEQ, v); err != nil {
 				return err
 			}
-			if len(vals) == 0 {
-				emptyIn = true
+		case 'R':
+			if err := cond(&filter, &filterArg, cur.keyColumn(), opIN, v); err != nil {
+				return err
 			}
-			filter = append(filter, cur.keyColumn()+" IN ("+placeholders(len(vals))+")")
-			filterArg = append(filterArg, vals...)
 		case 'p':
-			c := t.user(term.col)
-			if term.op == opIN {
-				vals, err := inValues(v)
-				if err != nil {
-					return err
-				}
-				if len(vals) == 0 {
-					emptyIn = true
-				}
-				partWhere = append(partWhere, fmt.Sprintf("c.p%02d IN (%s)", c.idx, placeholders(len(vals))))
-				partArgs = append(partArgs, vals...)
-				continue
+			expr := fmt.Sprintf("c.p%02d", t.user(term.col).idx)
+			if err := cond(&partWhere, &partArgs, expr, term.op, v); err != nil {
+				return err
 			}
-			partWhere = append(partWhere, fmt.Sprintf("c.p%02d %s ?", c.idx, opSQL(term.op)))
-			partArgs = append(partArgs, v)
 		case 'M':
-			c := t.user(term.col)
-			if term.op == opIN {
-				vals, err := inValues(v)
-				if err != nil {
-					return err
-				}
-				if len(vals) == 0 {
-					emptyIn = true
-				}
-				filter = append(filter, fmt.Sprintf("r.m%02d IN (%s)", c.idx, placeholders(len(vals))))
-				filterArg = append(filterArg, vals...)
-				continue
+			expr := fmt.Sprintf("r.m%02d", t.user(term.col).idx)
+			if err := cond(&filter, &filterArg, expr, term.op, v); err != nil {
+				return err
 			}
-			filter = append(filter, fmt.Sprintf("r.m%02d %s ?", c.idx, opSQL(term.op)))
-			filterArg = append(filterArg, v)
 		}
 	}
 	if cur.k == 0 || emptyIn {
