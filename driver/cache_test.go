@@ -81,24 +81,7 @@ func TestStmtCache_schemaChange(t *testing.T) {
 	}
 	all := func() ([]string, []any) {
 		t.Helper()
-		rows, err := db.Query("SELECT * FROM t")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		cols, _ := rows.Columns()
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if !rows.Next() {
-			t.Fatalf("no row: %v", rows.Err())
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		return cols, vals
+		return firstRow(t, db, "SELECT * FROM t")
 	}
 
 	exec("CREATE TABLE t(a); INSERT INTO t VALUES (1)")
