@@ -82,9 +82,14 @@ func (s Stats) Sub(old Stats) Stats {
 	}
 }
 
-// Kind returns the counts of one kind of file.
+// Kind returns the counts of one kind of file, and zero counts for a Kind
+// that is none of KindMain, KindWAL, KindJournal and KindTemp.
 func (s Stats) Kind(k Kind) FileStats {
-	return [...]FileStats{s.Main, s.WAL, s.Journal, s.Temp}[k]
+	kinds := [...]FileStats{s.Main, s.WAL, s.Journal, s.Temp}
+	if k < 0 || int(k) >= len(kinds) {
+		return FileStats{}
+	}
+	return kinds[k]
 }
 
 func snapshot(c *iostat.File) FileStats {
