@@ -371,3 +371,21 @@ func TestProcStart(t *testing.T) {
 		t.Error("procStart of a missing file: ok")
 	}
 }
+
+// A lead in the same direction every round, but with rounds more than
+// ±10% apart, is a lead the summary states as noisy.
+func TestSummaryNoisyLead(t *testing.T) {
+	rn, _ := fakeRounds(t, 3, 0, func(clock int, j job) float64 {
+		if j.Driver == "sqlitekit" {
+			return []float64{70, 85, 60}[j.Round]
+		}
+		return 100
+	})
+	c := rn.Figures[0].Cells["sqlitekit"].VsBaseline
+	if c.WithinNoise || !c.Noisy || c.Ratio != 0.7 {
+		t.Fatalf("comparison %+v, want 0.70x, not within noise, noisy", c)
+	}
+	if s := rn.summary(); !strings.Contains(s, "ahead of every peer on fake time, 1 rows (1.43x better than the nearest peer, ncruces, noisy)") {
+		t.Errorf("summary:\n%s", s)
+	}
+}

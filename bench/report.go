@@ -328,6 +328,7 @@ func (rn *run) summary() string {
 			}
 			// Against every peer with a figure.
 			var nearest, best string
+			var nearestNoisy, bestNoisy bool
 			nearestF, bestF := math.Inf(1), math.Inf(1)
 			peers, wins, judged := 0, 0, rn.Config.Rounds > 1
 			for _, d := range rn.columns() {
@@ -344,10 +345,10 @@ func (rn *run) summary() string {
 					wins++
 				}
 				if f < nearestF {
-					nearest, nearestF = d, f
+					nearest, nearestF, nearestNoisy = d, f, c.Noisy
 				}
 				if f < 1-levelBand && (!c.WithinNoise || !judged) && f < bestF {
-					best, bestF = d, f
+					best, bestF, bestNoisy = d, f, c.Noisy
 				}
 			}
 			if peers == 0 {
@@ -357,9 +358,9 @@ func (rn *run) summary() string {
 			name := r.Workload + " " + r.label()
 			switch {
 			case best != "":
-				behind = append(behind, item{fmt.Sprintf("%s (%s %.2fx better)", name, best, 1/bestF), 1 / bestF})
+				behind = append(behind, item{fmt.Sprintf("%s (%s %.2fx better%s)", name, best, 1/bestF, noisyNote(bestNoisy)), 1 / bestF})
 			case wins == peers:
-				ahead = append(ahead, item{fmt.Sprintf("%s (%.2fx better than the nearest peer, %s)", name, nearestF, nearest), nearestF})
+				ahead = append(ahead, item{fmt.Sprintf("%s (%.2fx better than the nearest peer, %s%s)", name, nearestF, nearest, noisyNote(nearestNoisy)), nearestF})
 			default:
 				level++
 			}
@@ -405,8 +406,12 @@ func (rn *run) summary() string {
 				lo, hi = min(lo, q.Min), max(hi, q.Max)
 			}
 		}
-		fmt.Fprintf(&b, "\nControl: %s %s runs the same Go code in every driver's process; its per-round ratios to ncruces span %.2fx–%.2fx, the machine's noise in this run.\n",
+		fmt.Fprintf(&b, "\nControl: %s %s runs the same Go code in every driver's process; its per-round ratios to ncruces span %.2fx–%.2fx, the machine's noise in this run",
 			r.Workload, r.Metric, lo, hi)
+		if lo < 1-noisyBand || hi > 1+noisyBand {
+			b.WriteString(": the machine was busy, and a ratio marked noisy above says which way, not how far")
+		}
+		b.WriteString(".\n")
 	}
 	if rn.Config.Rounds > 1 {
 		fmt.Fprintf(&b, "\n%d of the %d sqlitekit/ncruces ratios are marked noisy (their per-round ratios spread more than ±%.0f%%).\n", noisy, compared, noisyBand*100)
@@ -414,6 +419,14 @@ func (rn *run) summary() string {
 		b.WriteString("\nOne round: no difference is judged against noise.\n")
 	}
 	return b.String()
+}
+
+// noisyNote marks a summary's figure whose per-round ratios are noisy.
+func noisyNote(noisy bool) string {
+	if noisy {
+		return ", noisy"
+	}
+	return ""
 }
 
 func cmpFloat(a, b float64) int {
