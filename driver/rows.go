@@ -220,47 +220,38 @@ func (r *rows) ColumnTypeScanType(i int) reflect.Type {
 	return scanTypes[k]
 }
 
-// valueKind returns the kind of what convert gives for the value of
-// column i of the current row, of declared kind decl.
+// valueKind returns the kind of what Next gives for the value of column
+// i of the current row, of declared kind decl: the kind of what convert
+// makes of it.
 func (r *rows) valueKind(decl colKind, i int) colKind {
 	s := r.e.s
+	var v driver.Value
 	switch s.ColumnType(i) {
 	case sqlite3.INTEGER:
-		switch v := s.ColumnInt64(i); {
-		case decl == kindBool && (v == 0 || v == 1):
-			return kindBool
-		case decl == kindTime && r.decodes(v):
-			return kindTime
-		}
-		return kindInt
+		v = r.convert(decl, s.ColumnInt64(i))
 	case sqlite3.FLOAT:
-		if decl == kindTime && r.decodes(s.ColumnFloat(i)) {
-			return kindTime
-		}
-		return kindReal
+		v = r.convert(decl, s.ColumnFloat(i))
 	case sqlite3.TEXT:
-		text := s.ColumnRawText(i)
-		if decl != kindText {
-			if _, ok := r.maybeTime(text, decl); ok {
-				return kindTime
-			}
-		}
-		if decl == kindTime && r.decodes(string(text)) {
-			return kindTime
-		}
-		return kindText
+		v = r.text(decl, s.ColumnRawText(i))
 	case sqlite3.BLOB:
 		return kindBlob
+	default: // NULL
+		if decl == kindBlob {
+			return kindBlob
+		}
+		return kindAny
 	}
-	if decl == kindBlob {
-		return kindBlob
+	switch v.(type) {
+	case bool:
+		return kindBool
+	case time.Time:
+		return kindTime
+	case int64:
+		return kindInt
+	case float64:
+		return kindReal
 	}
-	return kindAny // NULL
-}
-
-func (r *rows) decodes(v any) bool {
-	_, err := r.c.c.tmRead.Decode(v)
-	return err == nil
+	return kindText
 }
 
 // ColumnTypeNullable reports whether column i may be NULL, for a column
@@ -357,18 +348,7 @@ func (r *rows) convert(kind colKind, v driver.Value) driver.Value {
 		if len(x) == cap(x) {
 			return v // a BLOB: ColumnsRaw gives TEXT one byte of spare capacity
 		}
-		if kind != kindText {
-			if t, ok := r.maybeTime(x, kind); ok {
-				return t
-			}
-		}
-		s := string(x)
-		if kind == kindTime {
-			if t, err := r.c.c.tmRead.Decode(s); err == nil {
-				return t
-			}
-		}
-		return s
+		return r.text(kind, x)
 	case int64:
 		switch kind {
 		case kindBool:
@@ -388,6 +368,22 @@ func (r *rows) convert(kind colKind, v driver.Value) driver.Value {
 		}
 	}
 	return v
+}
+
+// text converts TEXT of a column of kind kind: a string, or a time.
+func (r *rows) text(kind colKind, x []byte) driver.Value {
+	if kind != kindText {
+		if t, ok := r.maybeTime(x, kind); ok {
+			return t
+		}
+	}
+	s := string(x)
+	if kind == kindTime {
+		if t, err := r.c.c.tmRead.Decode(s); err == nil {
+			return t
+		}
+	}
+	return s
 }
 
 // maybeTime returns text as a time if it is one as times are written
