@@ -307,3 +307,21 @@ func TestMigrate_connectionState(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckpoint_readOnly: a checkpoint of a pool opened read-only
+// failed with "disk I/O error"; it says why instead (issue 16).
+func TestCheckpoint_readOnly(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := testdb.Path(t)
+	w := testdb.Open(t, path)
+	if _, err := w.Exec("CREATE TABLE t(x); INSERT INTO t VALUES (1)"); err != nil {
+		t.Fatal(err)
+	}
+	ro := testdb.Open(t, "file:"+path+"?mode=ro")
+	for _, mode := range []driver.CheckpointMode{driver.CheckpointPassive, driver.CheckpointTruncate} {
+		if _, err := driver.Checkpoint(ctx, ro, mode); err == nil || !strings.Contains(err.Error(), "read-only") {
+			t.Errorf("Checkpoint %s of a read-only pool: %v, want an error saying it is read-only", mode, err)
+		}
+	}
+}

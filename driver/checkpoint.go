@@ -93,6 +93,9 @@ func Checkpoint(ctx context.Context, db *sql.DB, mode CheckpointMode) (Checkpoin
 	}
 	var res CheckpointResult
 	err := withRaw(ctx, db, func(c *sqlite3.Conn) error {
+		if ro, _ := c.ReadOnly("main"); ro { // SQLite says "disk I/O error"
+			return errors.New("the database is open read-only (mode=ro, immutable or a read-only file): a checkpoint writes to it")
+		}
 		if mode != CheckpointPassive {
 			if replicatedConn(c) {
 				return fmt.Errorf("%w: a Litestream replica of this database is running, and it holds a read lock %s would wait for (the whole busy timeout); use CheckpointPassive", ErrReplicated, mode)
