@@ -58,7 +58,6 @@ type build struct {
 
 // harness runs workers and keeps what they return.
 type harness struct {
-	cfg     config
 	src     string // the bench's source directory
 	tmp     string
 	bins    map[string]string // driver → worker binary
@@ -80,7 +79,7 @@ func benchRun(ctx context.Context, cfg config, logf func(string, ...any)) (*run,
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	h := &harness{cfg: cfg, src: sourceDir(), tmp: tmp, bins: map[string]string{}, probes: map[string]string{}, logf: logf}
+	h := &harness{src: sourceDir(), tmp: tmp, bins: map[string]string{}, probes: map[string]string{}, logf: logf}
 	h.exec = h.execWorker
 	h.drivers = driverOrder
 	if cfg.Drivers != nil {
