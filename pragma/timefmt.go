@@ -48,26 +48,19 @@ func checkTimeFormat(param, f string) error {
 			return nil
 		}
 	}
+	back := "nothing: the layout is longer than 100 bytes"
 	if len(f) <= maxLayout {
-		t, err := time.Parse(f, timeReference.Format(f))
-		if err == nil && t.Equal(timeReference) {
-			return nil
+		back = "nothing"
+		if t, err := time.Parse(f, timeReference.Format(f)); err == nil {
+			if t.Equal(timeReference) {
+				return nil
+			}
+			back = t.Format(time.RFC3339)
 		}
 	}
 	return invalid(param, f, "%q is not a time format: auto, sqlite, rfc3339, julianday, unixepoch, unixepoch_frac, unixepoch_milli, unixepoch_micro, unixepoch_nano, or a Go layout that keeps the date, the time to the second and the offset (%s reads back as %s)",
-		f, timeReference.Format(time.RFC3339), readBack(f))
+		f, timeReference.Format(time.RFC3339), back)
 }
 
 // maxLayout bounds a custom layout.
 const maxLayout = 100
-
-func readBack(f string) string {
-	if len(f) > maxLayout {
-		return "nothing: the layout is longer than 100 bytes"
-	}
-	t, err := time.Parse(f, timeReference.Format(f))
-	if err != nil {
-		return "nothing"
-	}
-	return t.Format(time.RFC3339)
-}
