@@ -3,6 +3,7 @@ package writeq_test
 import (
 	"context"
 	"errors"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -277,4 +278,27 @@ func TestQueue_giveUpWhileWaiting(t *testing.T) {
 		t.Errorf("the turn is not free at the end: %v", err)
 	}
 	q.Release()
+}
+
+// BenchmarkQueue_uncontended is what a turn costs a writer alone: the
+// queue of a database file, so the look at the clock for other
+// processes is in.
+func BenchmarkQueue_uncontended(b *testing.B) {
+	path := b.TempDir() + "/q.db"
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	id, err := dbid.Of(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	q := writeq.Hold(id, path)
+	defer writeq.Release(id)
+	ctx := context.Background()
+	for b.Loop() {
+		if err := q.Acquire(ctx, time.Second); err != nil {
+			b.Fatal(err)
+		}
+		q.Release()
+	}
 }

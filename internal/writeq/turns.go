@@ -41,13 +41,15 @@ type turns struct {
 	handoff bool      // the turn passes from hand to hand, first come first served
 	waiters []*waiter // the line, oldest first
 
-	turnStart time.Time     // when the turn was last taken
-	turnAvg   time.Duration // moving average of how long a turn lasts
+	// How long a turn lasts while writers wait (the clock is read only
+	// then: it costs more than the rest of an uncontended turn).
+	turnStart time.Time     // when the turn was last taken with writers in line; zero if not
+	turnAvg   time.Duration // moving average
 
 	// Other processes: see courtesy.
 	nb        *neighbours // nil: none can be seen
 	stats     *counters
-	freed     time.Time     // when the turn was last freed
+	freed     time.Time     // when the turn was last released
 	busySince time.Time     // since when it was never free for Gap
 	slice     time.Duration // how long a stretch may last; 0: LongSlice
 }
@@ -66,7 +68,10 @@ func (q *turns) acquire(ctx context.Context, timeout time.Duration) (time.Durati
 	q.mu.Lock()
 	if !q.held {
 		q.held = true
-		q.turnStart = time.Now()
+		q.turnStart = time.Time{}
+		if len(q.waiters) > 0 {
+			q.turnStart = time.Now()
+		}
 		due := q.took(true)
 		q.mu.Unlock()
 		if due {
@@ -153,13 +158,17 @@ func (q *turns) waiting() int {
 // not emptied since), else frees it and wakes the first in line.
 func (q *turns) release() {
 	q.mu.Lock()
-	now := time.Now()
-	q.turnAvg += (now.Sub(q.turnStart) - q.turnAvg) / 8
 	if len(q.waiters) == 0 {
 		q.held, q.handoff = false, false
-		q.freed = now
+		if q.nb != nil {
+			q.freed = time.Now()
+		}
 		q.mu.Unlock()
 		return
+	}
+	now := time.Now()
+	if !q.turnStart.IsZero() {
+		q.turnAvg += (now.Sub(q.turnStart) - q.turnAvg) / 8
 	}
 	w := q.waiters[0]
 	waited := now.Sub(w.since)
