@@ -136,15 +136,11 @@ func StatsOf(path string) Stats {
 //
 //	expvar.Publish("sqlitekit", expvar.Func(func() any { return vfs.AllStats() }))
 func AllStats() map[string]Stats {
-	type db struct {
-		d    *iostat.DB
-		path string
-	}
-	var dbs []db
-	iostat.DBs.All(func(_ dbid.ID, d *iostat.DB) { dbs = append(dbs, db{d, d.Path}) })
+	var dbs []*iostat.DB
+	iostat.DBs.All(func(_ dbid.ID, d *iostat.DB) { dbs = append(dbs, d) })
 	all := make(map[string]Stats, len(dbs))
-	for _, x := range dbs {
-		all[x.path] = statsOf(x.d, x.path)
+	for _, d := range dbs {
+		all[d.Path] = statsOf(d, d.Path)
 	}
 	return all
 }
