@@ -374,20 +374,28 @@ func (r *Replica) Close() error {
 		close(r.stop)
 		var killed bool
 		if cmd != nil {
-			cmd.Process.Signal(syscall.SIGTERM) // an error: it has exited already
-			select {
-			case <-r.done:
-			case <-time.After(stopTimeout):
-				cmd.Process.Kill()
-				killed = true
-				<-r.done
-			}
+			killed = terminate(cmd.Process, r.done)
 		}
 		<-r.done
 		replicated.Remove(r.db)
 		r.closeErr = errors.Join(stopError("litestream replicate", r.exitErr, killed), os.RemoveAll(r.dir))
 	})
 	return r.closeErr
+}
+
+// terminate sends SIGTERM to p, and SIGKILL if done is not closed
+// stopTimeout later; it returns once done is closed, and whether it
+// killed p.
+func terminate(p *os.Process, done <-chan struct{}) (killed bool) {
+	p.Signal(syscall.SIGTERM) // an error: it has exited already
+	select {
+	case <-done:
+		return false
+	case <-time.After(stopTimeout):
+		p.Kill()
+		<-done
+		return true
+	}
 }
 
 // stopError is the error of a child stopped with SIGTERM: none if it

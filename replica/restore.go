@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -160,15 +159,7 @@ func (f *Follower) Close() error {
 			return
 		default:
 		}
-		f.cmd.Process.Signal(syscall.SIGTERM)
-		killed := false
-		select {
-		case <-f.done:
-		case <-time.After(stopTimeout):
-			f.cmd.Process.Kill()
-			killed = true
-			<-f.done
-		}
+		killed := terminate(f.cmd.Process, f.done)
 		f.closeErr = stopError("litestream restore -f", f.err, killed)
 	})
 	return f.closeErr
