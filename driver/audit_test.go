@@ -325,3 +325,57 @@ func TestCheckpoint_readOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestTx_sqlEndsIt: a COMMIT or END run as SQL inside a database/sql
+// transaction committed the work done so far, and the statements after
+// it ran outside any transaction and committed one by one; a ROLLBACK
+// left those later statements committed too. fn then failed and
+// Transaction reported a rollback that had nothing to roll back: the
+// database was left half-changed. The driver now turns such a commit
+// into a rollback, and refuses to commit anything else until the Tx
+// ends (issue 16).
+func TestTx_sqlEndsIt(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, mid := range []string{"COMMIT", "END", "ROLLBACK", "INSERT INTO t VALUES (9); COMMIT; INSERT INTO t VALUES (10)"} {
+		for _, fnFails := range []bool{true, false} {
+			db := testdb.Open(t, testdb.Path(t))
+			db.SetMaxOpenConns(1)
+			if _, err := db.Exec("CREATE TABLE t(x)"); err != nil {
+				t.Fatal(err)
+			}
+			err := driver.Transaction(ctx, db, func(tx *sql.Tx) error {
+				tx.Exec("INSERT INTO t VALUES (1)")
+				if _, err := tx.Exec(mid); mid == "COMMIT" && (err == nil || !strings.Contains(err.Error(), "Commit or Rollback")) {
+					t.Errorf("COMMIT inside a Tx: %v, want an error saying to use Commit or Rollback", err)
+				}
+				tx.Exec("INSERT INTO t VALUES (2)")
+				if fnFails {
+					return errors.New("fn fails")
+				}
+				return nil
+			})
+			if err == nil {
+				t.Errorf("%q inside Transaction (fn fails: %v): Transaction returned nil", mid, fnFails)
+			}
+			var n int
+			if err := db.QueryRow("SELECT count(*) FROM t").Scan(&n); err != nil || n != 0 {
+				t.Errorf("%q inside Transaction (fn fails: %v): %d rows stayed (%v), want none", mid, fnFails, n, err)
+			}
+			// The pool goes on: writes outside a Tx commit, SQL's own
+			// transactions work.
+			if _, err := db.Exec("INSERT INTO t VALUES (3); BEGIN; INSERT INTO t VALUES (4); COMMIT"); err != nil {
+				t.Errorf("after %q: %v", mid, err)
+			}
+			if err := driver.Transaction(ctx, db, func(tx *sql.Tx) error {
+				_, err := tx.Exec("INSERT INTO t VALUES (5)")
+				return err
+			}); err != nil {
+				t.Errorf("after %q: Transaction: %v", mid, err)
+			}
+			if err := db.QueryRow("SELECT count(*) FROM t").Scan(&n); err != nil || n != 3 {
+				t.Errorf("after %q: %d rows (%v), want 3", mid, n, err)
+			}
+		}
+	}
+}

@@ -35,11 +35,12 @@ type conn struct {
 	readOnly bool          // it cannot write: mode=ro, immutable, query_only or a read-only file
 	queue    *writeq.Queue // the writers of its database in this process; nil if it cannot write, or not on the OS VFS or memdb
 
-	writing   bool   // this connection has the write turn of the queue
-	broken    bool   // SQLite ran out of memory: see nomem.go
-	linked    bool   // the extensions are registered: see extensions.go
-	begin     string // how a default write transaction begins
-	queryOnly bool   // a read-only transaction set query_only, to be reset when it ends
+	writing   bool     // this connection has the write turn of the queue
+	broken    bool     // SQLite ran out of memory: see nomem.go
+	linked    bool     // the extensions are registered: see extensions.go
+	begin     string   // how a default write transaction begins
+	queryOnly bool     // a read-only transaction set query_only, to be reset when it ends
+	guard     *txGuard // keeps SQL from committing a Tx of database/sql: see tx.go
 }
 
 var (

@@ -376,6 +376,9 @@ func (c *connector) Connect(ctx context.Context) (_ driver.Conn, err error) {
 			quietly(db.Close)
 		}
 	}()
+	guard := new(txGuard)
+	db.CommitHook(guard.hook) // before ConnInit, which may set a hook of its own
+
 	linked := false // the extensions are registered on demand: see extensions.go
 	if c.init != nil {
 		if err := registerAll(db); err != nil { // ConnInit sees them
@@ -402,7 +405,7 @@ func (c *connector) Connect(ctx context.Context) (_ driver.Conn, err error) {
 		db.WALHook(ckpt.hook)
 	}
 	cn := newConn(db, c, d, readOnly)
-	cn.linked = linked
+	cn.linked, cn.guard = linked, guard
 	return cn, nil
 }
 

@@ -114,12 +114,12 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 			defer c.endWrite()
 		}
 		if err := c.execScript(query, args); err != nil {
-			return nil, interrupted(ctx, err)
+			return nil, c.guard.explain(interrupted(ctx, err))
 		}
 		return c.result(before), nil
 	}
 	if err := errors.Join(c.exec(ctx, e, args), c.cache.release(e)); err != nil {
-		return nil, interrupted(ctx, err)
+		return nil, c.guard.explain(interrupted(ctx, err))
 	}
 	return c.result(before), nil
 }

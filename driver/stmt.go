@@ -66,7 +66,7 @@ func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (_ dri
 	defer db.SetInterrupt(old)
 	before := db.TotalChanges()
 	if err := s.c.exec(ctx, s.e, args); err != nil {
-		return nil, interrupted(ctx, err)
+		return nil, s.c.guard.explain(interrupted(ctx, err))
 	}
 	return s.c.result(before), nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 
 	"github.com/ncruces/go-sqlite3"
@@ -60,7 +61,37 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (_ driver.Tx,
 		c.endWrite()
 		return nil, interrupted(ctx, err)
 	}
+	c.guard.open = true
 	return tx{c}, nil
+}
+
+// txGuard keeps SQL run inside a Tx of database/sql (COMMIT or END, or
+// a ROLLBACK followed by more writes) from committing part of its work:
+// while a Tx is open, SQLite's commit hook turns every commit other than
+// Tx.Commit's into a rollback, so the Tx's work is all or nothing and
+// statements run after such SQL fail until the Tx ends. (A ConnInit that
+// sets a commit hook of its own replaces this one.)
+type txGuard struct {
+	open       bool // a Tx of database/sql is open on the connection
+	committing bool // Tx.Commit commits it
+	vetoed     bool // the hook turned a commit into a rollback
+}
+
+// hook is the connection's commit hook: false turns the commit into a
+// rollback.
+func (g *txGuard) hook() bool {
+	ok := !g.open || g.committing
+	g.vetoed = g.vetoed || !ok
+	return ok
+}
+
+// explain names the cause of an error that the hook's veto made
+// (SQLite reports it as "constraint failed").
+func (g *txGuard) explain(err error) error {
+	if g.vetoed && errors.Is(err, sqlite3.CONSTRAINT_COMMITHOOK) {
+		return fmt.Errorf("sqlitekit: the SQL would commit part of an open Tx of database/sql (a COMMIT or END, or a write after ROLLBACK): the Tx's work is rolled back; end a Tx with its Commit or Rollback: %w", err)
+	}
+	return err
 }
 
 // startWrite waits for this connection's turn to write, up to the busy
@@ -99,7 +130,9 @@ func (t tx) Commit() (err error) {
 	}
 	defer c.recoverNOMEM(&err)
 	defer c.endTx()
+	c.guard.committing = true
 	err = c.db.Exec("COMMIT")
+	c.guard.committing = false
 	if err != nil && !c.db.GetAutocommit() {
 		c.rollback()
 	}
@@ -126,6 +159,7 @@ func (c *conn) rollback() error {
 // however that ended (Commit, Rollback, or SQL's own COMMIT or ROLLBACK
 // run inside it): the write turn, and query_only.
 func (c *conn) endTx() {
+	c.guard.open, c.guard.vetoed = false, false
 	if c.queryOnly {
 		old := c.db.SetInterrupt(context.Background())
 		if c.db.Exec("PRAGMA query_only=0") == nil {
