@@ -17,7 +17,10 @@ import (
 // and cannot fail later because another connection wrote first. Use
 // [ReadTransaction] for a snapshot that never takes the write lock.
 //
-// fn must not keep tx after it returns.
+// fn must not keep tx after it returns, nor end it with SQL: a COMMIT or
+// END run through tx fails and rolls back all of fn's work (the driver
+// lets only Tx.Commit commit a Tx), and after a ROLLBACK run through tx,
+// writes fail until the Tx ends.
 func Transaction(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
 	return inTx(ctx, db, nil, fn)
 }
