@@ -110,10 +110,6 @@ func (cur *vec0Cursor) filter(plan int, idxStr string, arg []sqlite3.Value) erro
 	t := cur.t
 	cur.plan, cur.eof, cur.rowLoaded = plan, false, false
 	cur.hits, cur.pos = cur.hits[:0], 0
-	key := "r.rowid"
-	if t.d.pkType == typeText {
-		key = "r.id"
-	}
 	switch plan {
 	case planScan, planPoint:
 		sql := t.rowSQL() + " ORDER BY r.rowid"
@@ -121,7 +117,7 @@ func (cur *vec0Cursor) filter(plan int, idxStr string, arg []sqlite3.Value) erro
 			if len(arg) != 1 {
 				return fmt.Errorf("bad point query")
 			}
-			sql = t.rowSQL() + " WHERE " + key + " = ?"
+			sql = t.rowSQL() + " WHERE " + cur.keyColumn() + " = ?"
 		}
 		s, err := cur.stmt(sql)
 		if err != nil {
