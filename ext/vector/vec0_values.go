@@ -125,14 +125,17 @@ func checkValue(v sqlite3.Value, c *vecCol) error {
 		}
 		return nil
 	}
-	want := map[sqlType]sqlite3.Datatype{
-		typeInteger: sqlite3.INTEGER, typeFloat: sqlite3.FLOAT, typeText: sqlite3.TEXT, typeBlob: sqlite3.BLOB,
-	}[c.typ]
-	if typ != want {
+	if want := datatypes[c.typ]; typ != want {
 		return fmt.Errorf("Expected %s for %s %s column %s, received %s",
 			strings.ToLower(want.String()), c.typ, kindName(c.kind), c.name, typ)
 	}
 	return nil
+}
+
+// datatypes is the SQLite type of the values of a column of a declared
+// type, for those that take one type only.
+var datatypes = map[sqlType]sqlite3.Datatype{
+	typeInteger: sqlite3.INTEGER, typeFloat: sqlite3.FLOAT, typeText: sqlite3.TEXT, typeBlob: sqlite3.BLOB,
 }
 
 func kindName(k colKind) string {
