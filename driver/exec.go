@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ncruces/go-sqlite3"
@@ -152,12 +153,12 @@ func (c *conn) execScript(query string, args []driver.NamedValue) error {
 		return err
 	}
 	if checked {
-		return c.runScript(query, args)
+		return c.runScript(query, args, false)
 	}
 	if err := c.db.Exec("SAVEPOINT sqlitekit_script"); err != nil {
 		return err
 	}
-	err = c.runScript(query, args)
+	err = c.runScript(query, args, true)
 	// Roll back what ran if the arguments did not fit; keep it, as
 	// sqlite3_exec does, after an error of SQLite. The savepoint is gone
 	// if the error rolled back the whole transaction.
@@ -207,8 +208,11 @@ func (c *conn) checkScript(query string, args []driver.NamedValue) (checked bool
 }
 
 // runScript runs the statements of a script one after another, each
-// bound and checked before it runs.
-func (c *conn) runScript(query string, args []driver.NamedValue) error {
+// bound and checked before it runs. inSavepoint says execScript's
+// SAVEPOINT holds them: a statement that would begin or end a
+// transaction is then refused before it runs, as an error of the
+// arguments, so that what ran before it is rolled back.
+func (c *conn) runScript(query string, args []driver.NamedValue, inSavepoint bool) error {
 	used := make([]bool, len(args))
 	offset := 0
 	for n := 1; ; n++ {
@@ -220,9 +224,13 @@ func (c *conn) runScript(query string, args []driver.NamedValue) error {
 			break
 		}
 		err = c.bind(s, args, offset, used)
-		if err != nil {
+		switch {
+		case err != nil:
 			err = scriptErr(n, err)
-		} else {
+		case inSavepoint && endsTx(query[:len(query)-len(tail)]):
+			text := strings.TrimRight(query[:len(query)-len(tail)], "; \t\n\v\f\r")
+			err = scriptErr(n, fmt.Errorf("%q begins or ends a transaction: a script with arguments whose statements need the ones before them to have run is checked as it runs, inside a savepoint, where it cannot; give it no arguments, or run its transaction with Begin and one Exec a statement", truncate(text)))
+		default:
 			err = s.Exec()
 		}
 		offset += s.BindCount()
@@ -412,6 +420,50 @@ func mayHaveParams(sql string) bool {
 		i += j + len(end)
 	}
 	return false
+}
+
+// endsTx reports whether sql, one statement, is BEGIN, COMMIT, END or
+// ROLLBACK (not ROLLBACK TO a savepoint).
+func endsTx(sql string) bool {
+	var words []string
+	for w := range strings.FieldsSeq(strings.ToUpper(skipComments(sql))) {
+		if words = append(words, strings.Trim(w, ";")); len(words) == 3 {
+			break
+		}
+	}
+	if len(words) == 0 {
+		return false
+	}
+	switch words[0] {
+	case "BEGIN", "COMMIT", "END":
+		return true
+	case "ROLLBACK":
+		return !slices.Contains(words[1:], "TO")
+	}
+	return false
+}
+
+// skipComments returns sql without the spaces and comments it begins with.
+func skipComments(sql string) string {
+	for {
+		sql = strings.TrimLeft(sql, " \t\n\v\f\r")
+		switch {
+		case strings.HasPrefix(sql, "--"):
+			i := strings.IndexByte(sql, '\n')
+			if i < 0 {
+				return ""
+			}
+			sql = sql[i+1:]
+		case strings.HasPrefix(sql, "/*"):
+			i := strings.Index(sql[2:], "*/")
+			if i < 0 {
+				return ""
+			}
+			sql = sql[i+4:]
+		default:
+			return sql
+		}
+	}
 }
 
 func nameByte(b byte) bool {

@@ -596,3 +596,27 @@ func TestMigrate_parameter(t *testing.T) {
 		t.Errorf("%d rows, want 1: step 2 rolled back", n)
 	}
 }
+
+// A script with arguments whose later statements need the earlier ones
+// to have run is checked as it runs, inside a savepoint; a BEGIN or
+// COMMIT of its own is refused before anything of it runs, with an error
+// that says why, instead of SQLite's "cannot start a transaction within a
+// transaction". ROLLBACK TO a savepoint of the script's own stays allowed.
+func TestScript_ownTransactionWithArguments(t *testing.T) {
+	t.Parallel()
+	db := open(t, testdb.Path(t))
+	db.SetMaxOpenConns(1)
+	_, err := db.Exec("BEGIN; CREATE TABLE w(x); INSERT INTO w VALUES (?); COMMIT", 1)
+	if err == nil || !strings.Contains(err.Error(), `statement 1 of the script: "BEGIN" begins or ends a transaction`) {
+		t.Fatalf("script with its own BEGIN and arguments: %v", err)
+	}
+	if _, err := db.Exec("SELECT * FROM w"); err == nil {
+		t.Error("the refused script created table w")
+	}
+	if _, err := db.Exec("SAVEPOINT s; CREATE TABLE v(x); INSERT INTO v VALUES (?); ROLLBACK TO s; RELEASE s; CREATE TABLE u(x)", 1); err != nil {
+		t.Fatalf("script with ROLLBACK TO its own savepoint: %v", err)
+	}
+	if _, err := db.Exec("INSERT INTO u VALUES (1)"); err != nil {
+		t.Errorf("after the script: %v", err)
+	}
+}
