@@ -117,7 +117,7 @@ func (cur *vec0Cursor) filter(plan int, idxStr string, arg []sqlite3.Value) erro
 			if len(arg) != 1 {
 				return fmt.Errorf("bad point query")
 			}
-			sql = t.rowSQL() + " WHERE " + cur.keyColumn() + " = ?"
+			sql = t.rowSQL() + " WHERE " + t.keyColumn() + " = ?"
 		}
 		s, err := cur.stmt(sql)
 		if err != nil {

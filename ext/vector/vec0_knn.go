@@ -80,11 +80,11 @@ func (cur *vec0Cursor) knn(vcol *vecCol, terms []knnTerm, args []sqlite3.Value) 
 			}
 			cur.k = k
 		case 'r':
-			if err := cond(&filter, &filterArg, cur.keyColumn(), opEQ, v); err != nil {
+			if err := cond(&filter, &filterArg, t.keyColumn(), opEQ, v); err != nil {
 				return err
 			}
 		case 'R':
-			if err := cond(&filter, &filterArg, cur.keyColumn(), opIN, v); err != nil {
+			if err := cond(&filter, &filterArg, t.keyColumn(), opIN, v); err != nil {
 				return err
 			}
 		case 'p':
@@ -249,8 +249,10 @@ func anySet(mask []byte, first, n int) bool {
 	return false
 }
 
-func (cur *vec0Cursor) keyColumn() string {
-	if cur.t.d.pkType == typeText {
+// keyColumn is the column of T_rowids, aliased r, that holds what a user
+// looks a row up by: its rowid, or its text primary key.
+func (t *vec0) keyColumn() string {
+	if t.d.pkType == typeText {
 		return "r.id"
 	}
 	return "r.rowid"

@@ -204,11 +204,7 @@ type rowRef struct {
 
 // lookup finds the row whose rowid or primary key is key.
 func (t *vec0) lookup(key sqlite3.Value) (r rowRef, found bool, err error) {
-	where := "rowid"
-	if t.d.pkType == typeText {
-		where = "id"
-	}
-	s, err := t.w.stmt("SELECT rowid, chunk_id, chunk_offset FROM " + t.shadow("rowids") + " WHERE " + where + " = ?")
+	s, err := t.w.stmt("SELECT rowid, chunk_id, chunk_offset FROM " + t.shadow("rowids") + " r WHERE " + t.keyColumn() + " = ?")
 	if err != nil {
 		return r, false, err
 	}
