@@ -120,7 +120,7 @@ func (w *vec0Writer) stmt(sql string) (*sqlite3.Stmt, error) {
 	if s, ok := w.stmts[sql]; ok {
 		return s, nil
 	}
-	s, _, err := w.t.db.PrepareFlags(sql, sqlite3.PREPARE_PERSISTENT|sqlite3.PREPARE_DONT_LOG)
+	s, err := w.t.getStmt(sql)
 	if err != nil {
 		return nil, err
 	}
