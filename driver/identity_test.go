@@ -15,6 +15,7 @@ import (
 	"github.com/sqlitekit/sqlitekit/driver"
 	"github.com/sqlitekit/sqlitekit/internal/iostat"
 	"github.com/sqlitekit/sqlitekit/internal/replicated"
+	"github.com/sqlitekit/sqlitekit/internal/testdb"
 	"github.com/sqlitekit/sqlitekit/internal/writeq"
 	"github.com/sqlitekit/sqlitekit/pragma"
 	"github.com/sqlitekit/sqlitekit/vfs"
@@ -47,9 +48,7 @@ func TestIdentity_statsThroughSymlink(t *testing.T) {
 		{"open via real path", filepath.Join(real, "b.db"), filepath.Join(link, "b.db")},
 	} {
 		db := open(t, tc.open)
-		if _, err := db.Exec("CREATE TABLE t(x); INSERT INTO t VALUES (1), (2), (3)"); err != nil {
-			t.Fatal(err)
-		}
+		testdb.Exec(t, db, "CREATE TABLE t(x); INSERT INTO t VALUES (1), (2), (3)")
 		a, b := vfs.StatsOf(tc.open), vfs.StatsOf(tc.other)
 		if a.WAL.Writes == 0 || a != b {
 			t.Errorf("%s: StatsOf(%s) WAL writes %d, StatsOf(%s) %d; want the same, not 0", tc.name, tc.open, a.WAL.Writes, tc.other, b.WAL.Writes)
@@ -67,9 +66,7 @@ func TestIdentity_replicatedThroughSymlink(t *testing.T) {
 		{"replica via link", filepath.Join(real, "b.db"), filepath.Join(link, "b.db")},
 	} {
 		db := open(t, tc.open)
-		if _, err := db.Exec("CREATE TABLE t(x)"); err != nil {
-			t.Fatal(err)
-		}
+		testdb.Exec(t, db, "CREATE TABLE t(x)")
 		replicated.Add(tc.replica)
 		_, err := driver.Checkpoint(t.Context(), db, driver.CheckpointTruncate)
 		replicated.Remove(tc.replica)
@@ -90,9 +87,7 @@ func TestIdentity_registriesShrink(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.Exec("CREATE TABLE t(x); INSERT INTO t VALUES (1)"); err != nil {
-			t.Fatal(err)
-		}
+		testdb.Exec(t, db, "CREATE TABLE t(x); INSERT INTO t VALUES (1)")
 		db.Close()
 	}
 	dir := t.TempDir()
@@ -102,9 +97,7 @@ func TestIdentity_registriesShrink(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.Exec("CREATE TABLE t(x); INSERT INTO t VALUES (1)"); err != nil {
-			t.Fatal(err)
-		}
+		testdb.Exec(t, db, "CREATE TABLE t(x); INSERT INTO t VALUES (1)")
 		if vfs.StatsOf(path).WAL.Writes == 0 {
 			t.Fatal("no WAL writes counted while the pool is open")
 		}
@@ -127,9 +120,7 @@ func TestIdentity_registriesShrink(t *testing.T) {
 			t.Fatal(err)
 		}
 		db := sql.OpenDB(c)
-		if _, err := db.Exec("CREATE TABLE t(x)"); err != nil {
-			t.Fatal(err)
-		}
+		testdb.Exec(t, db, "CREATE TABLE t(x)")
 		db.Close()
 	}
 	for deadline := time.Now().Add(5 * time.Second); count() != before && time.Now().Before(deadline); {

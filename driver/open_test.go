@@ -27,9 +27,7 @@ func TestOpen_memdbDSN(t *testing.T) {
 	t.Parallel()
 	dsn := "file:/" + t.Name() + ".db?vfs=memdb"
 	a := open(t, dsn)
-	if _, err := a.Exec("CREATE TABLE t(x); INSERT INTO t VALUES (1)"); err != nil {
-		t.Fatal(err)
-	}
+	testdb.Exec(t, a, "CREATE TABLE t(x); INSERT INTO t VALUES (1)")
 	b := open(t, dsn)
 	var n int
 	if err := b.QueryRow("SELECT count(*) FROM t").Scan(&n); err != nil || n != 1 {
@@ -101,9 +99,7 @@ func TestNewConnector_memorySharedByPools(t *testing.T) {
 	a, b := sql.OpenDB(c), sql.OpenDB(c)
 	defer b.Close()
 	b.SetMaxIdleConns(0) // b keeps no connection between queries
-	if _, err := a.Exec("CREATE TABLE t(x); INSERT INTO t VALUES (1)"); err != nil {
-		t.Fatal(err)
-	}
+	testdb.Exec(t, a, "CREATE TABLE t(x); INSERT INTO t VALUES (1)")
 	a.Close()
 	for range 2 {
 		var n int
@@ -187,17 +183,13 @@ func TestOpen_otherVFS(t *testing.T) {
 	if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "delete" {
 		t.Fatalf("journal mode on a VFS without shared memory: %q, %v; want delete", mode, err)
 	}
-	if _, err := db.Exec("CREATE TABLE t(x)"); err != nil {
-		t.Fatal(err)
-	}
+	testdb.Exec(t, db, "CREATE TABLE t(x)")
 	tx, err := db.Begin()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.Exec("INSERT INTO t VALUES (1)"); err != nil {
-		t.Fatal(err)
-	}
+	testdb.Exec(t, tx, "INSERT INTO t VALUES (1)")
 	_, err = db.Exec("INSERT INTO t VALUES (2)")
 	if !errors.Is(err, sqlite3.BUSY) || strings.Contains(err.Error(), "writer queue") {
 		t.Errorf("a second writer: %v, want SQLITE_BUSY from SQLite's lock, not the writer queue", err)

@@ -21,9 +21,7 @@ func TestReadOnly_noWriterTurn(t *testing.T) {
 	t.Parallel()
 	path := testdb.Path(t)
 	rw := open(t, "file:"+path+"?_pragma=busy_timeout(300)")
-	if _, err := rw.Exec("CREATE TABLE t(x)"); err != nil {
-		t.Fatal(err)
-	}
+	testdb.Exec(t, rw, "CREATE TABLE t(x)")
 	ro := open(t, "file:"+path+"?mode=ro")
 	for _, begin := range []func() (*sql.Tx, error){
 		func() (*sql.Tx, error) { return ro.Begin() },
@@ -53,9 +51,7 @@ func TestReadOnly_queryOnlyBegins(t *testing.T) {
 	t.Parallel()
 	path := testdb.Path(t)
 	rw := open(t, path)
-	if _, err := rw.Exec("CREATE TABLE t(x); INSERT INTO t VALUES (1)"); err != nil {
-		t.Fatal(err)
-	}
+	testdb.Exec(t, rw, "CREATE TABLE t(x); INSERT INTO t VALUES (1)")
 	db := open(t, "file:"+path+"?_pragma=query_only(1)")
 	tx, err := db.Begin()
 	if err != nil {
@@ -82,9 +78,7 @@ func TestReadOnly_txEndedBySQL(t *testing.T) {
 	t.Parallel()
 	db := open(t, testdb.Path(t))
 	db.SetMaxOpenConns(1) // the same connection every time
-	if _, err := db.Exec("CREATE TABLE t(x)"); err != nil {
-		t.Fatal(err)
-	}
+	testdb.Exec(t, db, "CREATE TABLE t(x)")
 	for _, end := range []string{"ROLLBACK", "COMMIT", "END"} {
 		tx, err := db.BeginTx(t.Context(), &sql.TxOptions{ReadOnly: true})
 		if err != nil {

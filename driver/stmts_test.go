@@ -63,9 +63,7 @@ func count(t *testing.T, db *sql.DB, table string) int {
 func TestArguments_missing(t *testing.T) {
 	t.Parallel()
 	db := open(t, testdb.Path(t))
-	if _, err := db.Exec("CREATE TABLE t(a, b)"); err != nil {
-		t.Fatal(err)
-	}
+	testdb.Exec(t, db, "CREATE TABLE t(a, b)")
 	for _, tt := range []struct {
 		query string
 		args  []any
@@ -121,9 +119,7 @@ func TestArguments_missing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tx.Exec("INSERT INTO t VALUES (1, 1)"); err != nil {
-		t.Fatal(err)
-	}
+	testdb.Exec(t, tx, "INSERT INTO t VALUES (1, 1)")
 	if _, err := tx.Exec("INSERT INTO t VALUES (2, 2); CREATE TABLE v(x); INSERT INTO v VALUES (?)"); err == nil {
 		t.Error("script in a transaction with a missing argument ran")
 	}
@@ -148,9 +144,7 @@ func TestArguments_missing(t *testing.T) {
 func TestArguments_unused(t *testing.T) {
 	t.Parallel()
 	db := open(t, testdb.Path(t))
-	if _, err := db.Exec("CREATE TABLE t(a, b)"); err != nil {
-		t.Fatal(err)
-	}
+	testdb.Exec(t, db, "CREATE TABLE t(a, b)")
 	all := []any{sql.Named("a", 1), sql.Named("b", 2), sql.Named("c", 3)}
 	for _, q := range []string{
 		"INSERT INTO t VALUES (:a, :b)",
@@ -198,12 +192,8 @@ func TestPool_leftInTransaction(t *testing.T) {
 			path := testdb.Path(t)
 			db := open(t, path)
 			db.SetMaxOpenConns(pool)
-			if _, err := db.Exec("CREATE TABLE t(x)"); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := db.Exec("BEGIN"); err != nil {
-				t.Fatal(err)
-			}
+			testdb.Exec(t, db, "CREATE TABLE t(x)")
+			testdb.Exec(t, db, "BEGIN")
 			var ok sync.WaitGroup
 			var mu sync.Mutex
 			acked := 0
@@ -255,12 +245,8 @@ func TestTimes_expressions(t *testing.T) {
 		"SELECT '2026-11-23T20:15:30.50+01:00'",
 	}
 	scan := func(db *sql.DB) []any {
-		if _, err := db.Exec(schema); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.Exec(insert, at, at.Format(time.RFC3339Nano), at); err != nil {
-			t.Fatal(err)
-		}
+		testdb.Exec(t, db, schema)
+		testdb.Exec(t, db, insert, at, at.Format(time.RFC3339Nano), at)
 		var got []any
 		for _, q := range queries {
 			var v any
@@ -355,9 +341,7 @@ func TestBusy_deadline(t *testing.T) {
 	t.Parallel()
 	path := testdb.Path(t)
 	db := open(t, path)
-	if _, err := db.Exec("CREATE TABLE t(x)"); err != nil {
-		t.Fatal(err)
-	}
+	testdb.Exec(t, db, "CREATE TABLE t(x)")
 	// A connection outside sqlitekit, as another process's would be.
 	other, err := sqlite3.Open(path)
 	if err != nil {
@@ -480,9 +464,7 @@ func TestRows_unreadHoldNothing(t *testing.T) {
 		t.Parallel()
 		db := open(t, "file::memory:?_pragma=busy_timeout(200)")
 		db.SetMaxOpenConns(2)
-		if _, err := db.Exec("CREATE TABLE t(x); INSERT INTO t VALUES (1)"); err != nil {
-			t.Fatal(err)
-		}
+		testdb.Exec(t, db, "CREATE TABLE t(x); INSERT INTO t VALUES (1)")
 		rows, err := db.Query("SELECT x FROM t")
 		if err != nil {
 			t.Fatal(err)
@@ -546,9 +528,7 @@ func TestLastInsertRowID(t *testing.T) {
 	t.Parallel()
 	db := open(t, testdb.Path(t))
 	db.SetMaxOpenConns(1)
-	if _, err := db.Exec("CREATE TABLE a(id INTEGER PRIMARY KEY); CREATE TABLE b(a_id)"); err != nil {
-		t.Fatal(err)
-	}
+	testdb.Exec(t, db, "CREATE TABLE a(id INTEGER PRIMARY KEY); CREATE TABLE b(a_id)")
 	res, err := db.Exec("INSERT INTO a VALUES (41)")
 	if err != nil {
 		t.Fatal(err)
@@ -556,9 +536,7 @@ func TestLastInsertRowID(t *testing.T) {
 	if id, _ := res.LastInsertId(); id != 41 {
 		t.Errorf("LastInsertId %d, want 41", id)
 	}
-	if _, err := db.Exec("INSERT INTO b VALUES (last_insert_rowid())"); err != nil {
-		t.Fatal(err)
-	}
+	testdb.Exec(t, db, "INSERT INTO b VALUES (last_insert_rowid())")
 	var got int
 	if err := db.QueryRow("SELECT a_id FROM b").Scan(&got); err != nil || got != 41 {
 		t.Errorf("last_insert_rowid() in the next Exec: %d, %v; want 41", got, err)

@@ -67,7 +67,7 @@ func TestTwoProcesses(t *testing.T) {
 	t.Parallel()
 	path := testdb.Path(t)
 	db := open(t, path)
-	exec1(t, db, "CREATE TABLE t(who TEXT, i INTEGER, UNIQUE(who, i))")
+	testdb.Exec(t, db, "CREATE TABLE t(who TEXT, i INTEGER, UNIQUE(who, i))")
 
 	n := 400
 	if testing.Short() {

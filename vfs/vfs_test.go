@@ -15,13 +15,6 @@ import (
 
 func open(t *testing.T, dsn string) *sql.DB { return testdb.Open(t, dsn) }
 
-func exec1(t *testing.T, db *sql.DB, q string, args ...any) {
-	t.Helper()
-	if _, err := db.Exec(q, args...); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-}
-
 // The counters follow what SQLite does: a transaction writing N pages
 // writes about N WAL frames (2N write calls); under synchronous=NORMAL a commit does not
 // sync, under FULL it syncs the WAL once; a checkpoint writes the pages to
@@ -34,7 +27,7 @@ func TestStats_counters(t *testing.T) {
 			path := testdb.Path(t)
 			db := open(t, "file:"+path+"?_pragma=synchronous("+sync+")&_pragma=wal_autocheckpoint(0)")
 			db.SetMaxOpenConns(1)
-			exec1(t, db, "CREATE TABLE t(x BLOB)")
+			testdb.Exec(t, db, "CREATE TABLE t(x BLOB)")
 			var pageSize int64
 			if err := db.QueryRow("PRAGMA page_size").Scan(&pageSize); err != nil {
 				t.Fatal(err)
@@ -42,7 +35,7 @@ func TestStats_counters(t *testing.T) {
 
 			before := vfs.StatsOf(path)
 			// 100 blobs of about one page each, in one transaction.
-			exec1(t, db, "INSERT INTO t SELECT randomblob(?) FROM generate_series(1, 100)", pageSize-100)
+			testdb.Exec(t, db, "INSERT INTO t SELECT randomblob(?) FROM generate_series(1, 100)", pageSize-100)
 			d := vfs.StatsOf(path).Sub(before)
 			// SQLite writes a WAL frame as two calls: its 24-byte header,
 			// then the page.
@@ -64,7 +57,7 @@ func TestStats_counters(t *testing.T) {
 			}
 
 			before = vfs.StatsOf(path)
-			exec1(t, db, "PRAGMA wal_checkpoint(TRUNCATE)")
+			testdb.Exec(t, db, "PRAGMA wal_checkpoint(TRUNCATE)")
 			d = vfs.StatsOf(path).Sub(before)
 			if d.Main.Writes < 100 || d.Main.Syncs < 1 || d.WAL.Syncs < 1 || d.WAL.Truncates < 1 {
 				t.Errorf("checkpoint: main writes %d, main syncs %d, WAL syncs %d, WAL truncates %d", d.Main.Writes, d.Main.Syncs, d.WAL.Syncs, d.WAL.Truncates)
@@ -83,7 +76,7 @@ func TestCLI_concurrentWrites(t *testing.T) {
 	cli := testdb.CLI(t)
 	path := testdb.Path(t)
 	db := open(t, path)
-	exec1(t, db, "CREATE TABLE t(who TEXT, i INTEGER)")
+	testdb.Exec(t, db, "CREATE TABLE t(who TEXT, i INTEGER)")
 
 	const cliRows, goRows = 200, 200
 	var script strings.Builder
@@ -141,7 +134,7 @@ func TestAllStats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	exec1(t, db, "CREATE TABLE t(x); INSERT INTO t VALUES (1)")
+	testdb.Exec(t, db, "CREATE TABLE t(x); INSERT INTO t VALUES (1)")
 	real, _ := filepath.EvalSymlinks(path)
 	s, ok := vfs.AllStats()[real]
 	if !ok || s.WAL.Writes == 0 {

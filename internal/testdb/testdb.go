@@ -30,6 +30,19 @@ func Open(tb testing.TB, dsn string) *sql.DB {
 	return db
 }
 
+// Exec runs query on db (a *sql.DB or *sql.Tx) and fails the test,
+// naming the query, if it fails.
+func Exec(tb testing.TB, db interface {
+	Exec(query string, args ...any) (sql.Result, error)
+}, query string, args ...any) sql.Result {
+	tb.Helper()
+	r, err := db.Exec(query, args...)
+	if err != nil {
+		tb.Fatalf("%s: %v", query, err)
+	}
+	return r
+}
+
 // CLI returns the path of the sqlite3 command. CI installs it and a test
 // that needs it fails there without it; elsewhere the test is skipped.
 func CLI(tb testing.TB) string {
