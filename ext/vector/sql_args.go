@@ -156,13 +156,16 @@ func (s *state) remember(ctx sqlite3.Context, i int, o *operand) {
 }
 
 // load2 decodes both arguments of a binary function and checks that they
-// match in type and length.
+// match in type and length. If either is NULL, it sets the result to NULL
+// and returns null true, as load1 does.
 func (s *state) load2(ctx sqlite3.Context, args []sqlite3.Value, check bool) (null bool, err error) {
 	null, err = s.load(ctx, args, 0, &s.a, check, true)
-	if null || err != nil {
-		return null, err
+	if !null && err == nil {
+		null, err = s.load(ctx, args, 1, &s.b, check, true)
 	}
-	null, err = s.load(ctx, args, 1, &s.b, check, true)
+	if null {
+		ctx.ResultNull()
+	}
 	if null || err != nil {
 		return null, err
 	}

@@ -18,7 +18,6 @@ func (s *state) cosineDistance(ctx sqlite3.Context, args []sqlite3.Value) error 
 
 func (s *state) cosine(ctx sqlite3.Context, args []sqlite3.Value, distance bool) error {
 	if null, err := s.load2(ctx, args, false); null || err != nil {
-		ctx.ResultNull()
 		return err
 	}
 	var sim float64
@@ -66,7 +65,6 @@ func cosineOperands(a, b *operand) (float64, error) {
 
 func (s *state) l2Distance(ctx sqlite3.Context, args []sqlite3.Value) error {
 	if null, err := s.load2(ctx, args, false); null || err != nil {
-		ctx.ResultNull()
 		return err
 	}
 	switch s.a.kind {
@@ -86,7 +84,6 @@ func (s *state) l2Distance(ctx sqlite3.Context, args []sqlite3.Value) error {
 
 func (s *state) l1Distance(ctx sqlite3.Context, args []sqlite3.Value) error {
 	if null, err := s.load2(ctx, args, false); null || err != nil {
-		ctx.ResultNull()
 		return err
 	}
 	switch s.a.kind {
@@ -106,7 +103,6 @@ func (s *state) l1Distance(ctx sqlite3.Context, args []sqlite3.Value) error {
 
 func (s *state) dotProduct(ctx sqlite3.Context, args []sqlite3.Value) error {
 	if null, err := s.load2(ctx, args, false); null || err != nil {
-		ctx.ResultNull()
 		return err
 	}
 	switch s.a.kind {
@@ -127,7 +123,6 @@ func (s *state) dotProduct(ctx sqlite3.Context, args []sqlite3.Value) error {
 
 func (s *state) hammingDistance(ctx sqlite3.Context, args []sqlite3.Value) error {
 	if null, err := s.load2(ctx, args, false); null || err != nil {
-		ctx.ResultNull()
 		return err
 	}
 	if s.a.kind != elemBit {

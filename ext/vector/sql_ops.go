@@ -165,7 +165,6 @@ func (s *state) sub(ctx sqlite3.Context, args []sqlite3.Value) error {
 // arith adds sign times the second vector to the first.
 func (s *state) arith(ctx sqlite3.Context, args []sqlite3.Value, sign int) error {
 	if null, err := s.load2(ctx, args, true); null || err != nil {
-		ctx.ResultNull()
 		return err
 	}
 	switch s.a.kind {
