@@ -13,19 +13,15 @@ const tiny = 1e-30
 // function cosine_similarity. It fails if the lengths differ, an element is
 // not finite, or either vector is zero.
 func CosineSimilarity(a, b []float32) (float64, error) {
-	sim, err := cosineGo(a, b)
-	if err != nil {
-		return 0, fmt.Errorf("vector: CosineSimilarity: %w", err)
-	}
-	return sim, nil
+	return pairwise("CosineSimilarity", a, b, cosineGo)
 }
 
 // CosineDistance returns 1 - [CosineSimilarity](a, b), in [0, 2], like the
 // SQL function vec_distance_cosine.
 func CosineDistance(a, b []float32) (float64, error) {
-	sim, err := cosineGo(a, b)
+	sim, err := pairwise("CosineDistance", a, b, cosineGo)
 	if err != nil {
-		return 0, fmt.Errorf("vector: CosineDistance: %w", err)
+		return 0, err
 	}
 	return 1 - sim, nil
 }
@@ -34,37 +30,29 @@ func CosineDistance(a, b []float32) (float64, error) {
 // function vec_distance_l2 (the square root of the sum of squared
 // differences; vec1's distance is the square of it).
 func L2Distance(a, b []float32) (float64, error) {
-	if err := checkPair(a, b); err != nil {
-		return 0, fmt.Errorf("vector: L2Distance: %w", err)
-	}
-	d, err := l2F32(a, b)
-	if err != nil {
-		return 0, fmt.Errorf("vector: L2Distance: %w", err)
-	}
-	return d, nil
+	return pairwise("L2Distance", a, b, l2F32)
 }
 
 // L1Distance returns the sum of absolute differences between a and b, like
 // the SQL function vec_distance_l1.
 func L1Distance(a, b []float32) (float64, error) {
-	if err := checkPair(a, b); err != nil {
-		return 0, fmt.Errorf("vector: L1Distance: %w", err)
-	}
-	d, err := l1F32Checked(a, b)
-	if err != nil {
-		return 0, fmt.Errorf("vector: L1Distance: %w", err)
-	}
-	return d, nil
+	return pairwise("L1Distance", a, b, l1F32Checked)
 }
 
 // Dot returns the dot product a·b, like the SQL function vec_dot.
 func Dot(a, b []float32) (float64, error) {
-	if err := checkPair(a, b); err != nil {
-		return 0, fmt.Errorf("vector: Dot: %w", err)
+	return pairwise("Dot", a, b, dotChecked)
+}
+
+// pairwise checks a and b with checkPair and applies f to them; an error
+// names fn, the exported function.
+func pairwise(fn string, a, b []float32, f func(a, b []float32) (float64, error)) (float64, error) {
+	d, err := 0.0, checkPair(a, b)
+	if err == nil {
+		d, err = f(a, b)
 	}
-	d, err := dotChecked(a, b)
 	if err != nil {
-		return 0, fmt.Errorf("vector: Dot: %w", err)
+		return 0, fmt.Errorf("vector: %s: %w", fn, err)
 	}
 	return d, nil
 }
@@ -82,10 +70,8 @@ func checkPair(a, b []float32) error {
 	return nil
 }
 
+// cosineGo is the cosine similarity of a and b, which checkPair passed.
 func cosineGo(a, b []float32) (float64, error) {
-	if err := checkPair(a, b); err != nil {
-		return 0, err
-	}
 	x, y := operand{f: a, norm2: -1}, operand{f: b, norm2: -1}
 	return cosineOperands(&x, &y)
 }
