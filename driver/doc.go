@@ -92,7 +92,10 @@
 // however the transaction ends (Commit, Rollback, or a COMMIT or ROLLBACK
 // run inside it). sql.LevelSerializable begins IMMEDIATE,
 // sql.LevelLinearizable EXCLUSIVE; the other isolation levels are
-// refused.
+// refused. Only Tx.Commit commits a Tx: a COMMIT or END run as SQL inside
+// it fails and rolls its work back (ncruces, mattn and modernc commit
+// it, and run what follows outside any transaction), and after a
+// ROLLBACK run inside it, writes fail until the Tx ends.
 //
 // Whether a connection can write is learned once, when it opens: one
 // opened with mode=ro, immutable=1 or query_only, or on a file the

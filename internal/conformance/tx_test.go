@@ -96,7 +96,13 @@ func TestNcrucesSavepoint(t *testing.T) {
 	}
 }
 
-// Transactions ended or misused by SQL fail as SQLite says (all peers).
+// Transactions ended or misused by SQL fail as SQLite says (all peers),
+// with one deliberate difference: a COMMIT run as SQL inside a Tx
+// commits the Tx's work so far with the peers, and the statements after
+// it then commit one by one, outside any transaction, whatever the Tx
+// does later; sqlitekit lets only Tx.Commit commit a Tx, so the COMMIT
+// fails and rolls the Tx's work back (issue 16: nothing is left
+// half-changed).
 func TestTransactionMisuse(t *testing.T) {
 	t.Parallel()
 	db := open(t)
@@ -107,11 +113,13 @@ func TestTransactionMisuse(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustExec(t, tx, "INSERT INTO t VALUES (1)")
-	mustExec(t, tx, "COMMIT")
+	if _, err := tx.Exec("COMMIT"); err == nil || !strings.Contains(err.Error(), "Commit or Rollback") {
+		t.Errorf("COMMIT by SQL inside a Tx: %v", err)
+	}
 	if err := tx.Commit(); err == nil || !strings.Contains(err.Error(), "no transaction is active") {
 		t.Errorf("Commit after COMMIT: %v", err)
 	}
-	if n := count(t, db, "t"); n != 1 {
+	if n := count(t, db, "t"); n != 0 {
 		t.Errorf("%d rows after COMMIT by SQL", n)
 	}
 
