@@ -16,7 +16,14 @@ import (
 // openConn opens an in-memory database with the vector functions.
 func openConn(tb testing.TB) *sqlite3.Conn {
 	tb.Helper()
-	c, err := sqlite3.Open(":memory:")
+	return openConnPath(tb, ":memory:")
+}
+
+// openConnPath opens the database at path with the vector functions,
+// closed when the test ends.
+func openConnPath(tb testing.TB, path string) *sqlite3.Conn {
+	tb.Helper()
+	c, err := sqlite3.Open(path)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -179,18 +179,6 @@ func TestVec0ForeignFormat(t *testing.T) {
 	}
 }
 
-func openConnPath(t *testing.T, path string) *sqlite3.Conn {
-	c, err := sqlite3.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	if err := vector.Register(c); err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 // TestVec0KNNInAndOffset: IN on a partition key gives k rows in all (not
 // k per value, as SQLite's one-value-at-a-time IN would), and OFFSET works
 // with k = ?.

@@ -268,6 +268,9 @@ func BenchmarkVec1(b *testing.B) {
 
 func buildVec1(b *testing.B, dir string, vecs [][]float32) error {
 	path := filepath.Join(dir, "bench.db")
+	if err := fillDB(path, vecs); err != nil {
+		return err
+	}
 	c, err := sqlite3.OpenContext(sqlite3.WithMaxMemory(context.Background(), 1<<30), path)
 	if err != nil {
 		return err
@@ -276,25 +279,7 @@ func buildVec1(b *testing.B, dir string, vecs [][]float32) error {
 	if err := vec1.Register(c); err != nil {
 		return err
 	}
-	if err := c.Exec(`PRAGMA journal_mode=wal; CREATE TABLE docs(id INTEGER PRIMARY KEY, e BLOB); BEGIN`); err != nil {
-		return err
-	}
-	stmt, _, err := c.Prepare(`INSERT INTO docs(id, e) VALUES (?, ?)`)
-	if err != nil {
-		return err
-	}
-	var buf []byte
-	for i, v := range vecs {
-		buf = vector.AppendEncode(buf[:0], v)
-		stmt.BindInt(1, i+1)
-		stmt.BindBlob(2, buf)
-		if err := stmt.Exec(); err != nil {
-			stmt.Close()
-			return err
-		}
-	}
-	stmt.Close()
-	if err := c.Exec(`COMMIT; CREATE VIRTUAL TABLE ann USING vec1(e)`); err != nil {
+	if err := c.Exec(`CREATE VIRTUAL TABLE ann USING vec1(e)`); err != nil {
 		return err
 	}
 	start := time.Now()
