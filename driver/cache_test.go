@@ -81,7 +81,7 @@ func TestStmtCache_schemaChange(t *testing.T) {
 	}
 	all := func() ([]string, []any) {
 		t.Helper()
-		return firstRow(t, db, "SELECT * FROM t")
+		return testdb.Row(t, db, "SELECT * FROM t")
 	}
 
 	exec("CREATE TABLE t(a); INSERT INTO t VALUES (1)")

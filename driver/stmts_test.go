@@ -19,35 +19,6 @@ import (
 	"github.com/sqlitekit/sqlitekit/internal/testdb"
 )
 
-// firstRow returns the column names of query, run on q (a *sql.DB or
-// *sql.Conn), and the values of its first row.
-func firstRow(t *testing.T, q interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, query string) ([]string, []any) {
-	t.Helper()
-	rows, err := q.QueryContext(t.Context(), query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	if !rows.Next() {
-		t.Fatalf("%s: no row: %v", query, rows.Err())
-	}
-	if err := rows.Scan(ptrs...); err != nil {
-		t.Fatal(err)
-	}
-	return cols, vals
-}
-
 // count returns the number of rows of table.
 func count(t *testing.T, db *sql.DB, table string) int {
 	t.Helper()
@@ -507,7 +478,7 @@ func TestRows_columnsAfterOtherSchemaChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	columns := func() ([]string, []any) {
-		return firstRow(t, cs[1], "SELECT * FROM t")
+		return testdb.Row(t, cs[1], "SELECT * FROM t")
 	}
 	columns() // cached on cs[1]
 	if _, err := cs[0].ExecContext(ctx, "ALTER TABLE t ADD COLUMN b DEFAULT 'two'"); err != nil {

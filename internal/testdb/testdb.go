@@ -3,6 +3,7 @@
 package testdb
 
 import (
+	"context"
 	"database/sql"
 	"os"
 	"os/exec"
@@ -41,6 +42,36 @@ func Exec(tb testing.TB, db interface {
 		tb.Fatalf("%s: %v", query, err)
 	}
 	return r
+}
+
+// Row runs query on q (a *sql.DB, *sql.Conn or *sql.Tx) and returns its
+// column names and the values of its first row, each scanned into an any;
+// it fails the test if there is no row.
+func Row(tb testing.TB, q interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}, query string, args ...any) (cols []string, vals []any) {
+	tb.Helper()
+	rows, err := q.QueryContext(tb.Context(), query, args...)
+	if err != nil {
+		tb.Fatalf("%s: %v", query, err)
+	}
+	defer rows.Close()
+	cols, err = rows.Columns()
+	if err != nil {
+		tb.Fatalf("%s: %v", query, err)
+	}
+	if !rows.Next() {
+		tb.Fatalf("%s: no row (%v)", query, rows.Err())
+	}
+	vals = make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if err := rows.Scan(ptrs...); err != nil {
+		tb.Fatalf("%s: %v", query, err)
+	}
+	return cols, vals
 }
 
 // CLI returns the path of the sqlite3 command. CI installs it and a test
