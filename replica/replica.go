@@ -212,17 +212,16 @@ func (r *Replica) ready(ctx context.Context, starting bool) error {
 		if _, err := os.Stat(r.socket); err == nil {
 			return nil
 		}
-		s := r.Status()
 		r.mu.Lock()
-		closing := r.closing
+		closing, restarts, lastErr := r.closing, r.restarts, r.lastErr
 		r.mu.Unlock()
 		switch {
 		case closing:
 			return ErrClosed
-		case starting && s.Restarts > 0:
-			return fmt.Errorf("replica: %w", s.LastErr)
+		case starting && restarts > 0:
+			return fmt.Errorf("replica: %w", lastErr)
 		case time.Now().After(deadline):
-			return fmt.Errorf("replica: litestream has not opened its control socket after 30 s (restarts %d, last error %v)", s.Restarts, s.LastErr)
+			return fmt.Errorf("replica: litestream has not opened its control socket after 30 s (restarts %d, last error %v)", restarts, lastErr)
 		}
 		select {
 		case <-ctx.Done():
