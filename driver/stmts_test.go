@@ -103,10 +103,6 @@ func TestArguments_missing(t *testing.T) {
 	if n := count(t, db, "sqlite_schema WHERE name = 'v'"); n != 0 {
 		t.Error("the failed script's table v exists")
 	}
-
-	if n := count(t, db, "t"); n != 1 {
-		t.Fatalf("%d rows, want 1", n)
-	}
 }
 
 // A named argument no parameter uses is ignored, as mattn, modernc and
