@@ -40,18 +40,8 @@ func TestMain(m *testing.M) {
 	if bench.dir != "" {
 		os.RemoveAll(bench.dir)
 	}
-	if vec1Bench.conn != nil {
-		vec1Bench.conn.Close()
-	}
-	if vec1Bench.dir != "" {
-		os.RemoveAll(vec1Bench.dir)
-	}
-	if vec0Bench.conn != nil {
-		vec0Bench.conn.Close()
-	}
-	if vec0Bench.dir != "" {
-		os.RemoveAll(vec0Bench.dir)
-	}
+	vec1Bench.close()
+	vec0Bench.close()
 	os.Exit(code)
 }
 

@@ -155,6 +155,16 @@ type annBench struct {
 	err     error
 }
 
+// close closes v's connection and removes its directory, if made.
+func (v *annBench) close() {
+	if v.conn != nil {
+		v.conn.Close()
+	}
+	if v.dir != "" {
+		os.RemoveAll(v.dir)
+	}
+}
+
 // generate draws v's rows vectors and nqueries queries of dims elements
 // around prefix_CLUSTERS (300) centres with noise prefix_SIGMA (0.1), seeded,
 // and finds each query's exact top benchK.
