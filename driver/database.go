@@ -12,6 +12,7 @@ import (
 // the process on the same database (the same [dbid.ID]).
 type database struct {
 	id    dbid.ID
+	path  string        // the file's name as this pool opened it; "" in memory
 	queue *writeq.Queue // nil on a VFS other than the OS one or memdb
 	io    *iostat.DB    // nil when not on sqlitekit's counting VFS
 }
@@ -31,7 +32,7 @@ func (c *connector) holdLocked(id dbid.ID, path string) *database {
 	if d := c.dbs[id]; d != nil {
 		return d
 	}
-	d := &database{id: id}
+	d := &database{id: id, path: path}
 	if c.osVFS || c.memory {
 		d.queue = writeq.Hold(id, path)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sqlitekit/sqlitekit/driver"
+	"github.com/sqlitekit/sqlitekit/internal/dbid"
 	"github.com/sqlitekit/sqlitekit/internal/iostat"
 	"github.com/sqlitekit/sqlitekit/internal/replicated"
 	"github.com/sqlitekit/sqlitekit/internal/testdb"
@@ -145,5 +146,38 @@ func TestImports_noHiddenGlobals(t *testing.T) {
 		if pkg == "expvar" || pkg == "net/http" {
 			t.Errorf("package driver imports %s", pkg)
 		}
+	}
+}
+
+// A registry entry may carry the name of a file that is gone: a pool
+// holds its database's entries while it is open, even with no
+// connection (so no file descriptor) open; the file deleted then, its
+// inode, and so its identity, may go to a new file, whose pools share the
+// entry. StatsOf of such a pool reads its counts through its own file.
+// (It read them through the name the entry was first opened under, the
+// deleted file's, and got all zeros: TestSizesOf and ExampleStatsOf
+// failed now and then under -count.) The test makes the entry as inode
+// reuse leaves it.
+func TestIdentity_statsOfStaleEntry(t *testing.T) {
+	t.Parallel()
+	path := testdb.Path(t)
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	id, err := dbid.Of(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	iostat.Hold(id, filepath.Join(filepath.Dir(path), "deleted.db"))
+	defer iostat.DBs.Release(id)
+
+	db := open(t, path)
+	testdb.Exec(t, db, "CREATE TABLE u(x); INSERT INTO u VALUES (1), (2), (3)")
+	s, err := driver.StatsOf(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.IO.WAL.Writes == 0 {
+		t.Errorf("StatsOf of a pool whose counters' entry was first opened under another name: %+v, want its WAL writes counted", s.IO)
 	}
 }

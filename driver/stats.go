@@ -98,7 +98,10 @@ func (c *connector) statsOf() Stats {
 			s.Queue = d.queue.Stats()
 		}
 		if d.io != nil {
-			s.IO = vfs.StatsOf(d.io.Path)
+			// By the pool's own name for the file: the entry's Path is
+			// the name it was first opened under, which may be gone (a
+			// deleted file whose inode a new one took).
+			s.IO = vfs.StatsOf(d.path)
 		}
 	}
 	return s
