@@ -173,7 +173,11 @@ type Config struct {
 
 	// Extra holds further PRAGMAs, run in order after the ones above.
 	// Each Name must be a PRAGMA SQLite knows (see [Known]) that has no
-	// field of its own in Config.
+	// field of its own in Config. They run on every new connection, so
+	// user_version, schema_version and application_id, which write the
+	// database file's header, are refused with a value: every connection
+	// the pool opened would write them again (undoing driver.Migrate's
+	// version, for one). Run those once, or use driver.Migrate.
 	Extra []Pragma
 }
 

@@ -72,8 +72,8 @@ func TestParse(t *testing.T) {
 		})},
 
 		// PRAGMAs without a field of their own are kept, in order.
-		{"file:app.db?_pragma=recursive_triggers(1)&_pragma=application_id(42)&_pragma=optimize", with("app.db", func(c *pragma.Config) {
-			c.Extra = []pragma.Pragma{{"recursive_triggers", "1"}, {"application_id", "42"}, {"optimize", ""}}
+		{"file:app.db?_pragma=recursive_triggers(1)&_pragma=max_page_count(42)&_pragma=optimize", with("app.db", func(c *pragma.Config) {
+			c.Extra = []pragma.Pragma{{"recursive_triggers", "1"}, {"max_page_count", "42"}, {"optimize", ""}}
 		})},
 		{"file:enc.db?_pragma=textkey('correct horse')", with("enc.db", func(c *pragma.Config) {
 			c.Extra = []pragma.Pragma{{"textkey", "'correct horse'"}}
@@ -249,7 +249,7 @@ func TestConfig_Validate(t *testing.T) {
 		{"extra injection", func(c *pragma.Config) { c.Extra = []pragma.Pragma{{"user_version", "1; DROP TABLE x"}} },
 			`pragma: user_version: "1; DROP TABLE x" is not a number, a name or a quoted string`},
 		{"extra key late", func(c *pragma.Config) {
-			c.Extra = []pragma.Pragma{{"user_version", "1"}, {"hexkey", "'00'"}}
+			c.Extra = []pragma.Pragma{{"recursive_triggers", "1"}, {"hexkey", "'00'"}}
 		}, "pragma: hexkey: an encryption key must come before the other Extra pragmas"},
 	}
 	for _, tt := range tests {
@@ -288,9 +288,9 @@ func TestConfig_String_roundTrip(t *testing.T) {
 				Extra: []pragma.Pragma{
 					{"textkey", "'it''s & = + a key'"},
 					{"recursive_triggers", "on"},
-					{"application_id", "-7"},
+					{"soft_heap_limit", "-7"},
 					{"analysis_limit", ""},
-					{"user_version", `"3"`},
+					{"encoding", `"UTF-8"`},
 				},
 			}
 		}),
@@ -323,12 +323,12 @@ func TestConfig_String(t *testing.T) {
 			"&_pragma=foreign_keys(0)&_pragma=cache_size&_pragma=temp_store" +
 			"&_pragma=journal_size_limit"},
 		{with("a b?.db", func(c *pragma.Config) {
-			c.Extra = []pragma.Pragma{{"user_version", "1"}, {"optimize", ""}}
+			c.Extra = []pragma.Pragma{{"recursive_triggers", "1"}, {"optimize", ""}}
 			c.LockingMode = pragma.LockingExclusive
 		}), "file:a%20b%3F.db?_txlock=immediate" +
 			"&_pragma=busy_timeout(10000)&_pragma=locking_mode(exclusive)&_pragma=journal_mode(wal)&_pragma=synchronous(normal)" +
 			"&_pragma=foreign_keys(1)&_pragma=cache_size(-20000)&_pragma=temp_store(memory)" +
-			"&_pragma=journal_size_limit(67108864)&_pragma=user_version(1)&_pragma=optimize"},
+			"&_pragma=journal_size_limit(67108864)&_pragma=recursive_triggers(1)&_pragma=optimize"},
 	}
 	for _, tt := range tests {
 		if got := tt.config.String(); got != tt.want {

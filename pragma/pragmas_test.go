@@ -15,7 +15,7 @@ func TestPragmas(t *testing.T) {
 	c.ForeignKeys = false
 	c.JournalMode = ""
 	c.QueryOnly = true
-	c.Extra = []pragma.Pragma{{Name: "textkey", Value: "'pass;word'"}, {Name: "user_version", Value: "7"}}
+	c.Extra = []pragma.Pragma{{Name: "textkey", Value: "'pass;word'"}, {Name: "max_page_count", Value: "7"}}
 	want := []pragma.Pragma{
 		{Name: "textkey", Value: "'pass;word'"},
 		{Name: "busy_timeout", Value: "10000"},
@@ -25,7 +25,7 @@ func TestPragmas(t *testing.T) {
 		{Name: "temp_store", Value: "memory"},
 		{Name: "journal_size_limit", Value: "67108864"},
 		{Name: "query_only", Value: "1"},
-		{Name: "user_version", Value: "7"},
+		{Name: "max_page_count", Value: "7"},
 	}
 	if diff := cmp.Diff(want, c.Pragmas()); diff != "" {
 		t.Errorf("Pragmas() (-want +got):\n%s", diff)

@@ -89,7 +89,30 @@ func (p Pragma) validate() error {
 		}
 		return invalid(p.Name, p.Value, "%q is not a number, a name or a quoted string", p.Value)
 	}
+	if why, ok := headerWrites[p.Name]; ok && p.Value != "" {
+		// Not through invalid, which cuts a %s argument short.
+		return &Error{Name: p.Name, Value: p.Value, Err: ErrInvalidValue,
+			Reason: "writes the database file's header, not a connection setting: every new connection would write it again, undoing later changes; " + why}
+	}
 	return nil
+}
+
+// headerWrites are the PRAGMAs that, given a value, write the database
+// file's header instead of setting up a connection, and what to do
+// instead. The PRAGMAs of Extra run on every new connection, so such a
+// value would be written again each time the pool opens one. Without a
+// value they only read, and are allowed. (The other PRAGMAs that change
+// the file when run, page_size, auto_vacuum and journal_mode, have
+// fields of their own and are meant to be the same on every connection;
+// the actions incremental_vacuum, wal_checkpoint and optimize change no
+// stored value, and are left to the caller.)
+var headerWrites = map[string]string{
+	// https://sqlite.org/pragma.html#pragma_user_version
+	"user_version": "use driver.Migrate, which keeps the schema's version there, or run PRAGMA user_version once",
+	// https://sqlite.org/pragma.html#pragma_schema_version
+	"schema_version": "SQLite keeps it, and setting it by hand can corrupt the database; run PRAGMA schema_version once, by hand, if at all",
+	// https://sqlite.org/pragma.html#pragma_application_id
+	"application_id": "run PRAGMA application_id once, when the database is created (in a first driver.Migrate step, for example)",
 }
 
 // validArgument reports whether v is a PRAGMA argument that cannot
