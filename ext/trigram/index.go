@@ -38,8 +38,11 @@ type Index struct {
 	// NULL indexes as empty text.
 	Columns []string
 	// RowID is the integer key of Table that search hits report.
-	// If empty, it is "rowid"; for a WITHOUT ROWID table name an
-	// INTEGER column with unique values.
+	// If empty, it is "rowid". Otherwise it names the table's INTEGER
+	// PRIMARY KEY, or an INTEGER column declared NOT NULL with a UNIQUE
+	// constraint or a unique index of its own (a WITHOUT ROWID table
+	// needs one); [Create] refuses any other column, since hits would
+	// repeat for rows sharing a value and miss rows where it is NULL.
 	RowID string
 	// CaseSensitive makes the index, and every search over it, case-sensitive
 	// (tokenize='trigram case_sensitive 1'). If false, matching folds case the
@@ -220,21 +223,29 @@ func (idx Index) checkTable(ctx context.Context, db Querier) error {
 	if shadowed {
 		return fmt.Errorf("%w: a TEMP table %q shadows the content table on this connection: the triggers would be made on it", ErrInvalidIndex, idx.Table)
 	}
-	rows, err := db.QueryContext(ctx, `SELECT name, pk, type FROM pragma_table_xinfo(?, 'main')`, idx.Table)
+	rows, err := db.QueryContext(ctx, `SELECT name, pk, type, "notnull" FROM pragma_table_xinfo(?, 'main')`, idx.Table)
 	if err != nil {
 		return fmt.Errorf("trigram: table %q: %w", idx.Table, err)
 	}
 	defer rows.Close()
 	cols := map[string]bool{}
-	n := 0
+	n, pks := 0, 0
+	var ridPK, ridNotNull bool
 	for rows.Next() {
 		var name, typ string
 		var pk int
-		if err := rows.Scan(&name, &pk, &typ); err != nil {
+		var notNull bool
+		if err := rows.Scan(&name, &pk, &typ, &notNull); err != nil {
 			return fmt.Errorf("trigram: table %q: %w", idx.Table, err)
 		}
 		cols[strings.ToLower(name)] = true
 		n++
+		if pk > 0 {
+			pks++
+		}
+		if strings.EqualFold(name, idx.rowid()) {
+			ridPK, ridNotNull = pk > 0, notNull
+		}
 		// FTS5 row IDs are integers: a TEXT key indexed nothing.
 		if strings.EqualFold(name, idx.RowID) && !strings.Contains(strings.ToUpper(typ), "INT") {
 			rows.Close()
@@ -254,6 +265,48 @@ func (idx Index) checkTable(ctx context.Context, db Querier) error {
 	}
 	if idx.RowID != "" && !strings.EqualFold(idx.RowID, "rowid") && !cols[strings.ToLower(idx.RowID)] {
 		return fmt.Errorf("%w: table %q has no column %q", ErrInvalidIndex, idx.Table, idx.RowID)
+	}
+	return idx.checkKey(ctx, db, cols[strings.ToLower(idx.rowid())], ridPK && pks == 1, ridNotNull)
+}
+
+// checkKey verifies that the index's rowid is a key of the table, each
+// row's own integer: FTS5 keeps one entry per rowid, so a value shared by
+// two rows reported each hit twice, and a NULL one was never indexed.
+// The key is the table's rowid, its INTEGER PRIMARY KEY (an alias of the
+// rowid), or a NOT NULL column with a UNIQUE constraint or full unique
+// index of its own. isColumn: the rowid names a column (not the built-in
+// rowid); soloPK: that column is the whole primary key.
+func (idx Index) checkKey(ctx context.Context, db Querier, isColumn, soloPK, notNull bool) error {
+	rows, err := db.QueryContext(ctx, `
+		SELECT (SELECT wr FROM pragma_table_list(?1) WHERE schema = 'main'),
+		       EXISTS (SELECT 1 FROM pragma_index_list(?1, 'main') WHERE origin = 'pk'),
+		       EXISTS (SELECT 1 FROM pragma_index_list(?1, 'main') AS il
+		               WHERE il."unique" AND NOT il.partial
+		                 AND (SELECT count(*) FROM pragma_index_info(il.name, 'main')) = 1
+		                 AND (SELECT name FROM pragma_index_info(il.name, 'main')) = ?2 COLLATE NOCASE)`,
+		idx.Table, idx.rowid())
+	if err != nil {
+		return fmt.Errorf("trigram: table %q: %w", idx.Table, err)
+	}
+	defer rows.Close()
+	var withoutRowID, pkIndex, unique bool
+	if rows.Next() {
+		err = rows.Scan(&withoutRowID, &pkIndex, &unique)
+	}
+	if err := errors.Join(err, rows.Err()); err != nil {
+		return fmt.Errorf("trigram: table %q: %w", idx.Table, err)
+	}
+	switch {
+	case !isColumn && withoutRowID:
+		return fmt.Errorf("%w: table %q is WITHOUT ROWID, so it has no rowid: set RowID to an INTEGER column that is its key", ErrInvalidIndex, idx.Table)
+	case !isColumn:
+		return nil // the built-in rowid
+	case soloPK && !withoutRowID && !pkIndex:
+		return nil // INTEGER PRIMARY KEY: the rowid under another name
+	case !unique:
+		return fmt.Errorf("%w: rowid column %q has no UNIQUE constraint or unique index of its own: rows sharing a value would be found twice; use the table's rowid or INTEGER PRIMARY KEY", ErrInvalidIndex, idx.rowid())
+	case !notNull:
+		return fmt.Errorf("%w: rowid column %q may be NULL, and a row where it is would never be found: declare it NOT NULL, or use the table's rowid or INTEGER PRIMARY KEY", ErrInvalidIndex, idx.rowid())
 	}
 	return nil
 }
