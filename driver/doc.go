@@ -135,15 +135,16 @@
 // sqlite3.BUSY (and the context's error, if that ended it) and says how
 // long the writer waited.
 //
-// What it costs. A turn costs a lock and, when writers wait, a goroutine
-// wake-up: microseconds, against the 20-65 µs a commit of a short
-// transaction costs here, which no latency can go below. Measured with 16
-// writers against plain ncruces/go-sqlite3 with busy_timeout (go run
-// ./bench -only app/writers, on a loaded 2-core machine): median latency
-// 0.8-0.9x, throughput 1.2-1.4x, p99 latency about 0.3x, and no "database
-// is locked" while the busy timeout lasts. Its tail is bounded by the
-// longest turns, which a loaded machine stretches (a writer descheduled
-// in the middle of its transaction holds everyone up).
+// What it costs. A turn costs a lock, two reads of the clock for a
+// database file, and, when writers wait, a goroutine wake-up: under a
+// microsecond alone, against the 20-65 µs a commit of a short transaction
+// costs here, which no latency can go below. Measured with 16 writers
+// against plain ncruces/go-sqlite3 with busy_timeout (go run ./bench
+// -only app/writers, 16 runs on a loaded 2-core machine, medians of the
+// ratios): median latency 1.0x, throughput 1.2x, p99 latency 0.3x, and
+// no "database is locked" while the busy timeout lasts. The tail is
+// bounded by the longest turns, which a loaded machine stretches (a
+// writer descheduled in the middle of its transaction holds everyone up).
 //
 // Other processes. Writers of other processes meet sqlitekit's at
 // SQLite's lock, where the busy handler waits for them: it sleeps and
