@@ -35,15 +35,17 @@ const backupStep = 100
 // progress, if not nil, is called after each step of up to 100 pages
 // with the pages copied so far and the total; the last call has done ==
 // total. When ctx is done, Backup stops between two steps and returns an
-// error matching ctx.Err(); the destination is then left as it was, and
-// removed if Backup created it.
+// error matching ctx.Err(). A copy to a new file is written beside it
+// under a temporary name and renamed into place when it is whole, so a
+// failed or cancelled copy leaves no file behind, and never removes one
+// that another copy to the same name wrote; an existing file is written
+// in place, and left as the failure leaves it.
 //
 // https://sqlite.org/backup.html
 func Backup(ctx context.Context, db *sql.DB, destPath string, progress func(done, total int)) error {
 	if err := fileName(destPath); err != nil {
 		return fmt.Errorf("sqlitekit: backup: %w", err)
 	}
-	cleanup := removeIfNew(destPath)
 	err := withRaw(ctx, db, func(c *sqlite3.Conn) error {
 		if err := notTheSource(c, destPath); err != nil {
 			return err
@@ -52,36 +54,39 @@ func Backup(ctx context.Context, db *sql.DB, destPath string, progress func(done
 			return err
 		}
 		defer endRead(c)
-
-		b, err := c.BackupInit("main", destPath)
-		if err != nil {
-			return err
-		}
-		defer b.Close()
-		for {
-			done, err := b.Step(backupStep)
-			if err != nil {
-				return err
-			}
-			if progress != nil {
-				total := b.PageCount()
-				progress(total-b.Remaining(), total)
-			}
-			if done {
-				return b.Close()
-			}
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
+		return intoFile(destPath, func(path string) error {
+			return backupTo(ctx, c, path, progress)
+		})
 	})
 	if err != nil {
-		if !errors.Is(err, errItself) {
-			cleanup()
-		}
 		return fmt.Errorf("sqlitekit: backup to %s: %w", destPath, err)
 	}
 	return nil
+}
+
+// backupTo copies c's main database to the file path, as [Backup] says.
+func backupTo(ctx context.Context, c *sqlite3.Conn, path string, progress func(done, total int)) error {
+	b, err := c.BackupInit("main", path)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	for {
+		done, err := b.Step(backupStep)
+		if err != nil {
+			return err
+		}
+		if progress != nil {
+			total := b.PageCount()
+			progress(total-b.Remaining(), total)
+		}
+		if done {
+			return b.Close()
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
 }
 
 // beginRead starts a read transaction on c, unless one is open.
@@ -114,33 +119,32 @@ func endRead(c *sqlite3.Conn) {
 // but the copy is smaller if many rows were deleted.
 //
 // path is a file name, as for [Backup]; it must not name an existing
-// file that is not empty. Cancelling ctx interrupts the copy; a file
-// VacuumInto created is then removed.
+// file that is not empty. Cancelling ctx interrupts the copy. A new
+// file is written and renamed into place as [Backup] does: a failed copy
+// leaves no file behind, and never removes one it did not write.
 //
 // https://sqlite.org/lang_vacuum.html#vacuuminto
 func VacuumInto(ctx context.Context, db *sql.DB, path string) error {
 	if err := fileName(path); err != nil {
 		return fmt.Errorf("sqlitekit: vacuum into: %w", err)
 	}
-	cleanup := removeIfNew(path)
 	err := withRaw(ctx, db, func(c *sqlite3.Conn) error {
 		if err := notTheSource(c, path); err != nil {
 			return err
 		}
-		s, _, err := c.Prepare("VACUUM INTO ?")
-		if err != nil {
-			return err
-		}
-		defer s.Close()
-		if err := s.BindText(1, path); err != nil {
-			return err
-		}
-		return s.Exec()
+		return intoFile(path, func(path string) error {
+			s, _, err := c.Prepare("VACUUM INTO ?")
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			if err := s.BindText(1, path); err != nil {
+				return err
+			}
+			return s.Exec()
+		})
 	})
 	if err != nil {
-		if !errors.Is(err, errItself) {
-			cleanup()
-		}
 		return fmt.Errorf("sqlitekit: vacuum into %s: %w", path, err)
 	}
 	return nil
@@ -165,11 +169,6 @@ func fileName(path string) error {
 	return checkPathLen(path, true)
 }
 
-// errItself is wrapped by the error of a copy whose destination is its
-// source: the copy is refused, and the destination is left alone (it is
-// the live database, or one of its files).
-var errItself = errors.New("the database itself")
-
 // notTheSource refuses dest if it names the main database of c or one of
 // its -wal, -shm and -journal files, by any spelling or symbolic link:
 // the copy would be no copy, or would be written where SQLite resets
@@ -187,7 +186,7 @@ func notTheSource(c *sqlite3.Conn, dest string) error {
 			if suffix != "" {
 				what = suffix + " file"
 			}
-			return fmt.Errorf("the destination is %w (its %s, %s)", errItself, what, p)
+			return fmt.Errorf("the destination is the database itself (its %s, %s)", what, p)
 		}
 	}
 	return nil
@@ -216,13 +215,35 @@ func sameFile(a, b string) bool {
 	return err == nil && os.SameFile(fa, fb)
 }
 
-// removeIfNew returns a function that removes the file path if it did
-// not exist when removeIfNew was called: a failed copy leaves no file.
-func removeIfNew(path string) func() {
-	if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
-		return func() {}
+// intoFile runs copy, which writes a database to the file it is given,
+// for the destination dest. If dest exists, copy writes it in place, and
+// it is left as copy leaves it. Otherwise copy writes a new file beside
+// dest that this call alone created (a unique name, made with O_EXCL),
+// renamed to dest once copy succeeds and removed if it fails: a failed
+// copy never removes a file it did not create, such as the one another
+// copy to the same new name has just written.
+func intoFile(dest string, copy func(path string) error) error {
+	if _, err := os.Lstat(dest); !errors.Is(err, os.ErrNotExist) {
+		return copy(dest)
 	}
-	return func() {
-		os.Remove(path)
+	f, err := os.CreateTemp(filepath.Dir(dest), filepath.Base(dest)+".*.tmp")
+	if err != nil {
+		return err
 	}
+	tmp := f.Name()
+	if err := errors.Join(f.Close(), checkPathLen(tmp, true)); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("the copy's temporary file: %w", err)
+	}
+	if err := copy(tmp); err != nil {
+		for _, suffix := range []string{"", "-journal", "-wal", "-shm"} {
+			os.Remove(tmp + suffix)
+		}
+		return err
+	}
+	if err := os.Rename(tmp, dest); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
 }
