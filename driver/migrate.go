@@ -51,7 +51,7 @@ type Migration struct {
 // ErrNewerDatabase is returned (wrapped, with both versions in the
 // message) by [Migrate] for a database whose user_version is higher than
 // the number of migrations: the database was written by newer code.
-var ErrNewerDatabase = errors.New("sqlitekit: migrate: the database is newer than this program")
+var ErrNewerDatabase = errors.New("the database is newer than this program")
 
 // Migrate brings db up to date: it applies, in order, every migration the
 // database has not run yet, as recorded by PRAGMA user_version (0 for a
@@ -116,7 +116,7 @@ func Migrate(ctx context.Context, db *sql.DB, migrations []Migration) error {
 }
 
 func newerError(have, want int) error {
-	return fmt.Errorf("%w: the database is at version %d, this program knows migrations up to version %d", ErrNewerDatabase, have, want)
+	return fmt.Errorf("sqlitekit: migrate: %w: it is at version %d, this program knows migrations up to version %d", ErrNewerDatabase, have, want)
 }
 
 // migrateStep applies migrations[i] if the database is still at version

@@ -15,9 +15,9 @@ type Querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// ErrStreamUsed is yielded by a stream of [Stream] ranged over a second
-// time.
-var ErrStreamUsed = errors.New("sqlitekit: stream: already used (a stream runs its query once)")
+// ErrStreamUsed is wrapped by the error a stream of [Stream] yields when
+// it is ranged over a second time.
+var ErrStreamUsed = errors.New("already used (a stream runs its query once)")
 
 // Stream runs query with args on q when the loop over the stream starts,
 // and yields each row as scan turns it into a T, so a result set of any
@@ -49,7 +49,7 @@ func Stream[T any](ctx context.Context, q Querier, scan func(*sql.Rows) (T, erro
 	return func(yield func(T, error) bool) {
 		var zero T
 		if used.Swap(true) {
-			yield(zero, ErrStreamUsed)
+			yield(zero, fmt.Errorf("sqlitekit: stream: %w", ErrStreamUsed))
 			return
 		}
 		rows, err := q.QueryContext(ctx, query, args...)

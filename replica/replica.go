@@ -20,13 +20,15 @@ import (
 	"github.com/sqlitekit/sqlitekit/internal/replicated"
 )
 
-// ErrNoBinary is returned when the litestream command cannot be found.
-var ErrNoBinary = errors.New("replica: the litestream command was not found; install it with " +
+// ErrNoBinary is wrapped by the error returned when the litestream
+// command cannot be found.
+var ErrNoBinary = errors.New("the litestream command was not found; install it with " +
 	"`CGO_ENABLED=0 go install github.com/benbjohnson/litestream/cmd/litestream@v0.5.18`, " +
 	"or set Options.Binary")
 
-// ErrClosed is returned by [Replica.Sync] after [Replica.Close].
-var ErrClosed = errors.New("replica: closed")
+// ErrClosed is wrapped by the error [Replica.Sync] returns after
+// [Replica.Close].
+var ErrClosed = errors.New("closed")
 
 // stopTimeout is how long Close waits for Litestream to stop after
 // SIGTERM before it kills it.
@@ -217,7 +219,7 @@ func (r *Replica) ready(ctx context.Context, starting bool) error {
 		r.mu.Unlock()
 		switch {
 		case closing:
-			return ErrClosed
+			return fmt.Errorf("replica: %w", ErrClosed)
 		case starting && restarts > 0:
 			return fmt.Errorf("replica: %w", lastErr)
 		case time.Now().After(deadline):
@@ -237,7 +239,7 @@ func lookBinary(binary string) (string, error) {
 	}
 	path, err := exec.LookPath(binary)
 	if err != nil {
-		return "", fmt.Errorf("%w (%v)", ErrNoBinary, err)
+		return "", fmt.Errorf("replica: %w (%v)", ErrNoBinary, err)
 	}
 	return path, nil
 }

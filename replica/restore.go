@@ -15,9 +15,9 @@ import (
 	"time"
 )
 
-// ErrExists is returned by [Restore] and [Follow] when the database file
-// is there already and RestoreOptions.Overwrite is not set.
-var ErrExists = errors.New("replica: the database file exists")
+// ErrExists is wrapped by the error [Restore] and [Follow] return when
+// the database file is there already and RestoreOptions.Overwrite is not set.
+var ErrExists = errors.New("the database file exists")
 
 // RestoreOptions configure [Restore] and [Follow]. A nil *RestoreOptions
 // means the zero value.
@@ -50,7 +50,7 @@ func (o *RestoreOptions) args(url, dbPath string) (binary string, args []string,
 		return "", nil, err
 	}
 	if _, err := os.Stat(dbPath); err == nil && !o.Overwrite {
-		return "", nil, fmt.Errorf("%w: %s (set RestoreOptions.Overwrite to replace it)", ErrExists, dbPath)
+		return "", nil, fmt.Errorf("replica: %w: %s (set RestoreOptions.Overwrite to replace it)", ErrExists, dbPath)
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return "", nil, fmt.Errorf("replica: %w", err)
 	}

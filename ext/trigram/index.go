@@ -58,7 +58,7 @@ type Index struct {
 // cannot describe an index: an empty or malformed name, no columns, a column
 // named twice, a column name FTS5 reserves, or RemoveDiacritics with
 // CaseSensitive.
-var ErrInvalidIndex = errors.New("trigram: invalid index")
+var ErrInvalidIndex = errors.New("invalid index")
 
 // name returns the virtual table's name.
 func (idx Index) name() string {
@@ -214,18 +214,18 @@ func inTx(ctx context.Context, db Querier, fn func(Querier) error) (err error) {
 func (idx Index) checkTable(ctx context.Context, db Querier) error {
 	temp, err := db.QueryContext(ctx, `SELECT 1 FROM temp.sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE`, idx.Table)
 	if err != nil {
-		return fmt.Errorf("trigram: table %q: %w", idx.Table, err)
+		return fmt.Errorf("table %q: %w", idx.Table, err)
 	}
 	shadowed := temp.Next()
 	if err := errors.Join(temp.Err(), temp.Close()); err != nil {
-		return fmt.Errorf("trigram: table %q: %w", idx.Table, err)
+		return fmt.Errorf("table %q: %w", idx.Table, err)
 	}
 	if shadowed {
 		return fmt.Errorf("%w: a TEMP table %q shadows the content table on this connection: the triggers would be made on it", ErrInvalidIndex, idx.Table)
 	}
 	rows, err := db.QueryContext(ctx, `SELECT name, pk, type, "notnull" FROM pragma_table_xinfo(?, 'main')`, idx.Table)
 	if err != nil {
-		return fmt.Errorf("trigram: table %q: %w", idx.Table, err)
+		return fmt.Errorf("table %q: %w", idx.Table, err)
 	}
 	defer rows.Close()
 	cols := map[string]bool{}
@@ -236,7 +236,7 @@ func (idx Index) checkTable(ctx context.Context, db Querier) error {
 		var pk int
 		var notNull bool
 		if err := rows.Scan(&name, &pk, &typ, &notNull); err != nil {
-			return fmt.Errorf("trigram: table %q: %w", idx.Table, err)
+			return fmt.Errorf("table %q: %w", idx.Table, err)
 		}
 		cols[strings.ToLower(name)] = true
 		n++
@@ -253,7 +253,7 @@ func (idx Index) checkTable(ctx context.Context, db Querier) error {
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("trigram: table %q: %w", idx.Table, err)
+		return fmt.Errorf("table %q: %w", idx.Table, err)
 	}
 	if n == 0 {
 		return fmt.Errorf("%w: table %q does not exist in the main schema", ErrInvalidIndex, idx.Table)
@@ -286,7 +286,7 @@ func (idx Index) checkKey(ctx context.Context, db Querier, isColumn, soloPK, not
 		                 AND (SELECT name FROM pragma_index_info(il.name, 'main')) = ?2 COLLATE NOCASE)`,
 		idx.Table, idx.rowid())
 	if err != nil {
-		return fmt.Errorf("trigram: table %q: %w", idx.Table, err)
+		return fmt.Errorf("table %q: %w", idx.Table, err)
 	}
 	defer rows.Close()
 	var withoutRowID, pkIndex, unique bool
@@ -294,7 +294,7 @@ func (idx Index) checkKey(ctx context.Context, db Querier, isColumn, soloPK, not
 		err = rows.Scan(&withoutRowID, &pkIndex, &unique)
 	}
 	if err := errors.Join(err, rows.Err()); err != nil {
-		return fmt.Errorf("trigram: table %q: %w", idx.Table, err)
+		return fmt.Errorf("table %q: %w", idx.Table, err)
 	}
 	switch {
 	case !isColumn && withoutRowID:
@@ -374,7 +374,7 @@ func (idx Index) existing(ctx context.Context, db Querier) ([]string, error) {
 // https://sqlite.org/fts5.html#external_content_tables
 func Create(ctx context.Context, db Querier, idx Index) error {
 	if err := idx.validate(); err != nil {
-		return err
+		return fmt.Errorf("trigram: create: %w", err)
 	}
 	err := inTx(ctx, db, func(db Querier) error {
 		if err := idx.checkTable(ctx, db); err != nil {
@@ -402,10 +402,10 @@ func Create(ctx context.Context, db Querier, idx Index) error {
 		}
 		return idx.fill(ctx, db)
 	})
-	if err != nil && !errors.Is(err, ErrInvalidIndex) {
+	if err != nil {
 		return fmt.Errorf("trigram: create %q: %w", idx.name(), err)
 	}
-	return err
+	return nil
 }
 
 func (idx Index) drop(ctx context.Context, db Querier) error {
@@ -424,7 +424,7 @@ func (idx Index) drop(ctx context.Context, db Querier) error {
 // https://sqlite.org/lang_droptable.html
 func Drop(ctx context.Context, db Querier, idx Index) error {
 	if err := idx.validate(); err != nil {
-		return err
+		return fmt.Errorf("trigram: drop: %w", err)
 	}
 	err := inTx(ctx, db, func(db Querier) error {
 		if _, err := idx.existing(ctx, db); err != nil {
@@ -432,9 +432,6 @@ func Drop(ctx context.Context, db Querier, idx Index) error {
 		}
 		return idx.drop(ctx, db)
 	})
-	if errors.Is(err, ErrInvalidIndex) {
-		return err
-	}
 	if err != nil {
 		return fmt.Errorf("trigram: drop %q: %w", idx.name(), err)
 	}
@@ -454,7 +451,7 @@ func (idx Index) command(ctx context.Context, db Querier, cmd string) error {
 // https://sqlite.org/fts5.html#the_rebuild_command
 func Rebuild(ctx context.Context, db Querier, idx Index) error {
 	if err := idx.validate(); err != nil {
-		return err
+		return fmt.Errorf("trigram: rebuild: %w", err)
 	}
 	if err := inTx(ctx, db, func(db Querier) error { return idx.fill(ctx, db) }); err != nil {
 		return fmt.Errorf("trigram: rebuild %q: %w", idx.name(), err)
@@ -479,7 +476,7 @@ func (idx Index) fill(ctx context.Context, db Querier) error {
 // https://sqlite.org/fts5.html#the_optimize_command
 func Optimize(ctx context.Context, db Querier, idx Index) error {
 	if err := idx.validate(); err != nil {
-		return err
+		return fmt.Errorf("trigram: optimize: %w", err)
 	}
 	if err := idx.command(ctx, db, "optimize"); err != nil {
 		return fmt.Errorf("trigram: optimize %q: %w", idx.name(), err)
@@ -494,7 +491,7 @@ func Optimize(ctx context.Context, db Querier, idx Index) error {
 // https://sqlite.org/fts5.html#the_integrity_check_command
 func IntegrityCheck(ctx context.Context, db Querier, idx Index) error {
 	if err := idx.validate(); err != nil {
-		return err
+		return fmt.Errorf("trigram: integrity check: %w", err)
 	}
 	name := q(idx.name())
 	_, err := db.ExecContext(ctx, "INSERT INTO "+name+"("+name+", rank) VALUES ('integrity-check', 1)")

@@ -82,7 +82,7 @@ type Hit struct {
 
 // ErrInvalidFilter is wrapped by the error [Search] reports for a
 // [SearchOptions].Filter that is not a single SQL expression.
-var ErrInvalidFilter = errors.New("trigram: invalid filter")
+var ErrInvalidFilter = errors.New("invalid filter")
 
 // Search streams the rows of idx's content table whose indexed columns
 // contain text as a substring, under the index's folding: the rows for which
@@ -117,7 +117,7 @@ func Search(ctx context.Context, db Querier, idx Index, text string, opts *Searc
 		}
 		query, args, err := idx.searchSQL(text, opts)
 		if err != nil {
-			yield(Hit{}, err)
+			yield(Hit{}, fmt.Errorf("trigram: search: %w", err))
 			return
 		}
 		rows, err := db.QueryContext(ctx, query, args...)
@@ -180,11 +180,11 @@ func (idx Index) searchSQL(text string, opts *SearchOptions) (string, []any, err
 	}
 	switch {
 	case opts.Limit < 0 || opts.Offset < 0:
-		return "", nil, fmt.Errorf("trigram: search: negative limit or offset")
+		return "", nil, errors.New("negative limit or offset")
 	case opts.Snippet < 0 || opts.Snippet > 64:
-		return "", nil, fmt.Errorf("trigram: search: snippet length %d is not between 1 and 64", opts.Snippet)
+		return "", nil, fmt.Errorf("snippet length %d is not between 1 and 64", opts.Snippet)
 	case opts.Order < ByRank || opts.Order > ByRowIDDesc:
-		return "", nil, fmt.Errorf("trigram: search: unknown order %d", opts.Order)
+		return "", nil, fmt.Errorf("unknown order %d", opts.Order)
 	}
 	if opts.Filter != "" {
 		if err := checkFilter(opts.Filter); err != nil {
