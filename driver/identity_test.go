@@ -58,21 +58,38 @@ func TestIdentity_statsThroughSymlink(t *testing.T) {
 }
 
 // The ErrReplicated check of Checkpoint recognizes the database whichever
-// path the replica and the pool name it by.
+// path the replica and the pool name it by, and a file made again at the
+// replicated path since.
 func TestIdentity_replicatedThroughSymlink(t *testing.T) {
 	t.Parallel()
 	real, link := linkedDir(t)
-	for _, tc := range []struct{ name, open, replica string }{
-		{"pool via link", filepath.Join(link, "a.db"), filepath.Join(real, "a.db")},
-		{"replica via link", filepath.Join(real, "b.db"), filepath.Join(link, "b.db")},
+	for _, tc := range []struct {
+		name, open, replica string
+		remake              bool
+	}{
+		{"pool via link", filepath.Join(link, "a.db"), filepath.Join(real, "a.db"), false},
+		{"replica via link", filepath.Join(real, "b.db"), filepath.Join(link, "b.db"), false},
+		{"made again", filepath.Join(real, "c.db"), filepath.Join(link, "c.db"), true},
 	} {
+		testdb.Exec(t, open(t, tc.open), "CREATE TABLE t(x)")
+		id, other, err := replicated.Add(tc.replica)
+		if err != nil || other != "" {
+			t.Fatalf("%s: Add: %q, %v", tc.name, other, err)
+		}
+		if tc.remake {
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				os.Remove(tc.open + suffix)
+			}
+		}
 		db := open(t, tc.open)
-		testdb.Exec(t, db, "CREATE TABLE t(x)")
-		replicated.Add(tc.replica)
-		_, err := driver.Checkpoint(t.Context(), db, driver.CheckpointTruncate)
-		replicated.Remove(tc.replica)
+		testdb.Exec(t, db, "CREATE TABLE IF NOT EXISTS t(x)")
+		_, err = driver.Checkpoint(t.Context(), db, driver.CheckpointTruncate)
+		replicated.Remove(id)
 		if !errors.Is(err, driver.ErrReplicated) {
 			t.Errorf("%s: TRUNCATE checkpoint of a replicated database: %v, want ErrReplicated", tc.name, err)
+		}
+		if _, err := driver.Checkpoint(t.Context(), db, driver.CheckpointTruncate); err != nil {
+			t.Errorf("%s: TRUNCATE checkpoint after Remove: %v", tc.name, err)
 		}
 	}
 }

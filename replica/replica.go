@@ -17,6 +17,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/sqlitekit/sqlitekit/internal/dbid"
 	"github.com/sqlitekit/sqlitekit/internal/replicated"
 )
 
@@ -29,6 +30,11 @@ var ErrNoBinary = errors.New("the litestream command was not found; install it w
 // ErrClosed is wrapped by the error [Replica.Sync] returns after
 // [Replica.Close].
 var ErrClosed = errors.New("closed")
+
+// ErrAlreadyReplicated is returned by [Start] for a database a replica
+// of this process runs for already, under any spelling of its path: two
+// Litestreams replicating one database corrupt each other's replica.
+var ErrAlreadyReplicated = errors.New("replica: the database is replicated already")
 
 // stopTimeout is how long Close waits for Litestream to stop after
 // SIGTERM before it kills it.
@@ -46,6 +52,7 @@ type Options struct {
 // Replica is a running `litestream replicate` for one database.
 type Replica struct {
 	db, binary, dir, config, socket string
+	id                              dbid.ID // the database's, in package replicated
 	log                             *slog.Logger
 
 	stop      chan struct{} // closed by Close
@@ -83,6 +90,11 @@ type Replica struct {
 // connection, and never locking_mode=EXCLUSIVE. sqlitekit's defaults (WAL,
 // busy timeout 10 s, synchronous NORMAL) are all it needs.
 //
+// One database has one Litestream: while a replica of this process runs
+// for the database, under any spelling of its path (relative, through a
+// symbolic link, a hard link), Start refuses another with an error
+// wrapping [ErrAlreadyReplicated]; after its Close, Start works again.
+//
 // While the replica runs, package driver's Checkpoint refuses every
 // checkpoint but a PASSIVE one on the database: Litestream holds a read
 // lock the others would wait for, the whole busy timeout.
@@ -109,6 +121,25 @@ func Start(ctx context.Context, dbPath, url string, opts *Options) (*Replica, er
 	if err := checkWAL(db); err != nil {
 		return nil, err
 	}
+	id, other, err := replicated.Add(db)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("replica: %w", err)
+	case other != "":
+		return nil, fmt.Errorf("%w: %s: a replica of this process runs for it, started on %s; Close that one first (two Litestreams of one database corrupt each other's replica)", ErrAlreadyReplicated, db, other)
+	}
+	r, err := start(ctx, db, url, binary, opts.Logger)
+	if err != nil {
+		replicated.Remove(id)
+		return nil, err
+	}
+	r.id = id
+	return r, nil
+}
+
+// start is Start once the database is added to package replicated's;
+// Close removes it.
+func start(ctx context.Context, db, url, binary string, log *slog.Logger) (*Replica, error) {
 	dir, err := os.MkdirTemp("", "sqlitekit-litestream")
 	if err != nil {
 		return nil, fmt.Errorf("replica: %w", err)
@@ -117,7 +148,7 @@ func Start(ctx context.Context, dbPath, url string, opts *Options) (*Replica, er
 		db: db, binary: binary, dir: dir,
 		config: filepath.Join(dir, "litestream.yml"),
 		socket: filepath.Join(dir, "ctl.sock"),
-		log:    opts.Logger,
+		log:    log,
 		stop:   make(chan struct{}),
 		done:   make(chan struct{}),
 	}
@@ -144,10 +175,9 @@ func Start(ctx context.Context, dbPath, url string, opts *Options) (*Replica, er
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	replicated.Add(db)
 	go r.supervise(cmd, out)
 	if err := r.ready(ctx, true); err != nil {
-		r.Close()
+		r.closeChild()
 		return nil, err
 	}
 	return r, nil
@@ -368,20 +398,25 @@ func (r *Replica) Status() Status {
 // be off the machine.
 func (r *Replica) Close() error {
 	r.closeOnce.Do(func() {
-		r.mu.Lock()
-		r.closing = true
-		cmd := r.cmd
-		r.mu.Unlock()
-		close(r.stop)
-		var killed bool
-		if cmd != nil {
-			killed = terminate(cmd.Process, r.done)
-		}
-		<-r.done
-		replicated.Remove(r.db)
-		r.closeErr = errors.Join(stopError("litestream replicate", r.exitErr, killed), os.RemoveAll(r.dir))
+		r.closeErr = r.closeChild()
+		replicated.Remove(r.id)
 	})
 	return r.closeErr
+}
+
+// closeChild is Close but for the database's mark in package replicated.
+func (r *Replica) closeChild() error {
+	r.mu.Lock()
+	r.closing = true
+	cmd := r.cmd
+	r.mu.Unlock()
+	close(r.stop)
+	var killed bool
+	if cmd != nil {
+		killed = terminate(cmd.Process, r.done)
+	}
+	<-r.done
+	return errors.Join(stopError("litestream replicate", r.exitErr, killed), os.RemoveAll(r.dir))
 }
 
 // terminate sends SIGTERM to p, and SIGKILL if done is not closed
