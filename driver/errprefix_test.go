@@ -41,20 +41,21 @@ func init() { sql.Register("sqlitekit-test-other", otherDriver{}) }
 func TestErrors_sentinelsHaveNoPrefix(t *testing.T) {
 	t.Parallel()
 	sentinels := map[string]error{
-		"driver.ErrNewerDatabase":     driver.ErrNewerDatabase,
-		"driver.ErrNotSqlitekit":      driver.ErrNotSqlitekit,
-		"driver.ErrReplicated":        driver.ErrReplicated,
-		"driver.ErrStreamUsed":        driver.ErrStreamUsed,
-		"pragma.ErrInvalidValue":      pragma.ErrInvalidValue,
-		"vector.ErrMalformed":         vector.ErrMalformed,
-		"vector.ErrDimensionMismatch": vector.ErrDimensionMismatch,
-		"vector.ErrZeroVector":        vector.ErrZeroVector,
-		"vector.ErrInvalidFilter":     vector.ErrInvalidFilter,
-		"trigram.ErrInvalidFilter":    trigram.ErrInvalidFilter,
-		"trigram.ErrInvalidIndex":     trigram.ErrInvalidIndex,
-		"replica.ErrClosed":           replica.ErrClosed,
-		"replica.ErrExists":           replica.ErrExists,
-		"replica.ErrNoBinary":         replica.ErrNoBinary,
+		"driver.ErrNewerDatabase":      driver.ErrNewerDatabase,
+		"driver.ErrNotSqlitekit":       driver.ErrNotSqlitekit,
+		"driver.ErrReplicated":         driver.ErrReplicated,
+		"driver.ErrStreamUsed":         driver.ErrStreamUsed,
+		"pragma.ErrInvalidValue":       pragma.ErrInvalidValue,
+		"vector.ErrMalformed":          vector.ErrMalformed,
+		"vector.ErrDimensionMismatch":  vector.ErrDimensionMismatch,
+		"vector.ErrZeroVector":         vector.ErrZeroVector,
+		"vector.ErrInvalidFilter":      vector.ErrInvalidFilter,
+		"trigram.ErrInvalidFilter":     trigram.ErrInvalidFilter,
+		"trigram.ErrInvalidIndex":      trigram.ErrInvalidIndex,
+		"replica.ErrAlreadyReplicated": replica.ErrAlreadyReplicated,
+		"replica.ErrClosed":            replica.ErrClosed,
+		"replica.ErrExists":            replica.ErrExists,
+		"replica.ErrNoBinary":          replica.ErrNoBinary,
 	}
 	for name, err := range sentinels {
 		if _, _, ok := strings.Cut(strings.Fields(err.Error())[0], ":"); ok {

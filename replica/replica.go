@@ -31,10 +31,11 @@ var ErrNoBinary = errors.New("the litestream command was not found; install it w
 // [Replica.Close].
 var ErrClosed = errors.New("closed")
 
-// ErrAlreadyReplicated is returned by [Start] for a database a replica
-// of this process runs for already, under any spelling of its path: two
-// Litestreams replicating one database corrupt each other's replica.
-var ErrAlreadyReplicated = errors.New("replica: the database is replicated already")
+// ErrAlreadyReplicated is wrapped by the error [Start] returns for a
+// database a replica of this process runs for already, under any spelling
+// of its path: two Litestreams replicating one database corrupt each
+// other's replica.
+var ErrAlreadyReplicated = errors.New("the database is replicated already")
 
 // stopTimeout is how long Close waits for Litestream to stop after
 // SIGTERM before it kills it.
@@ -126,7 +127,7 @@ func Start(ctx context.Context, dbPath, url string, opts *Options) (*Replica, er
 	case err != nil:
 		return nil, fmt.Errorf("replica: %w", err)
 	case other != "":
-		return nil, fmt.Errorf("%w: %s: a replica of this process runs for it, started on %s; Close that one first (two Litestreams of one database corrupt each other's replica)", ErrAlreadyReplicated, db, other)
+		return nil, fmt.Errorf("replica: %w: %s: a replica of this process runs for it, started on %s; Close that one first (two Litestreams of one database corrupt each other's replica)", ErrAlreadyReplicated, db, other)
 	}
 	r, err := start(ctx, db, url, binary, opts.Logger)
 	if err != nil {
