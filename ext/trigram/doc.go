@@ -62,7 +62,9 @@
 // # SQL functions
 //
 // [Register] adds these functions, deterministic and innocuous, to a
-// connection:
+// connection. Their flag arguments (case_sensitive, remove_diacritics)
+// are the integers 0 and 1 (FALSE and TRUE); any other value is an error
+// naming the argument:
 //
 //   - trigram_query(text): the FTS5 MATCH expression for text as a
 //     substring ([Query]). It never makes MATCH fail. Text of fewer than
@@ -77,6 +79,8 @@
 //   - trigram_contains(text, query [, case_sensitive [, remove_diacritics]]):
 //     1 if text contains query under that folding, else 0
 //     ([Index.Contains]). NULL reads as empty text.
+//     case_sensitive 1 with remove_diacritics 1 is an error: no index
+//     folds that way.
 //   - trigram_contains_all(needles, case_sensitive, remove_diacritics,
 //     column, ...): 1 if every needle is contained in at least one of the
 //     columns, else 0. needles is a BLOB of needles, each its length in

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"strings"
 	"unicode"
 
@@ -27,16 +28,13 @@ func Register(db *sqlite3.Conn) error {
 		all         containsAll
 	}
 	contains := func(ctx sqlite3.Context, arg ...sqlite3.Value) {
-		var caseSensitive, removeDiacritics bool
-		if len(arg) > 2 {
-			caseSensitive = arg[2].Bool()
-		}
-		if len(arg) > 3 {
-			removeDiacritics = arg[3].Bool()
+		mode, err := modeArgs("trigram_contains", arg[2:])
+		if err != nil {
+			ctx.ResultError(err)
+			return
 		}
 		var ok bool
-		ok, buf.text, buf.query = contains(arg[0].RawText(), arg[1].RawText(),
-			modeOf(caseSensitive, removeDiacritics), buf.text, buf.query)
+		ok, buf.text, buf.query = contains(arg[0].RawText(), arg[1].RawText(), mode, buf.text, buf.query)
 		ctx.ResultBool(ok)
 	}
 	containsAll := func(ctx sqlite3.Context, arg ...sqlite3.Value) {
@@ -44,41 +42,58 @@ func Register(db *sqlite3.Conn) error {
 			ctx.ResultError(errors.New("trigram_contains_all: want (needles, case_sensitive, remove_diacritics, column, ...)"))
 			return
 		}
-		ok, err := buf.all.test(arg[0].RawBlob(), modeOf(arg[1].Bool(), arg[2].Bool()), arg[3:])
+		mode, err := modeArgs("trigram_contains_all", arg[1:3])
+		if err != nil {
+			ctx.ResultError(err)
+			return
+		}
+		ok, err := buf.all.test(arg[0].RawBlob(), mode, arg[3:])
 		if err != nil {
 			ctx.ResultError(err)
 			return
 		}
 		ctx.ResultBool(ok)
 	}
+	// diacritics reads the optional remove_diacritics argument of the
+	// case-insensitive functions.
+	diacritics := func(ctx sqlite3.Context, fn string, arg []sqlite3.Value) (foldMode, bool) {
+		mode := foldModeCase
+		if len(arg) > 1 {
+			remove, err := flagArg(fn, "remove_diacritics", arg[1])
+			if err != nil {
+				ctx.ResultError(err)
+				return 0, false
+			}
+			if remove {
+				mode = foldModeDiacritics
+			}
+		}
+		return mode, true
+	}
 	fold := func(ctx sqlite3.Context, arg ...sqlite3.Value) {
+		mode, ok := diacritics(ctx, "trigram_fold", arg)
+		if !ok {
+			return
+		}
 		if arg[0].Type() == sqlite3.NULL {
 			ctx.ResultNull()
 			return
-		}
-		mode := foldModeCase
-		if len(arg) > 1 && arg[1].Bool() {
-			mode = foldModeDiacritics
 		}
 		buf.text, _ = appendFold(buf.text[:0], arg[0].RawText(), mode)
 		ctx.ResultRawText(buf.text)
 	}
 	length := func(ctx sqlite3.Context, arg ...sqlite3.Value) {
-		mode := foldModeCase
-		if len(arg) > 1 && arg[1].Bool() {
-			mode = foldModeDiacritics
+		if mode, ok := diacritics(ctx, "trigram_length", arg); ok {
+			ctx.ResultInt(foldLen(arg[0].RawText(), mode))
 		}
-		ctx.ResultInt(foldLen(arg[0].RawText(), mode))
 	}
 	query := func(ctx sqlite3.Context, arg ...sqlite3.Value) {
 		ctx.ResultRawText(appendQuery(nil, arg[0].RawText()))
 	}
 	queryAll := func(ctx sqlite3.Context, arg ...sqlite3.Value) {
-		mode := foldModeCase
-		if len(arg) > 1 && arg[1].Bool() {
-			mode = foldModeDiacritics
+		if mode, ok := diacritics(ctx, "trigram_query_all", arg); ok {
+			ctx.ResultText(queryAll(string(arg[0].RawText()), mode))
 		}
-		ctx.ResultText(queryAll(string(arg[0].RawText()), mode))
 	}
 	return errors.Join(
 		db.CreateFunction("trigram_query", 1, flags, query),
@@ -92,6 +107,37 @@ func Register(db *sqlite3.Conn) error {
 		db.CreateFunction("trigram_contains", 3, flags, contains),
 		db.CreateFunction("trigram_contains", 4, flags, contains),
 		db.CreateFunction("trigram_contains_all", -1, flags, containsAll))
+}
+
+// flagArg reads the flag argument name of the SQL function fn: the
+// integer 0 or 1 (SQL's FALSE and TRUE). Anything else is an error, not
+// SQLite's truth of it, which reads 'yes' as false.
+func flagArg(fn, name string, v sqlite3.Value) (bool, error) {
+	if v.Type() == sqlite3.INTEGER {
+		switch v.Int64() {
+		case 0:
+			return false, nil
+		case 1:
+			return true, nil
+		}
+	}
+	return false, fmt.Errorf("%s: %s must be the integer 0 or 1, not %s %.32q", fn, name, v.Type(), v.Text())
+}
+
+// modeArgs reads the optional case_sensitive and remove_diacritics flag
+// arguments of fn, which no index has together.
+func modeArgs(fn string, arg []sqlite3.Value) (foldMode, error) {
+	var flags [2]bool
+	for i, name := range []string{"case_sensitive", "remove_diacritics"}[:len(arg)] {
+		var err error
+		if flags[i], err = flagArg(fn, name, arg[i]); err != nil {
+			return 0, err
+		}
+	}
+	if flags[0] && flags[1] {
+		return 0, fmt.Errorf("%s: remove_diacritics 1 needs case_sensitive 0", fn)
+	}
+	return modeOf(flags[0], flags[1]), nil
 }
 
 // appendQuery appends text as an FTS5 phrase: in double quotes, with quotes
