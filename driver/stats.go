@@ -4,6 +4,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/sqlitekit/sqlitekit/internal/writeq"
 	"github.com/sqlitekit/sqlitekit/vfs"
@@ -36,16 +38,21 @@ type Stats struct {
 // ended with SQLITE_BUSY or the context's error), Total and Max (time
 // spent waiting, in all and the longest), and Histogram, which counts
 // waits by duration: Histogram[i] counts the waits shorter than
-// QueueHistogramBounds[i] and not shorter than the bound before it; the
+// QueueHistogramBounds()[i] and not shorter than the bound before it; the
 // last bucket counts the longer ones; Gaps and GapTime, the gaps left to
 // writers of other processes (see "The writer queue" in the package
 // documentation). Quantile(p) returns an upper bound of a percentile;
 // Sub(old) the difference of two snapshots.
 type QueueStats = writeq.Stats
 
-// QueueHistogramBounds are the upper bounds of the buckets of
-// QueueStats.Histogram.
-var QueueHistogramBounds = writeq.HistogramBounds
+// QueueHistogramBounds returns the upper bounds of the buckets of
+// QueueStats.Histogram, shortest first: Histogram[i] counts the waits
+// shorter than bound i and not shorter than bound i-1, and the last
+// bucket, one past the bounds, the waits not shorter than the last bound.
+// The bounds are fixed; the slice is the caller's own.
+func QueueHistogramBounds() []time.Duration {
+	return slices.Clone(writeq.HistogramBounds[:])
+}
 
 // StmtCacheStats counts the use of the statement cache.
 type StmtCacheStats struct {
