@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/bits"
 	"reflect"
+	"strings"
 	"time"
 
 	"github.com/ncruces/go-sqlite3"
@@ -70,6 +71,10 @@ func (c *conn) bind(s *sqlite3.Stmt, args []driver.NamedValue, offset int, used 
 				used[i] = true
 			}
 			continue
+		}
+		if strings.IndexByte(a.Name, 0) >= 0 {
+			// SQLite would read the name up to the NUL, and bind another.
+			return fmt.Errorf("argument %q: the name has a NUL byte", a.Name)
 		}
 		for _, prefix := range [...]string{":", "@", "$"} {
 			if p := s.BindIndex(prefix + a.Name); p != 0 {
