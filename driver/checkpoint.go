@@ -82,9 +82,13 @@ var ErrReplicated = errors.New("replicated database")
 //
 //	sqlitekit: checkpoint TRUNCATE: a reader or writer is using the WAL (12 of 40 frames copied): database is locked
 //
-// SQLite checkpoints by itself when a commit leaves the WAL above
-// wal_autocheckpoint pages (1000 by default); call Checkpoint to shrink
-// the WAL after a burst of writes, or before copying the file.
+// A pool checkpoints by itself, off the write path: when a commit leaves
+// the WAL at wal_autocheckpoint pages (1000 by default), a goroutine of
+// the pool runs a PASSIVE checkpoint on a connection of its own, so the
+// committing writer does not wait for it (a WAL hook takes the place of
+// SQLite's, so PRAGMA wal_autocheckpoint reads 0 on the pool's
+// connections). Call Checkpoint to shrink the WAL after a
+// burst of writes, or before copying the file.
 //
 // https://sqlite.org/c3ref/wal_checkpoint_v2.html
 func Checkpoint(ctx context.Context, db *sql.DB, mode CheckpointMode) (CheckpointResult, error) {

@@ -143,7 +143,10 @@ type Config struct {
 	JournalSizeLimit int64
 	// WALAutocheckpoint is the WAL size, in pages, at which a commit
 	// runs a PASSIVE checkpoint. Negative disables automatic checkpoints.
-	// Zero: not set (SQLite's default: 1000 pages).
+	// Zero: not set (SQLite's default: 1000 pages). Package driver runs
+	// these checkpoints off the write path, in a goroutine of the pool
+	// (see driver.Checkpoint), through a WAL hook that takes the PRAGMA's
+	// place (it then reads 0).
 	//
 	// https://sqlite.org/pragma.html#pragma_wal_autocheckpoint
 	WALAutocheckpoint int

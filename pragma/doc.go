@@ -108,4 +108,8 @@
 // A zero field means "not set": the setting is left to SQLite. Booleans
 // and BusyTimeout are always settings: false and zero are applied.
 // See [Config].
+//
+// https://sqlite.org/pragma.html
+//
+// https://sqlite.org/uri.html
 package pragma

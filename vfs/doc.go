@@ -34,4 +34,6 @@
 // Nothing is published at import: [AllStats] returns the counts of every
 // open database, for the program to publish as it chooses (package
 // expvar, Prometheus, a log line).
+//
+// https://sqlite.org/vfs.html
 package vfs

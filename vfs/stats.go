@@ -36,10 +36,10 @@ func kindOf(flags vfs.OpenFlag) Kind {
 type FileStats struct {
 	Reads        uint64 // read calls
 	Writes       uint64 // write calls
-	BytesRead    uint64
-	BytesWritten uint64
+	BytesRead    uint64 // bytes read
+	BytesWritten uint64 // bytes written
 	Syncs        uint64 // fsync calls
-	Truncates    uint64
+	Truncates    uint64 // truncate calls
 	Locks        uint64 // file lock calls that succeeded (each step up: SHARED, RESERVED, EXCLUSIVE)
 	Busy         uint64 // file lock calls that found the lock held
 }
@@ -66,6 +66,9 @@ func (s FileStats) Sub(old FileStats) FileStats {
 // writers wait for each other is counted by package driver's writer
 // queue (driver.Stats).
 type Stats struct {
+	// Main, WAL, Journal and Temp count the calls on the files of each
+	// [Kind]: the database file, its WAL, its rollback journal, and its
+	// temporary files.
 	Main, WAL, Journal, Temp FileStats
 	// WALSize is the size of the WAL file when the snapshot was taken.
 	WALSize int64

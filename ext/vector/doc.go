@@ -171,14 +171,10 @@
 // tables agree, and a query that finds them disagreeing fails with
 // SQLITE_CORRUPT_VTAB rather than return wrong rows.
 //
-// Speed, measured against sqlite-vec v0.1.6 (C, through mattn) in the same
-// run over 100,000 vectors of 384 float32, k = 10, a 20 MB page cache (the
-// table is 8 times larger): KNN took 0.5-0.9 times sqlite-vec's time for L2
-// and cosine, about 0.3 times for int8 and 0.55 times for bit columns, and
-// 0.65-1.1 times a plain Go loop over the vectors already in memory;
-// inserting the 100,000 rows in one transaction took 0.8 times
-// sqlite-vec's time. The bench's vector and agent workloads measure vec0
-// beside sqlite-vec; see the bench report.
+// Speed: exact KNN and bulk inserts run faster than sqlite-vec's own vec0
+// (C) on tables far larger than the page cache. The figures are in the
+// bench report (`go run ./bench`, vector workloads, sqlite-vec beside it)
+// and in BenchmarkVec0, not here, where they would go stale.
 //
 // Approximate search: sqlite-vec's binary quantization recipe runs on vec0
 // unchanged, with a bit column beside the float one, a coarse Hamming KNN
@@ -191,12 +187,11 @@
 //	WHERE e MATCH ?1 AND k = 10 AND rowid IN (
 //	  SELECT rowid FROM docs WHERE bq MATCH vec_quantize_binary(?1) AND k = 400);
 //
-// On clustered data (BenchmarkVec0: 100,000 vectors around 300 centres,
-// noise σ = 0.1 per element) it gave recall@10 of 0.73 with 100
-// candidates at 7-14 times the speed of the exact query, 0.92 with 400 at
-// 5 times, 0.95 with 800 at 3 times: binary codes of 384 bits separate
-// these vectors poorly. For recall@10 ≥ 0.95 at ≥ 20 times the exact speed
-// use vec1 (below: 0.958 at 88 times on the same kind of data).
+// More candidates give a higher recall and a slower query; binary codes
+// separate clustered vectors poorly, so a recall@10 near 0.95 needs many
+// candidates and gains only a few times the exact speed (BenchmarkVec0
+// measures recall and time per candidate count). For a high recall at
+// tens of times the exact speed, use vec1 (below).
 //
 // Deliberate differences from sqlite-vec: the storage format is sqlitekit's
 // own (a table written by sqlite-vec is refused with an error saying so:
@@ -289,12 +284,10 @@
 // Without a trained index, vec1 scans exhaustively; without a visible K or
 // LIMIT it refuses the query.
 //
-// Recall depends on the data and on nprobe: on clustered vectors
-// (BenchmarkVec1, 100,000 of 384 dimensions, nbucket 316, quantizer
-// "none") nprobe 1 reached recall@10 of about 0.95 at some tens of times
-// the speed of the exact scan, but looser clusters need far more buckets
-// visited, and the "pq" and "bq" quantizers lose most of the recall
-// without reranking. Measure with your own vectors: BenchmarkVec1's VEC1_*
+// Recall depends on the data and on nprobe: on tight clusters a few
+// buckets visited reach a high recall at tens of times the speed of the
+// exact scan, but looser clusters need far more buckets visited, and the
+// "pq" and "bq" quantizers lose most of the recall without reranking. Measure with your own vectors: BenchmarkVec1's VEC1_*
 // environment variables set its rows, clusters, spread, nbucket,
 // quantizer, training sample and nprobe values, and it prints recall and
 // time per nprobe.

@@ -65,8 +65,8 @@ var ErrInvalidFilter = errors.New("invalid filter")
 
 // Match is a row found by [TopK].
 type Match struct {
-	RowID    int64
-	Distance float64
+	RowID    int64   // the row's rowid
+	Distance float64 // its distance to the query by the Metric: smaller is nearer
 }
 
 // TopK returns the k rows of table nearest to query by their vector column,
