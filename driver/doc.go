@@ -37,7 +37,7 @@
 // A misspelled PRAGMA, an unknown parameter or a bad value fails sql.Open
 // with an error that names it (SQLite would ignore it without a word):
 //
-//	pragma: journal_mod: unknown pragma; did you mean journal_mode?
+//	sqlitekit: pragma: journal_mod: unknown pragma; did you mean journal_mode?
 //
 // A program that builds its configuration in Go uses [Open] with a
 // [pragma.Config] instead of a DSN, and gets a pool sized for SQLite.
