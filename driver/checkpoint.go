@@ -61,11 +61,11 @@ type CheckpointResult struct {
 	Checkpointed int
 }
 
-// ErrReplicated is returned by [Checkpoint] for a FULL, RESTART or
-// TRUNCATE checkpoint of a database that package replica replicates:
-// Litestream holds a read lock on purpose, which each of them would wait
-// for, the whole busy timeout. PASSIVE checkpoints, and SQLite's
-// automatic ones, work.
+// ErrReplicated is wrapped by the error [Checkpoint] returns for a FULL,
+// RESTART or TRUNCATE checkpoint of a database that package replica
+// replicates: Litestream holds a read lock on purpose, which each of them
+// would wait for, the whole busy timeout. PASSIVE checkpoints, and the
+// pool's automatic ones (PASSIVE too), work.
 var ErrReplicated = errors.New("replicated database")
 
 // Checkpoint copies the frames of db's write-ahead log into the database

@@ -74,9 +74,9 @@ func (s Stats) Sub(old Stats) Stats {
 	}
 }
 
-// ErrNotSqlitekit is returned for a *sql.DB that another driver opened.
-// Its text has no "sqlitekit: " prefix: the function that returns it
-// says that, once.
+// ErrNotSqlitekit is wrapped by the error a function of this package
+// returns for a *sql.DB that another driver opened ([StatsOf], [SizesOf],
+// [Backup], [VacuumInto], [Checkpoint]).
 var ErrNotSqlitekit = errors.New("not a database opened with the sqlitekit driver")
 
 // StatsOf returns the statistics of db's pool. It takes no connection of
