@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -23,9 +24,10 @@ func init() {
 	workloads = append(workloads,
 		&workload{group: "app", name: "start",
 			about: func(s sizes) string {
-				return fmt.Sprintf("process start to first query: a fresh process (a small program linking only that driver) opens an existing database, runs a point select and prints the row; wall time from exec to the printed row, the median of %d processes per round", s.StartSamples)
+				return fmt.Sprintf("process start to first query: a fresh process (a small program linking only that driver) opens an existing database, runs a point select and prints the row; wall time from exec to the printed row, the median of %d processes per driver and round, "+
+					"the drivers' processes taking turns (A B C D, B C D A, ...) so that a burst of load lands on every driver alike", s.StartSamples)
 			},
-			run: runStart},
+			together: startRound},
 		&workload{group: "app", name: "writers",
 			about: func(s sizes) string {
 				return fmt.Sprintf("%d goroutines share one *sql.DB for %v per round; each loops on a short transaction (BEGIN, 2 UPDATEs of random accounts, 1 INSERT into a ledger, COMMIT) with db.BeginTx(ctx, nil). "+
@@ -56,37 +58,92 @@ func isBusy(err error) bool {
 	return strings.Contains(s, "database is locked") || strings.Contains(s, "SQLITE_BUSY")
 }
 
-func runStart(e *env) error {
-	const name = "start"
-	unit := "ms"
-	if e.job.Probe == "" {
-		e.na("first query", unit, -1, "start-up probe not built")
-		return nil
+// startRound is the together function of the start workload.
+func startRound(ctx context.Context, dir string, js []job) []result {
+	return measureStart(ctx, dir, js, startOnce)
+}
+
+// measureStart measures a round of the start workload on the drivers of
+// js: it writes a database, then runs the drivers' probes on it in turn,
+// StartSamples passes of one probe run per driver, the order rotating
+// from pass to pass (A B C D, B C D A, ...), so that a burst of load on
+// the machine lands on every driver alike instead of on the one whose
+// runs it meets. Each driver's figure is the median of its runs. The
+// probes all open the same file, written by plain ncruces: the same bytes
+// in the same page cache. run runs a probe and times it (startOnce, or a
+// fake in tests).
+func measureStart(ctx context.Context, dir string, js []job, run func(ctx context.Context, probe string, args []string) (time.Duration, error)) []result {
+	const name, unit = "first query", "ms"
+	out := make([]result, len(js))
+	for i, j := range js {
+		out[i] = result{Workload: j.Workload, Driver: j.Driver, Param: j.Param, Round: j.Round,
+			Metrics: []metric{{Name: name, Unit: unit, Better: -1}}}
+		if j.Probe == "" {
+			out[i].Metrics[0].NA = "start-up probe not built"
+		}
 	}
-	db, err := e.freshDB(name)
-	if err != nil {
-		return err
+	fail := func(err error) []result {
+		for i := range out {
+			out[i].Err = err.Error()
+		}
+		return out
 	}
-	if err := insertUsers(e.ctx, db, makeUsers(1000, emailOf)); err != nil {
-		return err
+	if len(js) == 0 {
+		return out
 	}
-	if err := db.Close(); err != nil {
-		return err
+	path := filepath.Join(dir, "start.db")
+	if err := writeStartDB(ctx, path); err != nil {
+		return fail(err)
 	}
-	args := []string{e.path(name)}
+	args := []string{path}
 	for _, p := range pragmas {
 		args = append(args, p[0]+"="+p[1])
 	}
-	var times []float64
-	for range e.job.Sizes.StartSamples {
-		d, err := startOnce(e.ctx, e.job.Probe, args)
-		if err != nil {
-			return err
+	times := make([][]float64, len(js))
+	for pass := range js[0].Sizes.StartSamples {
+		for k := range js {
+			i := (pass + k) % len(js)
+			if js[i].Probe == "" || out[i].Err != "" {
+				continue
+			}
+			d, err := run(ctx, js[i].Probe, args)
+			if err != nil {
+				out[i].Err = err.Error()
+				continue
+			}
+			times[i] = append(times[i], ms(d))
 		}
-		times = append(times, float64(d)/float64(time.Millisecond))
 	}
-	e.sample("first query", unit, -1, median(times))
-	return nil
+	for i := range out {
+		if len(times[i]) > 0 && out[i].Err == "" {
+			out[i].Metrics[0].Samples = []float64{median(times[i])}
+		}
+	}
+	return out
+}
+
+// writeStartDB writes the start workload's database at path: 1,000 users,
+// through plain ncruces in this process.
+func writeStartDB(ctx context.Context, path string) error {
+	p := peers[baseline]
+	if p == nil {
+		return fmt.Errorf("no %s driver in this program to write the start workload's database", baseline)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	db, err := p.open(path, openOptions{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, classicSchema); err != nil {
+		return err
+	}
+	if err := insertUsers(ctx, db, makeUsers(1000, emailOf)); err != nil {
+		return err
+	}
+	return db.Close()
 }
 
 // startOnce runs the probe and times it from exec to its first line.

@@ -179,7 +179,10 @@ func benchRun(ctx context.Context, cfg config, logf func(string, ...any)) (*run,
 // so that none is always first (or always next to the same neighbour).
 // Rounds are spread over the whole run rather than run back to back, so
 // that a burst of load on the machine lands in one round of a workload,
-// which the median then drops, and not in all of them.
+// which the median then drops, and not in all of them. A workload that
+// measures its drivers together (workload.together: the start workload,
+// whose samples are short processes) gets its round's jobs side by side,
+// and interleaves their samples itself.
 //
 // The rounds are numbered from first.
 func schedule(selected []*workload, drivers []string, s sizes, first, rounds int) [][]job {
@@ -218,22 +221,50 @@ func (h *harness) rounds(ctx context.Context, rounds [][]job) ([]result, []strin
 			continue
 		}
 		h.logf("round %d of %d", js[0].Round+1, js[0].Round+1+len(rounds)-1-k)
-		for _, j := range js {
-			j.Probe = h.probes[j.Driver]
-			label := j.Workload + " · " + j.Driver
-			if j.Param != 0 {
-				label += fmt.Sprintf(" · %s rows", n(j.Param))
+		for left := js; len(left) > 0; {
+			// A job, or the jobs of every driver of a workload that
+			// measures them together (schedule puts them side by side).
+			batch := left[:1]
+			w := workloadByName(left[0].Workload)
+			together := w != nil && w.together != nil
+			if together {
+				end := 1
+				for end < len(left) && left[end].Workload == left[0].Workload && left[end].Param == left[0].Param {
+					end++
+				}
+				batch = left[:end]
+			}
+			left = left[len(batch):]
+			for i := range batch {
+				batch[i].Probe = h.probes[batch[i].Driver]
 			}
 			t := time.Now()
-			res := h.exec(ctx, j)
-			done++
-			if res.Err != "" {
-				failed = append(failed, fmt.Sprintf("%s (round %d): %s", label, j.Round+1, res.Err))
-				h.logf("  [%3d/%d] %s: FAILED: %s", done, total, label, res.Err)
+			var res []result
+			if together {
+				dir := filepath.Join(h.tmp, fmt.Sprintf("%s-%d-%d", strings.ReplaceAll(batch[0].Workload, "/", "-"), batch[0].Param, batch[0].Round))
+				res = w.together(ctx, dir, batch)
+				os.RemoveAll(dir)
 			} else {
-				h.logf("  [%3d/%d] %s: %.1fs", done, total, label, time.Since(t).Seconds())
+				res = []result{h.exec(ctx, batch[0])}
 			}
-			results = append(results, res)
+			took := fmt.Sprintf("%.1fs", time.Since(t).Seconds())
+			if together {
+				took += fmt.Sprintf(" for the %d drivers together", len(batch))
+			}
+			for i, j := range batch {
+				label := j.Workload + " · " + j.Driver
+				if j.Param != 0 {
+					label += fmt.Sprintf(" · %s rows", n(j.Param))
+				}
+				done++
+				if res[i].Err != "" {
+					failed = append(failed, fmt.Sprintf("%s (round %d): %s", label, j.Round+1, res[i].Err))
+					h.logf("  [%3d/%d] %s: FAILED: %s", done, total, label, res[i].Err)
+				} else {
+					h.logf("  [%3d/%d] %s: %s", done, total, label, took)
+				}
+			}
+			results = append(results, res...)
 		}
 		if k+1 < len(rounds) && done > 0 {
 			left := time.Since(start) / time.Duration(done) * time.Duration(total-done)

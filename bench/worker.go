@@ -150,6 +150,10 @@ func runJob(ctx context.Context, j job) (res result) {
 		res.Err = "unknown workload " + j.Workload
 		return res
 	}
+	if w.run == nil {
+		res.Err = j.Workload + " is measured by the harness, not in a worker"
+		return res
+	}
 	if err := os.MkdirAll(j.Dir, 0o755); err != nil {
 		res.Err = err.Error()
 		return res

@@ -1,11 +1,14 @@
 package main
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // sizes are the data sizes of a run: -quick, the default, or -full.
 type sizes struct {
 	// Reps is how many times a short measurement is repeated within a
-	// round; the round's figure is their median.
+	// round; the round's figure is the fastest (worker.go: fastest).
 	Reps                                           int
 	SimpleUsers                                    int
 	ComplexUsers, ComplexArticles, ComplexComments int // per user, per article
@@ -15,7 +18,7 @@ type sizes struct {
 	LargeBytes                                     []int
 	ConcUsers                                      int
 	ConcReaders                                    []int
-	StartSamples                                   int
+	StartSamples                                   int // per driver and round: a multiple of 4 puts each driver at each place of the turns equally often
 	Accounts, Writers, MixedReaders, MixedWriters  int
 	WriteTime                                      time.Duration
 	PointRows, PointQueries                        int
@@ -33,7 +36,7 @@ func quickSizes() sizes {
 		ManyUsers: []int{10, 100}, ManyRows: 1_000,
 		LargeRows: 10, LargeBytes: []int{50_000},
 		ConcUsers: 2_000, ConcReaders: []int{2, 4},
-		StartSamples: 2,
+		StartSamples: 4,
 		Accounts:     100, Writers: 16, MixedReaders: 4, MixedWriters: 4,
 		WriteTime: 150 * time.Millisecond,
 		PointRows: 1_000, PointQueries: 500,
@@ -55,7 +58,7 @@ func defaultSizes() sizes {
 		ManyUsers: []int{10, 100, 1_000}, ManyRows: 10_000,
 		LargeRows: 60, LargeBytes: []int{50_000, 100_000, 200_000},
 		ConcUsers: 10_000, ConcReaders: []int{2, 4, 8},
-		StartSamples: 10,
+		StartSamples: 20,
 		Accounts:     1_000, Writers: 16, MixedReaders: 4, MixedWriters: 4,
 		WriteTime: 400 * time.Millisecond,
 		PointRows: 10_000, PointQueries: 3_000,
@@ -76,7 +79,7 @@ func fullSizes() sizes {
 		ManyUsers: []int{10, 100, 1_000}, ManyRows: 1_000_000,
 		LargeRows: 2_000, LargeBytes: []int{50_000, 100_000, 200_000},
 		ConcUsers: 1_000_000, ConcReaders: []int{2, 4, 8},
-		StartSamples: 30,
+		StartSamples: 40,
 		Accounts:     10_000, Writers: 16, MixedReaders: 8, MixedWriters: 4,
 		WriteTime: 5 * time.Second,
 		PointRows: 100_000, PointQueries: 200_000,
@@ -96,6 +99,12 @@ type workload struct {
 	// params, if not nil, are data sizes: one job per size, driver and round.
 	params func(s sizes) []int
 	run    func(e *env) error
+	// together, where run is nil, measures a round's jobs of the
+	// workload at one size, one per driver, at once and in this process
+	// (the harness's), so that it can interleave the drivers' samples
+	// within the round; it returns one result per job, in order. dir is
+	// a directory of its own for the round's files.
+	together func(ctx context.Context, dir string, js []job) []result
 }
 
 func (w *workload) id() string { return w.group + "/" + w.name }
