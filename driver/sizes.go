@@ -31,6 +31,8 @@ type Sizes struct {
 // SizesOf returns the sizes of db's main database. It runs SQL on a
 // connection of the pool, so it waits while every connection is busy;
 // [StatsOf] returns the pool's counters without one.
+//
+// https://sqlite.org/pragma.html#pragma_page_count
 func SizesOf(ctx context.Context, db *sql.DB) (Sizes, error) {
 	var s Sizes
 	if err := withRaw(ctx, db, func(c *sqlite3.Conn) error { return sizes(c, &s) }); err != nil {

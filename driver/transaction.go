@@ -21,6 +21,8 @@ import (
 // END run through tx fails and rolls back all of fn's work (the driver
 // lets only Tx.Commit commit a Tx), and after a ROLLBACK run through tx,
 // writes fail until the Tx ends.
+//
+// https://sqlite.org/lang_transaction.html
 func Transaction(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
 	return inTx(ctx, db, nil, fn)
 }
@@ -28,6 +30,8 @@ func Transaction(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error 
 // ReadTransaction runs fn in a read-only transaction of db: every query
 // fn runs sees the same snapshot of the database, and writers are not
 // blocked (in WAL mode). The transaction ends when fn returns.
+//
+// https://sqlite.org/isolation.html
 func ReadTransaction(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
 	return inTx(ctx, db, &sql.TxOptions{ReadOnly: true}, fn)
 }
