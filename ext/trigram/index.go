@@ -55,9 +55,12 @@ type Index struct {
 }
 
 // ErrInvalidIndex is wrapped by the errors returned for an [Index] that
-// cannot describe an index: an empty or malformed name, no columns, a column
+// cannot describe an index (an empty or malformed name, no columns, a column
 // named twice, a column name FTS5 reserves, or RemoveDiacritics with
-// CaseSensitive.
+// CaseSensitive) or that does not fit its content table ([Create]: a table
+// or column that does not exist in the main schema, a RowID that is not an
+// integer key of the table, a TEMP table of the same name, an object of the
+// index's names that is not part of a trigram index).
 var ErrInvalidIndex = errors.New("invalid index")
 
 // name returns the virtual table's name.
