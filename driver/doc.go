@@ -62,6 +62,8 @@
 //	temp_store=MEMORY        no temporary files for sorts and temporary indexes
 //	journal_size_limit=64MiB the WAL shrinks back after a burst of writes
 //	_txlock=immediate        write transactions never fail late with SQLITE_BUSY_SNAPSHOT
+//	_stmt_cache=64           statements kept prepared per connection: db.Query with literal
+//	                         SQL runs as fast as a prepared *sql.Stmt
 //
 // Durability: in WAL mode, synchronous=NORMAL syncs the WAL at each
 // checkpoint, not at each commit. A process that crashes loses nothing it

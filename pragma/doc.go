@@ -21,6 +21,7 @@
 //	temp_store           MEMORY       sorts and temporary indexes without temp files
 //	journal_size_limit   64 MiB       the WAL shrinks back after a burst of writes
 //	_txlock              immediate    writers take the lock at BEGIN, never fail late
+//	_stmt_cache          64           statements kept prepared per connection, by SQL text
 //
 // # Validation
 //
