@@ -1,8 +1,9 @@
-// Package vector provides vector similarity functions for SQLite, with the
-// names, formats and semantics of sqlite-vec, written in Go for a cgo-free
-// [github.com/ncruces/go-sqlite3] connection, and the Go helpers that go
-// with them: the [F32] type for database/sql, BLOB and JSON codecs, and an
-// exact top-k search, [TopK].
+// Package vector is sqlite-vec for SQLite in Go: its vector functions, the
+// vec0 virtual table, vec_each and vec_version, with sqlite-vec's names,
+// formats and semantics, for a cgo-free [github.com/ncruces/go-sqlite3]
+// connection; and the Go helpers that go with them: the [F32] type for
+// database/sql, BLOB and JSON codecs, and an exact top-k search over a
+// table of BLOBs, [TopK].
 //
 // The sqlitekit driver registers the functions on every connection it
 // opens:
@@ -12,9 +13,12 @@
 //	db, err := sql.Open("sqlitekit", "app.db")
 //
 // On a plain ncruces/go-sqlite3 connection, without the sqlitekit driver,
-// call [Register] on each connection; with ncruces' own database/sql
-// driver (github.com/ncruces/go-sqlite3/driver), that is its Open's
-// connection callback: driver.Open("file:app.db", vector.Register).
+// call [Register] on each connection. With ncruces' own database/sql
+// driver, not sqlitekit's, that is its Open's connection callback:
+//
+//	import ncruces "github.com/ncruces/go-sqlite3/driver"
+//
+//	db, err := ncruces.Open("file:app.db", vector.Register)
 //
 // # Vectors
 //
