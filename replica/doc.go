@@ -52,4 +52,22 @@
 // [Replica.Close] and [Follower.Close] send SIGTERM, then SIGKILL after
 // 10 s, and return within that bound; no litestream is left running, even
 // when Close lands while the supervisor is restarting one.
+//
+// A program that dies without Close, by SIGKILL too, takes its
+// litestreams with it on Linux and FreeBSD: each is started with the
+// kernel's parent-death signal (SIGKILL), and the Litestream of the
+// program started again ships, from the database, what the killed one had
+// not. Other systems (macOS, Windows) have no such signal: there a killed
+// program's litestream keeps running, and the program started again would
+// run a second one beside it, which corrupts the replica. Stop it first:
+// its command line names a configuration in a temporary directory named
+// sqlitekit-litestream… (`pgrep -fl sqlitekit-litestream`); a follower's
+// names its database after -o.
+//
+// # One Litestream per database
+//
+// Two Litestreams replicating one database corrupt each other's replica.
+// [Start] refuses, with [ErrAlreadyReplicated], a database that a replica
+// of this process runs for, under any spelling of its path; it cannot see
+// another process's: run one replicating program per database.
 package replica

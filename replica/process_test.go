@@ -12,6 +12,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/sqlitekit/sqlitekit/internal/testdb"
 	"github.com/sqlitekit/sqlitekit/replica"
@@ -68,13 +69,17 @@ func app(path, url, bin string) error {
 	if err := db.QueryRow("SELECT count(*) FROM t").Scan(&n); err != nil {
 		return err
 	}
+	if _, err := replica.Follow(ctx, url, path+"-follower.db", &replica.RestoreOptions{Binary: bin, Logger: quiet}); err != nil {
+		return err
+	}
 	fmt.Printf("synced %d %d\n", r.Status().PID, n)
 	return nil
 }
 
 // The application process writes with 4 goroutines while replicating,
-// syncs, and is SIGKILLed together with its Litestream: the restore holds
-// every row and is intact.
+// syncs, starts a follower of its replica, and is SIGKILLed: its
+// Litestreams die with it (else, restarted, it would run a second one
+// beside the first), and the restore holds every row and is intact.
 func TestAppKilled(t *testing.T) {
 	t.Parallel()
 	bin := binary(t)
@@ -98,9 +103,29 @@ func TestAppKilled(t *testing.T) {
 		cmd.Wait()
 		t.Fatalf("the app said %q: %v; stderr: %s", line, err, stderr.String())
 	}
+	follower := path + "-follower.db"
+	if n := holders(t, follower); len(n) != 1 {
+		t.Errorf("processes with the follower's database open: %v, want its litestream", n)
+	}
 	cmd.Process.Signal(syscall.SIGKILL)
-	syscall.Kill(lsPID, syscall.SIGKILL)
 	cmd.Wait()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		left := append(holders(t, path), holders(t, follower)...)
+		if len(left) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			var names []string
+			for _, pid := range left {
+				cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+				names = append(names, fmt.Sprintf("%d %q", pid, strings.Split(string(cmdline), "\x00")))
+				syscall.Kill(pid, syscall.SIGKILL)
+			}
+			t.Fatalf("5 s after the app was killed, processes still have its database or its follower's open: %v (its litestream replicate was pid %d)", names, lsPID)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 
 	out := filepath.Join(t.TempDir(), "restored.db")
 	if err := replica.Restore(t.Context(), url, out, &replica.RestoreOptions{Binary: bin}); err != nil {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -171,12 +172,12 @@ func start(ctx context.Context, db, url, binary string, log *slog.Logger) (*Repl
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("replica: write config: %w", err)
 	}
-	cmd, out, err := r.spawn()
-	if err != nil {
+	started := make(chan error, 1)
+	go r.supervise(started)
+	if err := <-started; err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	go r.supervise(cmd, out)
 	if err := r.ready(ctx, true); err != nil {
 		r.closeChild()
 		return nil, err
@@ -285,6 +286,7 @@ func (r *Replica) spawn() (*exec.Cmd, *lineLogger, error) {
 	cmd := exec.Command(r.binary, "replicate", "-no-expand-env", "-config", r.config)
 	out := &lineLogger{log: r.log}
 	cmd.Stdout, cmd.Stderr = out, out
+	dieWithUs(cmd)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closing {
@@ -297,10 +299,21 @@ func (r *Replica) spawn() (*exec.Cmd, *lineLogger, error) {
 	return cmd, out, nil
 }
 
-// supervise waits for the child and starts another when it dies, after
-// 100 ms, then twice as long each time, up to 10 s, until Close.
-func (r *Replica) supervise(cmd *exec.Cmd, out *lineLogger) {
+// supervise starts the child, sends the error of that to started, waits
+// for it and starts another when it dies, after 100 ms, then twice as
+// long each time, up to 10 s, until Close.
+//
+// It starts them from one thread, locked to it for as long as one may run
+// (see dieWithUs).
+func (r *Replica) supervise(started chan<- error) {
 	defer close(r.done)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread() // after the last child has been waited for
+	cmd, out, err := r.spawn()
+	started <- err
+	if err != nil {
+		return
+	}
 	backoff := 100 * time.Millisecond
 	for {
 		started := time.Now()
@@ -342,6 +355,22 @@ func (r *Replica) supervise(cmd *exec.Cmd, out *lineLogger) {
 	}
 }
 
+// combinedOutput is cmd.CombinedOutput, with the child dying with this
+// process (dieWithUs): started and waited for from a goroutine locked to
+// its thread.
+func combinedOutput(cmd *exec.Cmd) (out []byte, err error) {
+	dieWithUs(cmd)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		out, err = cmd.CombinedOutput()
+	}()
+	<-done
+	return out, err
+}
+
 // exitError says why a child exited, with its last lines of output.
 func exitError(what string, err error, out *lineLogger) error {
 	if err == nil {
@@ -366,8 +395,8 @@ func (r *Replica) Sync(ctx context.Context) error {
 	if d, ok := ctx.Deadline(); ok {
 		timeout = max(1, int(time.Until(d).Seconds()))
 	}
-	out, err := exec.CommandContext(ctx, r.binary, "sync", "-wait",
-		"-timeout", strconv.Itoa(timeout), "-socket", r.socket, r.db).CombinedOutput()
+	out, err := combinedOutput(exec.CommandContext(ctx, r.binary, "sync", "-wait",
+		"-timeout", strconv.Itoa(timeout), "-socket", r.socket, r.db))
 	if err != nil {
 		return fmt.Errorf("replica: litestream sync: %w: %s", errors.Join(ctx.Err(), err), bytes.TrimSpace(out))
 	}

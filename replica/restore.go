@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -73,7 +74,7 @@ func Restore(ctx context.Context, url, dbPath string, opts *RestoreOptions) erro
 	if err != nil {
 		return err
 	}
-	out, err := exec.CommandContext(ctx, binary, append(args, url)...).CombinedOutput()
+	out, err := combinedOutput(exec.CommandContext(ctx, binary, append(args, url)...))
 	if err != nil {
 		return fmt.Errorf("replica: litestream restore: %w: %s", errors.Join(ctx.Err(), err), bytes.TrimSpace(out))
 	}
@@ -122,14 +123,22 @@ func Follow(ctx context.Context, url, dbPath string, opts *RestoreOptions) (*Fol
 	out := &lineLogger{log: log.With("db", dbPath)}
 	cmd := exec.Command(binary, args...)
 	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
+	dieWithUs(cmd)
+	f := &Follower{cmd: cmd, out: out, done: make(chan struct{})}
+	started := make(chan error, 1)
+	go func() {
+		defer close(f.done)
+		runtime.LockOSThread() // for the child's life (see dieWithUs)
+		defer runtime.UnlockOSThread()
+		err := cmd.Start()
+		started <- err
+		if err == nil {
+			f.err = cmd.Wait()
+		}
+	}()
+	if err := <-started; err != nil {
 		return nil, fmt.Errorf("replica: start litestream: %w", err)
 	}
-	f := &Follower{cmd: cmd, out: out, done: make(chan struct{})}
-	go func() {
-		f.err = cmd.Wait()
-		close(f.done)
-	}()
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
