@@ -7,6 +7,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/sqlitekit/sqlitekit/driver"
 )
@@ -111,4 +112,51 @@ func ExampleStatsOf() {
 	d := after.Sub(before)
 	fmt.Println("WAL written:", d.IO.WAL.Writes > 0, "; waits in the writer queue:", d.Queue.Waits)
 	// Output: WAL written: true ; waits in the writer queue: 0
+}
+
+func ExampleQueueHistogramBounds() {
+	dir, err := os.MkdirTemp("", "sqlitekit")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	db, err := sql.Open("sqlitekit", filepath.Join(dir, "app.db"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("CREATE TABLE t(x)"); err != nil {
+		log.Fatal(err)
+	}
+	// One writer holds the turn for 30 ms; another waits for it.
+	tx, err := db.Begin()
+	if err != nil {
+		log.Fatal(err)
+	}
+	go func() {
+		time.Sleep(30 * time.Millisecond)
+		tx.Commit()
+	}()
+	if _, err := db.Exec("INSERT INTO t VALUES (1)"); err != nil {
+		log.Fatal(err)
+	}
+
+	s, _ := driver.StatsOf(db)
+	bounds := driver.QueueHistogramBounds()
+	for i, n := range s.Queue.Histogram {
+		if n == 0 {
+			continue
+		}
+		lo, hi := time.Duration(0), time.Duration(1<<63-1)
+		if i > 0 {
+			lo = bounds[i-1]
+		}
+		if i < len(bounds) {
+			hi = bounds[i]
+		}
+		// Bucket i counts the waits in [lo, hi): here the one wait,
+		// [25ms, 50ms) on an idle machine.
+		fmt.Printf("%d wait(s); the longest is in their bucket: %v\n", n, lo <= s.Queue.Max && s.Queue.Max < hi)
+	}
+	// Output: 1 wait(s); the longest is in their bucket: true
 }
