@@ -58,16 +58,20 @@
 // kernel's parent-death signal (SIGKILL), and the Litestream of the
 // program started again ships, from the database, what the killed one had
 // not. Other systems (macOS, Windows) have no such signal: there a killed
-// program's litestream keeps running, and the program started again would
-// run a second one beside it, which corrupts the replica. Stop it first:
-// its command line names a configuration in a temporary directory named
-// sqlitekit-litestream… (`pgrep -fl sqlitekit-litestream`); a follower's
-// names its database after -o.
+// program's litestream keeps running. On macOS it keeps the database's
+// lock (see below), so the program started again fails at Start with
+// [ErrAlreadyReplicated] until it is stopped: its command line names a
+// configuration in a temporary directory named sqlitekit-litestream…
+// (`pgrep -fl sqlitekit-litestream`); a follower's names its database
+// after -o.
 //
 // # One Litestream per database
 //
 // Two Litestreams replicating one database corrupt each other's replica.
 // [Start] refuses, with [ErrAlreadyReplicated], a database that a replica
-// of this process runs for, under any spelling of its path; it cannot see
-// another process's: run one replicating program per database.
+// runs for: of this process, under any spelling of its path; of another
+// process, on Unix, through an exclusive lock (flock) of the file
+// sqlitekit.lock in the directory Litestream keeps beside the database
+// (.NAME-litestream), which the program and its litestream hold. On
+// Windows, another process's replica is not seen.
 package replica

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -77,7 +78,8 @@ func app(path, url, bin string) error {
 }
 
 // The application process writes with 4 goroutines while replicating,
-// syncs, starts a follower of its replica, and is SIGKILLed: its
+// syncs, starts a follower of its replica (meanwhile this process may not
+// replicate the database too), and is SIGKILLed: its
 // Litestreams die with it (else, restarted, it would run a second one
 // beside the first), and the restore holds every row and is intact.
 func TestAppKilled(t *testing.T) {
@@ -103,6 +105,13 @@ func TestAppKilled(t *testing.T) {
 		cmd.Wait()
 		t.Fatalf("the app said %q: %v; stderr: %s", line, err, stderr.String())
 	}
+	// Another process replicates the database: Start refuses it here too.
+	if r, err := replica.Start(t.Context(), path, "file://"+t.TempDir(), &replica.Options{Binary: bin, Logger: quiet}); !errors.Is(err, replica.ErrAlreadyReplicated) {
+		if err == nil {
+			r.Close()
+		}
+		t.Errorf("Start of a database another process replicates: %v, want ErrAlreadyReplicated", err)
+	}
 	follower := path + "-follower.db"
 	if n := holders(t, follower); len(n) != 1 {
 		t.Errorf("processes with the follower's database open: %v, want its litestream", n)
@@ -125,6 +134,15 @@ func TestAppKilled(t *testing.T) {
 			t.Fatalf("5 s after the app was killed, processes still have its database or its follower's open: %v (its litestream replicate was pid %d)", names, lsPID)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+	// The app's lock went with it and its litestream: the app, started
+	// again, may replicate (here, this process plays it).
+	r, err := replica.Start(t.Context(), path, url, &replica.Options{Binary: bin, Logger: quiet})
+	if err != nil {
+		t.Fatalf("Start after the app and its litestream were killed: %v", err)
+	}
+	if err := r.Close(); err != nil {
+		t.Error(err)
 	}
 
 	out := filepath.Join(t.TempDir(), "restored.db")

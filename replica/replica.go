@@ -33,9 +33,9 @@ var ErrNoBinary = errors.New("the litestream command was not found; install it w
 var ErrClosed = errors.New("closed")
 
 // ErrAlreadyReplicated is wrapped by the error [Start] returns for a
-// database a replica of this process runs for already, under any spelling
-// of its path: two Litestreams replicating one database corrupt each
-// other's replica.
+// database a replica runs for already, of this process or (on Unix) of
+// another: two Litestreams replicating one database corrupt each other's
+// replica.
 var ErrAlreadyReplicated = errors.New("the database is replicated already")
 
 // stopTimeout is how long Close waits for Litestream to stop after
@@ -54,7 +54,8 @@ type Options struct {
 // Replica is a running `litestream replicate` for one database.
 type Replica struct {
 	db, binary, dir, config, socket string
-	id                              dbid.ID // the database's, in package replicated
+	id                              dbid.ID  // the database's, in package replicated
+	lock                            *os.File // see lockDB; nil where there is none
 	log                             *slog.Logger
 
 	stop      chan struct{} // closed by Close
@@ -94,8 +95,9 @@ type Replica struct {
 //
 // One database has one Litestream: while a replica of this process runs
 // for the database, under any spelling of its path (relative, through a
-// symbolic link, a hard link), Start refuses another with an error
-// wrapping [ErrAlreadyReplicated]; after its Close, Start works again.
+// symbolic link, a hard link), or, on Unix, a replica of another process
+// (see the package doc), Start refuses another with an error wrapping
+// [ErrAlreadyReplicated]; after its Close, Start works again.
 //
 // While the replica runs, package driver's Checkpoint refuses every
 // checkpoint but a PASSIVE one on the database: Litestream holds a read
@@ -130,18 +132,24 @@ func Start(ctx context.Context, dbPath, url string, opts *Options) (*Replica, er
 	case other != "":
 		return nil, fmt.Errorf("replica: %w: %s: a replica of this process runs for it, started on %s; Close that one first (two Litestreams of one database corrupt each other's replica)", ErrAlreadyReplicated, db, other)
 	}
-	r, err := start(ctx, db, url, binary, opts.Logger)
+	lock, err := lockDB(db)
 	if err != nil {
 		replicated.Remove(id)
+		return nil, err
+	}
+	r, err := start(ctx, db, url, binary, opts.Logger, lock)
+	if err != nil {
+		replicated.Remove(id)
+		lock.Close()
 		return nil, err
 	}
 	r.id = id
 	return r, nil
 }
 
-// start is Start once the database is added to package replicated's;
-// Close removes it.
-func start(ctx context.Context, db, url, binary string, log *slog.Logger) (*Replica, error) {
+// start is Start once the database is added to package replicated's and
+// locked; Close undoes both.
+func start(ctx context.Context, db, url, binary string, log *slog.Logger, lock *os.File) (*Replica, error) {
 	dir, err := os.MkdirTemp("", "sqlitekit-litestream")
 	if err != nil {
 		return nil, fmt.Errorf("replica: %w", err)
@@ -151,6 +159,7 @@ func start(ctx context.Context, db, url, binary string, log *slog.Logger) (*Repl
 		config: filepath.Join(dir, "litestream.yml"),
 		socket: filepath.Join(dir, "ctl.sock"),
 		log:    log,
+		lock:   lock,
 		stop:   make(chan struct{}),
 		done:   make(chan struct{}),
 	}
@@ -287,6 +296,9 @@ func (r *Replica) spawn() (*exec.Cmd, *lineLogger, error) {
 	out := &lineLogger{log: r.log}
 	cmd.Stdout, cmd.Stderr = out, out
 	dieWithUs(cmd)
+	if r.lock != nil {
+		cmd.ExtraFiles = []*os.File{r.lock}
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closing {
@@ -429,6 +441,7 @@ func (r *Replica) Status() Status {
 func (r *Replica) Close() error {
 	r.closeOnce.Do(func() {
 		r.closeErr = r.closeChild()
+		r.lock.Close()
 		replicated.Remove(r.id)
 	})
 	return r.closeErr
