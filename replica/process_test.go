@@ -88,7 +88,8 @@ func TestAppKilled(t *testing.T) {
 	path := testdb.Path(t)
 	url := "file://" + filepath.Join(t.TempDir(), "replica")
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "SQLITEKIT_APP_DB="+path, "SQLITEKIT_APP_URL="+url, "SQLITEKIT_LITESTREAM="+bin)
+	cmd.Env = append(os.Environ(), "SQLITEKIT_APP_DB="+path, "SQLITEKIT_APP_URL="+url, "SQLITEKIT_LITESTREAM="+bin,
+		"TMPDIR="+t.TempDir()) // the killed app cannot remove its Litestream configuration
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
