@@ -44,7 +44,7 @@ func init() {
 			about: func(s sizes) string {
 				return fmt.Sprintf("%s point selects by primary key over %s users, written as applications write them: db.QueryRowContext(ctx, \"SELECT … WHERE id = ?\", id) with literal SQL, unprepared; then the same through an explicitly prepared *sql.Stmt", n(s.PointQueries), n(s.PointRows))
 			},
-			run: runPoint},
+			run: runPoint, turns: true},
 	)
 }
 
@@ -426,6 +426,7 @@ func runPoint(e *env) error {
 		for i, w := range ways {
 			rng := rand.New(rand.NewPCG(uint64(r), uint64(e.job.Round)))
 			var m0, m1 runtime.MemStats
+			turn()
 			runtime.GC()
 			runtime.ReadMemStats(&m0)
 			t := time.Now()

@@ -61,28 +61,28 @@ func init() {
 			about: func(s sizes) string {
 				return fmt.Sprintf("insert %s users in one transaction, then read them all back (cvilsmeier: 1,000,000)", n(s.SimpleUsers))
 			},
-			run: runSimple},
+			run: runSimple, turns: true},
 		&workload{group: "classic", name: "complex",
 			about: func(s sizes) string {
 				return fmt.Sprintf("insert %s users, %s articles, %s comments (one transaction each), then read them in one LEFT JOIN ordered by date (cvilsmeier: 200, 20,000, 400,000)",
 					n(s.ComplexUsers), n(s.ComplexUsers*s.ComplexArticles), n(s.ComplexUsers*s.ComplexArticles*s.ComplexComments))
 			},
-			run: runComplex},
+			run: runComplex, turns: true},
 		&workload{group: "classic", name: "many",
 			about: func(s sizes) string {
 				return fmt.Sprintf("read all N users, %s rows in all (%s/N queries), for N = %s; the time per query (cvilsmeier: 1,000 queries at every N)", n(s.ManyRows), n(s.ManyRows), ns(s.ManyUsers))
 			},
-			run: runMany},
+			run: runMany, turns: true},
 		&workload{group: "classic", name: "large",
 			about: func(s sizes) string {
 				return fmt.Sprintf("insert %s users whose email is N bytes, then read them all (the time of one read of 5), for N = %s (cvilsmeier: 10,000 users)", n(s.LargeRows), ns(s.LargeBytes))
 			},
-			run: runLarge},
+			run: runLarge, turns: true},
 		&workload{group: "classic", name: "concurrent",
 			about: func(s sizes) string {
 				return fmt.Sprintf("insert %s users, then N goroutines, each with a *sql.DB of its own, read them all, for N = %s (cvilsmeier: 1,000,000 users)", n(s.ConcUsers), ns(s.ConcReaders))
 			},
-			run: runConcurrent},
+			run: runConcurrent, turns: true},
 	)
 }
 

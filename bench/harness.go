@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"os/exec"
@@ -227,7 +228,8 @@ func (h *harness) rounds(ctx context.Context, rounds [][]job) ([]result, []strin
 			batch := left[:1]
 			w := workloadByName(left[0].Workload)
 			together := w != nil && w.together != nil
-			if together {
+			turns := w != nil && w.turns
+			if together || turns {
 				end := 1
 				for end < len(left) && left[end].Workload == left[0].Workload && left[end].Param == left[0].Param {
 					end++
@@ -244,11 +246,13 @@ func (h *harness) rounds(ctx context.Context, rounds [][]job) ([]result, []strin
 				dir := filepath.Join(h.tmp, fmt.Sprintf("%s-%d-%d", strings.ReplaceAll(batch[0].Workload, "/", "-"), batch[0].Param, batch[0].Round))
 				res = w.together(ctx, dir, batch)
 				os.RemoveAll(dir)
+			} else if turns {
+				res = h.execTurns(ctx, batch)
 			} else {
 				res = []result{h.exec(ctx, batch[0])}
 			}
 			took := fmt.Sprintf("%.1fs", time.Since(t).Seconds())
-			if together {
+			if together || turns {
 				took += fmt.Sprintf(" for the %d drivers together", len(batch))
 			}
 			for i, j := range batch {
@@ -323,27 +327,134 @@ func jobKey(workload string, param int) string {
 
 // execWorker runs one job in a worker process and returns its result.
 func (h *harness) execWorker(ctx context.Context, j job) result {
-	bin := h.bins[j.Driver]
-	j.Dir = filepath.Join(h.tmp, fmt.Sprintf("%s-%s-%d-%d", strings.ReplaceAll(j.Workload, "/", "-"), j.Driver, j.Param, j.Round))
+	cmd, err := h.worker(ctx, &j)
 	defer os.RemoveAll(j.Dir)
+	if err != nil {
+		return failedJob(j, err.Error())
+	}
+	out, err := cmd.Output()
+	return workerResult(j, out, err)
+}
+
+// worker makes the command of j's worker process, with its job on stdin,
+// and gives j a directory.
+func (h *harness) worker(ctx context.Context, j *job) (*exec.Cmd, error) {
+	j.Dir = filepath.Join(h.tmp, fmt.Sprintf("%s-%s-%d-%d", strings.ReplaceAll(j.Workload, "/", "-"), j.Driver, j.Param, j.Round))
 	in, err := json.Marshal(j)
 	if err != nil {
-		return result{Workload: j.Workload, Driver: j.Driver, Param: j.Param, Round: j.Round, Err: err.Error()}
+		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, bin)
+	cmd := exec.CommandContext(ctx, h.bins[j.Driver])
 	cmd.Env = append(os.Environ(), workerEnv+"=1")
 	cmd.Stdin = bytes.NewReader(in)
 	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
+	return cmd, nil
+}
+
+// workerResult is the result a worker wrote (out), or a failure saying why
+// there is none.
+func workerResult(j job, out []byte, err error) result {
 	var res result
 	if jerr := json.Unmarshal(out, &res); jerr != nil {
 		msg := fmt.Sprintf("worker: %v", err)
 		if err == nil {
 			msg = fmt.Sprintf("worker output: %v", jerr)
 		}
-		return result{Workload: j.Workload, Driver: j.Driver, Param: j.Param, Round: j.Round, Err: msg}
+		return failedJob(j, msg)
 	}
 	return res
+}
+
+func failedJob(j job, msg string) result {
+	return result{Workload: j.Workload, Driver: j.Driver, Param: j.Param, Round: j.Round, Err: msg}
+}
+
+// execTurns runs the jobs of a round's drivers (one workload at one size)
+// in worker processes side by side that take turns: each prepares its data
+// at once, then waits before each timed repetition (turn) until the
+// harness lets it run; the harness lets one run at a time, the drivers in
+// the jobs' order, rotating at every pass (A B C D, B C D A, ...), so that
+// a burst of load on the machine lands on one repetition of each driver,
+// which the fastest drops, not on every repetition of one driver. A
+// worker's turn ends when it is ready for its next one, or exits.
+func (h *harness) execTurns(ctx context.Context, js []job) []result {
+	type turnWorker struct {
+		cmd   *exec.Cmd
+		out   bytes.Buffer
+		ready *os.File // the worker writes a byte when it is ready for a turn
+		goOn  *os.File // the harness writes a byte to give it its turn
+		alive bool
+	}
+	out := make([]result, len(js))
+	ws := make([]*turnWorker, len(js))
+	// waitReady reads w's next ready byte; false if it has exited.
+	waitReady := func(w *turnWorker) bool {
+		var b [1]byte
+		_, err := io.ReadFull(w.ready, b[:])
+		return err == nil
+	}
+	for i := range js {
+		w := &turnWorker{}
+		ws[i] = w
+		cmd, err := h.worker(ctx, &js[i])
+		if err != nil {
+			out[i] = failedJob(js[i], err.Error())
+			continue
+		}
+		readyR, readyW, err := os.Pipe()
+		if err != nil {
+			out[i] = failedJob(js[i], err.Error())
+			continue
+		}
+		goR, goW, err := os.Pipe()
+		if err != nil {
+			readyR.Close()
+			readyW.Close()
+			out[i] = failedJob(js[i], err.Error())
+			continue
+		}
+		cmd.Env = append(cmd.Env, turnsEnv+"=1")
+		cmd.ExtraFiles = []*os.File{readyW, goR} // 3 and 4
+		cmd.Stdout = &w.out
+		w.cmd, w.ready, w.goOn = cmd, readyR, goW
+		err = cmd.Start()
+		readyW.Close()
+		goR.Close()
+		if err != nil {
+			readyR.Close()
+			goW.Close()
+			out[i] = failedJob(js[i], err.Error())
+			w.cmd = nil
+			continue
+		}
+	}
+	for _, w := range ws {
+		w.alive = w.cmd != nil && waitReady(w)
+	}
+	for pass := 0; slices.ContainsFunc(ws, func(w *turnWorker) bool { return w.alive }); pass++ {
+		for k := range ws {
+			w := ws[(pass+k)%len(ws)]
+			if !w.alive {
+				continue
+			}
+			if _, err := w.goOn.Write([]byte{1}); err != nil {
+				w.alive = false
+				continue
+			}
+			w.alive = waitReady(w)
+		}
+	}
+	for i, w := range ws {
+		if w.cmd == nil {
+			continue
+		}
+		w.goOn.Close()
+		err := w.cmd.Wait()
+		w.ready.Close()
+		out[i] = workerResult(js[i], w.out.Bytes(), err)
+		os.RemoveAll(js[i].Dir)
+	}
+	return out
 }
 
 // buildMattn builds the variant of this program that holds mattn.

@@ -19,7 +19,7 @@ func init() {
 				"Index build time and size (bytes of index per byte of text) are measured in every round (issue 5 asks ≥ 50x at 100,000 documents: -full)",
 				n(s.DocRows), n(s.DocBytes), s.DocQueries)
 		},
-		run: runTrigram})
+		run: runTrigram, turns: true})
 }
 
 // documents are made of pseudo-words, so substrings are neither all

@@ -22,7 +22,7 @@ func init() {
 				"Every way must return the same ids. The approximate index (vec1) is not measured here: training it on 100k rows takes about a minute; see ext/vector's BenchmarkVec1",
 				n(s.VecRows), s.VecDims, s.VecQueries, vectorWaysText())
 		},
-		run: runVector})
+		run: runVector, turns: true})
 }
 
 // A vectorWay is one way of finding the k rows nearest to a query vector

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -119,12 +120,31 @@ func (e *env) progress(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "      %s/%s: %s\n", e.job.Workload, e.job.Driver, fmt.Sprintf(format, args...))
 }
 
+// turnsEnv, when set with workerEnv, makes the worker take turns with the
+// other drivers' workers of its job (harness.go: execTurns): before each
+// timed repetition it writes a byte on file descriptor 3 (ready) and waits
+// for a byte on file descriptor 4 (go).
+const turnsEnv = "SQLITEKIT_BENCH_TURNS"
+
+// turn waits, in a worker that takes turns, for the harness to let it run
+// its next timed repetition; elsewhere it returns at once. timed calls it.
+var turn = func() {}
+
 // workerMain runs the job read from stdin.
 func workerMain() int {
 	var j job
 	if err := json.NewDecoder(os.Stdin).Decode(&j); err != nil {
 		fmt.Fprintln(os.Stderr, "bench worker: read job:", err)
 		return 2
+	}
+	if os.Getenv(turnsEnv) != "" {
+		ready, goOn := os.NewFile(3, "ready"), os.NewFile(4, "go")
+		turn = func() {
+			var b [1]byte
+			if _, err := ready.Write(b[:]); err == nil {
+				io.ReadFull(goOn, b[:]) // an error: the harness is gone, and the job with it
+			}
+		}
 	}
 	res := runJob(context.Background(), j)
 	if err := json.NewEncoder(os.Stdout).Encode(res); err != nil {
@@ -221,9 +241,10 @@ func median(xs []float64) float64 {
 	return (s[n/2-1] + s[n/2]) / 2
 }
 
-// timed runs f after a GC, so that the garbage of what came before is not
+// timed runs f, at its turn (see turn), after a GC, so that the garbage of what came before is not
 // collected on f's clock, and returns how long f took.
 func timed(f func() error) (time.Duration, error) {
+	turn()
 	runtime.GC()
 	t := time.Now()
 	err := f()

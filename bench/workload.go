@@ -105,6 +105,10 @@ type workload struct {
 	// within the round; it returns one result per job, in order. dir is
 	// a directory of its own for the round's files.
 	together func(ctx context.Context, dir string, js []job) []result
+	// turns: the workers of a round's drivers run side by side and take
+	// turns at each timed repetition (harness.go: execTurns), so that the
+	// repetitions of the drivers interleave in time as the rounds do.
+	turns bool
 }
 
 func (w *workload) id() string { return w.group + "/" + w.name }
