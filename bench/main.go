@@ -18,7 +18,10 @@
 // program, re-executed as a worker; for mattn, a build of it with the
 // benchmattn tag: see peer_mattn.go), so that drivers never share a heap
 // or a measurement of memory; the drivers of a workload run one after the
-// other, in an order that rotates from round to round. Every figure is the
+// other, in an order that rotates from round to round, and where a
+// workload times short things more than once in a round, its drivers'
+// processes take turns at each timing (harness.go: execTurns; the start
+// workload's probes, app.go: measureStart). Every figure is the
 // median of the rounds, and every ratio the median of the per-round ratios
 // (report.go), with its spread. The same pragmas apply to every driver
 // (peer.go). The workloads are in classic.go (after
