@@ -22,7 +22,7 @@ func init() {
 				ns(s.MemRows))
 		},
 		params: func(s sizes) []int { return s.MemRows },
-		run:    runMemory})
+		run:    runMemory, turns: true})
 }
 
 func runMemory(e *env) error {
@@ -47,6 +47,7 @@ func runMemory(e *env) error {
 			return err
 		}
 	}
+	turn()
 	runtime.GC()
 	t := time.Now()
 	r, err := db.QueryContext(e.ctx, "SELECT id, created, email, body FROM items")
