@@ -240,6 +240,19 @@ func (rn *run) markdown(charts map[string]string) string {
 	p("## How to read the figures\n\n")
 	p("The run is made of %d rounds. A round runs every workload once on every driver, each in a fresh process, ", rn.Config.Rounds)
 	p("the drivers of a workload one after the other, in an order that rotates from round to round. ")
+	var apart []string // the workloads whose drivers do not take turns
+	for _, w := range rn.selected {
+		if !w.turns && w.together == nil {
+			apart = append(apart, w.name)
+		}
+	}
+	if len(apart) < len(rn.selected) {
+		p("Within the round, the drivers' processes of a workload take turns at every timing (A B C D, B C D A, ...), so that a burst of load lands on one timing of every driver, not on all of one driver's")
+		if len(apart) > 0 {
+			p(" (all but %s)", strings.Join(apart, " and "))
+		}
+		p(". ")
+	}
 	if rn.Config.Sizes.Reps > 1 {
 		p("Within a round's process a short measurement is repeated %d times and the fastest is the round's figure (on a shared machine, other work only ever adds time). ", rn.Config.Sizes.Reps)
 	}
