@@ -222,51 +222,58 @@ func (h *harness) rounds(ctx context.Context, rounds [][]job) ([]result, []strin
 			continue
 		}
 		h.logf("round %d of %d", js[0].Round+1, js[0].Round+1+len(rounds)-1-k)
-		for left := js; len(left) > 0; {
+		for rest := js; len(rest) > 0; {
 			// A job, or the jobs of every driver of a workload that
-			// measures them together (schedule puts them side by side).
-			batch := left[:1]
-			w := workloadByName(left[0].Workload)
+			// measures them together or takes turns (schedule puts
+			// them side by side).
+			batch := rest[:1]
+			w := workloadByName(rest[0].Workload)
 			together := w != nil && w.together != nil
 			turns := w != nil && w.turns
 			if together || turns {
 				end := 1
-				for end < len(left) && left[end].Workload == left[0].Workload && left[end].Param == left[0].Param {
+				for end < len(rest) && rest[end].Workload == rest[0].Workload && rest[end].Param == rest[0].Param {
 					end++
 				}
-				batch = left[:end]
+				batch = rest[:end]
 			}
-			left = left[len(batch):]
+			rest = rest[len(batch):]
 			for i := range batch {
 				batch[i].Probe = h.probes[batch[i].Driver]
 			}
 			t := time.Now()
 			var res []result
-			if together {
+			switch {
+			case together:
 				dir := filepath.Join(h.tmp, fmt.Sprintf("%s-%d-%d", strings.ReplaceAll(batch[0].Workload, "/", "-"), batch[0].Param, batch[0].Round))
 				res = w.together(ctx, dir, batch)
 				os.RemoveAll(dir)
-			} else if turns {
+			case turns:
 				res = h.execTurns(ctx, batch)
-			} else {
+			default:
 				res = []result{h.exec(ctx, batch[0])}
 			}
-			took := fmt.Sprintf("%.1fs", time.Since(t).Seconds())
-			if together || turns {
-				took += fmt.Sprintf(" for the %d drivers together", len(batch))
+			label := batch[0].Workload + " · "
+			size := ""
+			if batch[0].Param != 0 {
+				size = fmt.Sprintf(" · %s rows", n(batch[0].Param))
 			}
+			var ran []string
 			for i, j := range batch {
-				label := j.Workload + " · " + j.Driver
-				if j.Param != 0 {
-					label += fmt.Sprintf(" · %s rows", n(j.Param))
-				}
-				done++
 				if res[i].Err != "" {
-					failed = append(failed, fmt.Sprintf("%s (round %d): %s", label, j.Round+1, res[i].Err))
-					h.logf("  [%3d/%d] %s: FAILED: %s", done, total, label, res[i].Err)
+					failed = append(failed, fmt.Sprintf("%s%s%s (round %d): %s", label, j.Driver, size, j.Round+1, res[i].Err))
+					h.logf("  [%3d/%d] %s%s%s: FAILED: %s", done+i+1, total, label, j.Driver, size, res[i].Err)
 				} else {
-					h.logf("  [%3d/%d] %s: %s", done, total, label, took)
+					ran = append(ran, j.Driver)
 				}
+			}
+			done += len(batch)
+			if len(ran) > 0 {
+				how := ""
+				if len(batch) > 1 {
+					how = ", taking turns"
+				}
+				h.logf("  [%3d/%d] %s%s%s: %.1fs%s", done, total, label, strings.Join(ran, ", "), size, time.Since(t).Seconds(), how)
 			}
 			results = append(results, res...)
 		}
