@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/ncruces/go-sqlite3"
+
+	"github.com/sqlitekit/sqlitekit/internal/ctxarg"
 )
 
 // backupStep is how many pages [Backup] copies between two progress
@@ -43,7 +45,7 @@ const backupStep = 100
 //
 // https://sqlite.org/backup.html
 func Backup(ctx context.Context, db *sql.DB, destPath string, progress func(done, total int)) error {
-	if err := fileName(destPath); err != nil {
+	if err := errors.Join(ctxarg.Check(ctx), fileName(destPath)); err != nil {
 		return fmt.Errorf("sqlitekit: backup: %w", err)
 	}
 	err := withRaw(ctx, db, func(c *sqlite3.Conn) error {
@@ -125,7 +127,7 @@ func endRead(c *sqlite3.Conn) {
 //
 // https://sqlite.org/lang_vacuum.html#vacuuminto
 func VacuumInto(ctx context.Context, db *sql.DB, path string) error {
-	if err := fileName(path); err != nil {
+	if err := errors.Join(ctxarg.Check(ctx), fileName(path)); err != nil {
 		return fmt.Errorf("sqlitekit: vacuum into: %w", err)
 	}
 	err := withRaw(ctx, db, func(c *sqlite3.Conn) error {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/sqlitekit/sqlitekit/internal/ctxarg"
 )
 
 // Problem is one thing [Check] found wrong with a database.
@@ -46,6 +48,9 @@ func (p Problem) String() string { return p.Check + ": " + p.Message }
 //
 // https://sqlite.org/pragma.html#pragma_integrity_check
 func Check(ctx context.Context, db *sql.DB, quick bool) ([]Problem, error) {
+	if err := ctxarg.Check(ctx); err != nil {
+		return nil, fmt.Errorf("sqlitekit: check: %w", err)
+	}
 	pragma := "integrity_check"
 	if quick {
 		pragma = "quick_check"

@@ -10,6 +10,8 @@ import (
 
 	"github.com/sqlitekit/sqlitekit/internal/dbid"
 	"github.com/sqlitekit/sqlitekit/internal/replicated"
+
+	"github.com/sqlitekit/sqlitekit/internal/ctxarg"
 )
 
 // CheckpointMode says how much a [Checkpoint] does and how long it waits.
@@ -92,6 +94,9 @@ var ErrReplicated = errors.New("replicated database")
 //
 // https://sqlite.org/c3ref/wal_checkpoint_v2.html
 func Checkpoint(ctx context.Context, db *sql.DB, mode CheckpointMode) (CheckpointResult, error) {
+	if err := ctxarg.Check(ctx); err != nil {
+		return CheckpointResult{}, fmt.Errorf("sqlitekit: checkpoint: %w", err)
+	}
 	if mode < CheckpointPassive || mode > CheckpointTruncate {
 		return CheckpointResult{}, fmt.Errorf("sqlitekit: checkpoint: unknown mode %d", int(mode))
 	}

@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/ncruces/go-sqlite3"
+
+	"github.com/sqlitekit/sqlitekit/internal/ctxarg"
 )
 
 // Migration is one step of a database schema's history. [Migrate]
@@ -87,6 +89,9 @@ var ErrNewerDatabase = errors.New("the database is newer than this program")
 //
 // https://sqlite.org/pragma.html#pragma_user_version
 func Migrate(ctx context.Context, db *sql.DB, migrations []Migration) error {
+	if err := ctxarg.Check(ctx); err != nil {
+		return fmt.Errorf("sqlitekit: migrate: %w", err)
+	}
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("sqlitekit: migrate: %w", err)

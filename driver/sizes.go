@@ -9,6 +9,8 @@ import (
 	"os"
 
 	"github.com/ncruces/go-sqlite3"
+
+	"github.com/sqlitekit/sqlitekit/internal/ctxarg"
 )
 
 // Sizes describes the storage of a database, as [SizesOf] reads it.
@@ -35,6 +37,9 @@ type Sizes struct {
 // https://sqlite.org/pragma.html#pragma_page_count
 func SizesOf(ctx context.Context, db *sql.DB) (Sizes, error) {
 	var s Sizes
+	if err := ctxarg.Check(ctx); err != nil {
+		return Sizes{}, fmt.Errorf("sqlitekit: sizes: %w", err)
+	}
 	if err := withRaw(ctx, db, func(c *sqlite3.Conn) error { return sizes(c, &s) }); err != nil {
 		return Sizes{}, fmt.Errorf("sqlitekit: sizes: %w", err)
 	}

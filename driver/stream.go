@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"iter"
 	"sync/atomic"
+
+	"github.com/sqlitekit/sqlitekit/internal/ctxarg"
 )
 
 // Querier runs a query: *sql.DB, *sql.Conn and *sql.Tx are Queriers.
@@ -50,6 +52,10 @@ func Stream[T any](ctx context.Context, q Querier, scan func(*sql.Rows) (T, erro
 		var zero T
 		if used.Swap(true) {
 			yield(zero, fmt.Errorf("sqlitekit: stream: %w", ErrStreamUsed))
+			return
+		}
+		if err := ctxarg.Check(ctx); err != nil {
+			yield(zero, fmt.Errorf("sqlitekit: stream: %w", err))
 			return
 		}
 		rows, err := q.QueryContext(ctx, query, args...)

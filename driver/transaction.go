@@ -4,7 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
+
+	"github.com/sqlitekit/sqlitekit/internal/ctxarg"
 )
 
 // Transaction runs fn in a write transaction of db and commits it if fn
@@ -37,6 +40,9 @@ func ReadTransaction(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) er
 }
 
 func inTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(*sql.Tx) error) (err error) {
+	if err := ctxarg.Check(ctx); err != nil {
+		return fmt.Errorf("sqlitekit: transaction: %w", err)
+	}
 	tx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return wrapOnce("begin", err)

@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/ncruces/go-sqlite3"
+
+	"github.com/sqlitekit/sqlitekit/internal/ctxarg"
 )
 
 // Querier runs SQL: [*sql.DB], [*sql.Conn] and [*sql.Tx] are Queriers.
@@ -128,6 +130,14 @@ func (idx Index) validate() error {
 		return fmt.Errorf("%w: RemoveDiacritics requires CaseSensitive to be false", ErrInvalidIndex)
 	}
 	return nil
+}
+
+// validateWith checks ctx, then idx, for the exported functions.
+func (idx Index) validateWith(ctx context.Context) error {
+	if err := ctxarg.Check(ctx); err != nil {
+		return err
+	}
+	return idx.validate()
 }
 
 // tokenize returns the FTS5 tokenize option.
@@ -376,7 +386,7 @@ func (idx Index) existing(ctx context.Context, db Querier) ([]string, error) {
 //
 // https://sqlite.org/fts5.html#external_content_tables
 func Create(ctx context.Context, db Querier, idx Index) error {
-	if err := idx.validate(); err != nil {
+	if err := idx.validateWith(ctx); err != nil {
 		return fmt.Errorf("trigram: create: %w", err)
 	}
 	err := inTx(ctx, db, func(db Querier) error {
@@ -426,7 +436,7 @@ func (idx Index) drop(ctx context.Context, db Querier) error {
 //
 // https://sqlite.org/lang_droptable.html
 func Drop(ctx context.Context, db Querier, idx Index) error {
-	if err := idx.validate(); err != nil {
+	if err := idx.validateWith(ctx); err != nil {
 		return fmt.Errorf("trigram: drop: %w", err)
 	}
 	err := inTx(ctx, db, func(db Querier) error {
@@ -453,7 +463,7 @@ func (idx Index) command(ctx context.Context, db Querier, cmd string) error {
 //
 // https://sqlite.org/fts5.html#the_rebuild_command
 func Rebuild(ctx context.Context, db Querier, idx Index) error {
-	if err := idx.validate(); err != nil {
+	if err := idx.validateWith(ctx); err != nil {
 		return fmt.Errorf("trigram: rebuild: %w", err)
 	}
 	if err := inTx(ctx, db, func(db Querier) error { return idx.fill(ctx, db) }); err != nil {
@@ -478,7 +488,7 @@ func (idx Index) fill(ctx context.Context, db Querier) error {
 //
 // https://sqlite.org/fts5.html#the_optimize_command
 func Optimize(ctx context.Context, db Querier, idx Index) error {
-	if err := idx.validate(); err != nil {
+	if err := idx.validateWith(ctx); err != nil {
 		return fmt.Errorf("trigram: optimize: %w", err)
 	}
 	if err := idx.command(ctx, db, "optimize"); err != nil {
@@ -493,7 +503,7 @@ func Optimize(ctx context.Context, db Querier, idx Index) error {
 //
 // https://sqlite.org/fts5.html#the_integrity_check_command
 func IntegrityCheck(ctx context.Context, db Querier, idx Index) error {
-	if err := idx.validate(); err != nil {
+	if err := idx.validateWith(ctx); err != nil {
 		return fmt.Errorf("trigram: integrity check: %w", err)
 	}
 	name := q(idx.name())

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/sqlitekit/sqlitekit/internal/ctxarg"
 )
 
 // Order is the order of search hits.
@@ -116,6 +118,9 @@ func Search(ctx context.Context, db Querier, idx Index, text string, opts *Searc
 			opts = &SearchOptions{}
 		}
 		query, args, err := idx.searchSQL(text, opts)
+		if err == nil {
+			err = ctxarg.Check(ctx)
+		}
 		if err != nil {
 			yield(Hit{}, fmt.Errorf("trigram: search: %w", err))
 			return

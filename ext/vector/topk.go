@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/sqlitekit/sqlitekit/internal/sqlexpr"
+
+	"github.com/sqlitekit/sqlitekit/internal/ctxarg"
 )
 
 // Querier runs a query: [*sql.DB], [*sql.Conn] and [*sql.Tx] are
@@ -91,6 +93,9 @@ func TopK(ctx context.Context, db Querier, table, column string, query []float32
 			opts = &TopKOptions{}
 		}
 		q, args, err := topKQuery(table, column, query, k, opts)
+		if err == nil {
+			err = ctxarg.Check(ctx)
+		}
 		if err != nil {
 			yield(Match{}, fmt.Errorf("vector: TopK: %w", err))
 			return

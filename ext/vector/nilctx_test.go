@@ -1,0 +1,34 @@
+package vector_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/sqlitekit/sqlitekit/ext/vector"
+)
+
+// TestTopK_nilContext: a nil context panicked in database/sql, leaving
+// the pool's mutex held; it is an error (issue 16).
+func TestTopK_nilContext(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	if _, err := db.Exec("CREATE TABLE docs(e BLOB)"); err != nil {
+		t.Fatal(err)
+	}
+	var nilCtx context.Context
+	var err error
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				t.Fatalf("TopK(nil ctx) panicked: %v", r)
+			}
+		}()
+		for _, e := range vector.TopK(nilCtx, db, "docs", "e", []float32{1, 0}, 3, nil) {
+			err = e
+		}
+	}()
+	if err == nil || !strings.Contains(err.Error(), "nil context") {
+		t.Errorf("TopK(nil ctx): %v, want an error saying the context is nil", err)
+	}
+}
