@@ -48,6 +48,9 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (_ driver.Tx,
 	}
 	old := c.db.SetInterrupt(ctx)
 	defer c.db.SetInterrupt(old)
+	// Inside the caller's own SQL BEGIN, BEGIN fails: that transaction
+	// is not this one's to roll back.
+	wasAutocommit := c.db.GetAutocommit()
 	err = c.db.Exec(begin)
 	if err == nil && opts.ReadOnly && !c.readOnly {
 		if err = c.db.Exec("PRAGMA query_only=1"); err == nil {
@@ -55,7 +58,7 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (_ driver.Tx,
 		}
 	}
 	if err != nil {
-		if !c.db.GetAutocommit() {
+		if wasAutocommit && !c.db.GetAutocommit() {
 			c.rollback()
 		}
 		c.endWrite()
