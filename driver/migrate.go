@@ -76,6 +76,10 @@ var ErrNewerDatabase = errors.New("the database is newer than this program")
 // in: a COMMIT, END, ROLLBACK or BEGIN in a step (SQL or Go) is refused
 // before it runs, with an error naming the step and the statement, the
 // step is rolled back and the database stays at the previous version.
+// So is a step that sets PRAGMA journal_mode or foreign_keys, which
+// SQLite cannot change inside a transaction (it ignores the change
+// without a word, or fails): set those outside Migrate, or use
+// [Migration].ForeignKeysOff.
 // Migrate enforces this with an SQLite authorizer on its connection for
 // the time of each step; an authorizer that [Options.ConnInit] set on
 // that connection is lost with it. Since a step may also change its
@@ -217,16 +221,20 @@ func migrateStep(ctx context.Context, conn *sql.Conn, migrations []Migration, i 
 type stepGuard struct {
 	ctx    context.Context
 	conn   *sql.Conn
-	denied string // the operation refused: "BEGIN", "COMMIT" or "ROLLBACK"
+	denied string // why a statement was refused, following "statement N, "text", "
 	on     bool
 }
 
 func guardStep(ctx context.Context, conn *sql.Conn) (*stepGuard, error) {
 	g := &stepGuard{ctx: ctx, conn: conn}
 	err := withRawConn(ctx, conn, func(c *sqlite3.Conn) error {
-		return c.SetAuthorizer(func(action sqlite3.AuthorizerActionCode, op, _, _, _ string) sqlite3.AuthorizerReturnCode {
-			if action == sqlite3.AUTH_TRANSACTION {
-				g.denied = op
+		return c.SetAuthorizer(func(action sqlite3.AuthorizerActionCode, op, value, _, _ string) sqlite3.AuthorizerReturnCode {
+			switch {
+			case action == sqlite3.AUTH_TRANSACTION:
+				g.denied = "would " + op + " the transaction Migrate runs the step in; a step must not begin, end or release it"
+				return sqlite3.AUTH_DENY
+			case action == sqlite3.AUTH_PRAGMA && value != "" && noTxPragma(op):
+				g.denied = "sets PRAGMA " + strings.ToLower(op) + ", which SQLite cannot change inside the transaction Migrate runs the step in (it would ignore it, or fail)" + noTxPragmaHint(op)
 				return sqlite3.AUTH_DENY
 			}
 			return sqlite3.AUTH_OK
@@ -234,6 +242,24 @@ func guardStep(ctx context.Context, conn *sql.Conn) (*stepGuard, error) {
 	})
 	g.on = err == nil
 	return g, err
+}
+
+// noTxPragma reports whether the PRAGMA name cannot be set inside a
+// transaction: SQLite ignores foreign_keys there, and ignores or refuses
+// a change of journal_mode.
+//
+// https://sqlite.org/pragma.html#pragma_foreign_keys
+// https://sqlite.org/pragma.html#pragma_journal_mode
+func noTxPragma(name string) bool {
+	return strings.EqualFold(name, "journal_mode") || strings.EqualFold(name, "foreign_keys")
+}
+
+// noTxPragmaHint says what to do instead of the PRAGMA name in a step.
+func noTxPragmaHint(name string) string {
+	if strings.EqualFold(name, "foreign_keys") {
+		return ": set Migration.ForeignKeysOff for a step that needs foreign keys off"
+	}
+	return ": change it before or after Migrate, or in the DSN"
 }
 
 // remove removes the authorizer; it may be called again.
@@ -270,7 +296,7 @@ func (g *stepGuard) explain(err error) error {
 	if g.denied == "" {
 		return err
 	}
-	msg := fmt.Sprintf("a statement of the step would %s the transaction Migrate runs it in; a step must not begin, end or release it", g.denied)
+	msg := "a statement of the step " + g.denied
 	if err == nil {
 		return errors.New(msg)
 	}
@@ -288,8 +314,7 @@ func (g *stepGuard) run(ctx context.Context, script string) error {
 		for n := 1; ; n++ {
 			s, tail, err := c.Prepare(script)
 			if g.denied != "" {
-				return fmt.Errorf("statement %d, %q, would %s the transaction Migrate runs the step in; a step must not begin, end or release it",
-					n, truncate(script), g.denied)
+				return fmt.Errorf("statement %d, %q, %s", n, truncate(script), g.denied)
 			}
 			if err != nil {
 				return err
