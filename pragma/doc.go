@@ -86,7 +86,10 @@
 //	_auth, _auth_user, _auth_pass  mattn                     refused: SQLite's user authentication is not in this SQLite
 //	_auth_crypt, _auth_salt        mattn                     (mattn ignores them unless built with sqlite_userauth)
 //	_time_integer_format           modernc                   refused: use _timefmt=unixepoch (or _milli, _micro, _nano)
-//	_inttotime, _texttotime        modernc                   refused: date and time columns always read as time.Time
+//	_inttotime                     modernc                   refused: DATE, TIME, DATETIME and TIMESTAMP columns always read as time.Time
+//	_texttotime                    modernc                   refused: those columns read as time.Time, TEXT ones as strings; other text
+//	                                                         (max(ts), a column of no declared type) is a time only if it is exactly
+//	                                                         RFC 3339 as sqlitekit writes times, not any date-shaped text as in modernc
 //	_timezone                      modernc                   refused: use _loc
 //	_dqs, _defensive               modernc                   refused: set them in driver.Options.ConnInit with conn.Config
 //	_error_rc                      modernc                   refused: errors are ncruces', matched with errors.Is

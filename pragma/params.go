@@ -49,11 +49,13 @@ var dsnParams = map[string]dsnParam{
 
 	"_time_integer_format": {unsupported: "use _timefmt=unixepoch (unix), unixepoch_milli, unixepoch_micro or unixepoch_nano"},
 	"_inttotime":           {unsupported: "DATE, TIME, DATETIME and TIMESTAMP columns always read as time.Time, from text and numbers alike: remove it"},
-	"_texttotime":          {unsupported: "DATE, TIME, DATETIME and TIMESTAMP columns always read as time.Time, from text and numbers alike: remove it"},
-	"_timezone":            {unsupported: "use _loc to read times in a location, and write times in the location they should be stored in"},
-	"_dqs":                 {unsupported: "in driver.Options.ConnInit, call conn.Config(sqlite3.DBCONFIG_DQS_DML, false) and conn.Config(sqlite3.DBCONFIG_DQS_DDL, false)"},
-	"_defensive":           {unsupported: "in driver.Options.ConnInit, call conn.Config(sqlite3.DBCONFIG_DEFENSIVE, true)"},
-	"_error_rc":            {unsupported: "errors are ncruces/go-sqlite3's, with the extended result code: match them with errors.Is and the sqlite3 codes; remove it"},
+	"_texttotime": {unsupported: "remove it. A DATE, TIME, DATETIME or TIMESTAMP column always reads as time.Time, from numbers and from text in the format times are written in or any format SQLite's date functions read; a TEXT column always reads as a string; " +
+		"any other value (an expression such as max(ts), a column of no declared type) reads as time.Time only if it is text exactly as times are written in RFC 3339 (_timefmt unset or rfc3339), else as a string, where modernc's _texttotime parses any date-shaped text: " +
+		"write times with _timefmt unset, or scan such values into a string and parse them"},
+	"_timezone":  {unsupported: "use _loc to read times in a location, and write times in the location they should be stored in"},
+	"_dqs":       {unsupported: "in driver.Options.ConnInit, call conn.Config(sqlite3.DBCONFIG_DQS_DML, false) and conn.Config(sqlite3.DBCONFIG_DQS_DDL, false)"},
+	"_defensive": {unsupported: "in driver.Options.ConnInit, call conn.Config(sqlite3.DBCONFIG_DEFENSIVE, true)"},
+	"_error_rc":  {unsupported: "errors are ncruces/go-sqlite3's, with the extended result code: match them with errors.Is and the sqlite3 codes; remove it"},
 
 	"nolock": {unsupported: "without file locks, writers of other connections could corrupt the database; for a file on read-only media use immutable=1"},
 	"psow":   {unsupported: "powersafe overwrite is on, SQLite's default: remove it"},
