@@ -20,13 +20,6 @@ import (
 
 func open(t *testing.T, dsn string) *sql.DB { return testdb.Open(t, dsn) }
 
-func exec1(t *testing.T, db *sql.DB, q string, args ...any) {
-	t.Helper()
-	if _, err := db.Exec(q, args...); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-}
-
 // 32 goroutines write through one pool: every transaction commits, and
 // writers waited in the queue rather than failing.
 func TestQueue_concurrentWriters(t *testing.T) {
@@ -34,7 +27,7 @@ func TestQueue_concurrentWriters(t *testing.T) {
 	path := testdb.Path(t)
 	db := open(t, path)
 	db.SetMaxOpenConns(33)
-	exec1(t, db, "CREATE TABLE t(g, i); CREATE TABLE c(n); INSERT INTO c VALUES (0)")
+	testdb.Exec(t, db, "CREATE TABLE t(g, i); CREATE TABLE c(n); INSERT INTO c VALUES (0)")
 	before, err := driver.StatsOf(db)
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +103,7 @@ func TestQueue_concurrentWriters(t *testing.T) {
 func TestQueue_busyTimeout(t *testing.T) {
 	t.Parallel()
 	db := open(t, "file:"+testdb.Path(t)+"?_pragma=busy_timeout(100)")
-	exec1(t, db, "CREATE TABLE t(x)")
+	testdb.Exec(t, db, "CREATE TABLE t(x)")
 	tx, err := db.Begin()
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +124,7 @@ func TestQueue_sharedByFile(t *testing.T) {
 	t.Parallel()
 	path := testdb.Path(t)
 	a := open(t, "file:"+path+"?_pragma=busy_timeout(100)")
-	exec1(t, a, "CREATE TABLE t(x)")
+	testdb.Exec(t, a, "CREATE TABLE t(x)")
 	dir, base := filepath.Split(path)
 	other := dir + "." + string(filepath.Separator) + base // not cleaned: another spelling
 	b := open(t, "file:"+other+"?_pragma=busy_timeout(100)")

@@ -98,7 +98,7 @@ func TestTwoProcessesShare(t *testing.T) {
 	t.Parallel()
 	path := testdb.Path(t)
 	db := testdb.Open(t, path)
-	exec1(t, db, "CREATE TABLE t(who TEXT, g INTEGER, i INTEGER)")
+	testdb.Exec(t, db, "CREATE TABLE t(who TEXT, g INTEGER, i INTEGER)")
 
 	counts := make([]int64, 2)
 	var wg sync.WaitGroup
@@ -155,7 +155,7 @@ func cliGetsTurn(t *testing.T, goroutines int) {
 	cli := testdb.CLI(t)
 	path := testdb.Path(t)
 	db := testdb.Open(t, path)
-	exec1(t, db, "CREATE TABLE t(who TEXT, g INTEGER, i INTEGER)")
+	testdb.Exec(t, db, "CREATE TABLE t(who TEXT, g INTEGER, i INTEGER)")
 
 	ctx, stop := context.WithCancel(t.Context())
 	var ours atomic.Int64
@@ -236,7 +236,7 @@ func TestGapsOnlyWithNeighbours(t *testing.T) {
 	cli := testdb.CLI(t)
 	path := testdb.Path(t)
 	db := testdb.Open(t, path)
-	exec1(t, db, "CREATE TABLE t(who TEXT, g INTEGER, i INTEGER)")
+	testdb.Exec(t, db, "CREATE TABLE t(who TEXT, g INTEGER, i INTEGER)")
 
 	// gaps writes in a loop for d, or until it left a gap, and returns
 	// the number of gaps it left.
@@ -248,7 +248,7 @@ func TestGapsOnlyWithNeighbours(t *testing.T) {
 		}
 		for end := time.Now().Add(d); time.Now().Before(end); {
 			for range 100 {
-				exec1(t, db, "INSERT INTO t VALUES ('go', 0, 0)")
+				testdb.Exec(t, db, "INSERT INTO t VALUES ('go', 0, 0)")
 			}
 			after, err := driver.StatsOf(db)
 			if err != nil {
