@@ -56,26 +56,7 @@ func value(t *testing.T, db *sql.DB, query string, args ...any) any {
 // row scans every column of the one row of query into an any each.
 func row(t *testing.T, db *sql.DB, query string, args ...any) []any {
 	t.Helper()
-	rows, err := db.Query(query, args...)
-	if err != nil {
-		t.Fatalf("Query(%q): %v", query, err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !rows.Next() {
-		t.Fatalf("Query(%q): no row (%v)", query, rows.Err())
-	}
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	if err := rows.Scan(ptrs...); err != nil {
-		t.Fatal(err)
-	}
+	_, vals := testdb.Row(t, db, query, args...)
 	return vals
 }
 
