@@ -20,6 +20,8 @@ import (
 
 	"github.com/sqlitekit/sqlitekit/internal/dbid"
 	"github.com/sqlitekit/sqlitekit/internal/replicated"
+
+	"github.com/sqlitekit/sqlitekit/internal/ctxarg"
 )
 
 // ErrNoBinary is wrapped by the error returned when the litestream
@@ -105,6 +107,9 @@ type Replica struct {
 //
 // https://litestream.io/reference/replicate/
 func Start(ctx context.Context, dbPath, url string, opts *Options) (*Replica, error) {
+	if err := ctxarg.Check(ctx); err != nil {
+		return nil, fmt.Errorf("replica: start: %w", err)
+	}
 	if opts == nil {
 		opts = &Options{}
 	}
@@ -400,6 +405,9 @@ func exitError(what string, err error, out *lineLogger) error {
 //
 // https://litestream.io/reference/sync/
 func (r *Replica) Sync(ctx context.Context) error {
+	if err := ctxarg.Check(ctx); err != nil {
+		return fmt.Errorf("replica: sync: %w", err)
+	}
 	if err := r.ready(ctx, false); err != nil {
 		return err
 	}

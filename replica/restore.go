@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sqlitekit/sqlitekit/internal/ctxarg"
 )
 
 // ErrExists is wrapped by the error [Restore] and [Follow] return when
@@ -70,6 +72,9 @@ func (o *RestoreOptions) args(url, dbPath string) (binary string, args []string,
 //
 // https://litestream.io/reference/restore/
 func Restore(ctx context.Context, url, dbPath string, opts *RestoreOptions) error {
+	if err := ctxarg.Check(ctx); err != nil {
+		return fmt.Errorf("replica: restore: %w", err)
+	}
 	binary, args, err := opts.args(url, dbPath)
 	if err != nil {
 		return err
@@ -105,6 +110,9 @@ type Follower struct {
 // the database file exists, and keeps applying new changes until Close.
 // Litestream's log lines go to opts.Logger.
 func Follow(ctx context.Context, url, dbPath string, opts *RestoreOptions) (*Follower, error) {
+	if err := ctxarg.Check(ctx); err != nil {
+		return nil, fmt.Errorf("replica: follow: %w", err)
+	}
 	if opts == nil {
 		opts = &RestoreOptions{}
 	}
