@@ -177,9 +177,7 @@ func TestOpen_memory(t *testing.T) {
 
 	// Two pools on ":memory:" do not share.
 	a, b := open(t, ":memory:"), open(t, ":memory:")
-	if _, err := a.Exec("CREATE TABLE only_in_a(x)"); err != nil {
-		t.Fatal(err)
-	}
+	testdb.Exec(t, a, "CREATE TABLE only_in_a(x)")
 	if _, err := b.Exec("SELECT * FROM only_in_a"); err == nil {
 		t.Error("a second :memory: pool sees the first one's table")
 	}
@@ -191,9 +189,7 @@ func TestOpen_namedMemory(t *testing.T) {
 	t.Parallel()
 	name := "file:" + strings.ReplaceAll(t.Name(), "/", "_") + "?mode=memory"
 	a := open(t, name)
-	if _, err := a.Exec("CREATE TABLE shared(x); INSERT INTO shared VALUES (42)"); err != nil {
-		t.Fatal(err)
-	}
+	testdb.Exec(t, a, "CREATE TABLE shared(x); INSERT INTO shared VALUES (42)")
 	b := open(t, name)
 	var x int
 	if err := b.QueryRow("SELECT x FROM shared").Scan(&x); err != nil || x != 42 {
@@ -258,9 +254,7 @@ func TestCancel(t *testing.T) {
 func TestTransactions(t *testing.T) {
 	t.Parallel()
 	db := open(t, testdb.Path(t))
-	if _, err := db.Exec("CREATE TABLE t(x)"); err != nil {
-		t.Fatal(err)
-	}
+	testdb.Exec(t, db, "CREATE TABLE t(x)")
 
 	// A read-only transaction refuses writes, and leaves no trace.
 	tx, err := db.BeginTx(t.Context(), &sql.TxOptions{ReadOnly: true})
@@ -284,9 +278,7 @@ func TestTransactions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := tx.Exec("INSERT INTO t VALUES (2)"); err != nil {
-			t.Fatal(err)
-		}
+		testdb.Exec(t, tx, "INSERT INTO t VALUES (2)")
 		if commit {
 			err = tx.Commit()
 		} else {
@@ -317,9 +309,7 @@ func TestConcurrentWriters(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.Exec("CREATE TABLE t(g, i)"); err != nil {
-		t.Fatal(err)
-	}
+	testdb.Exec(t, db, "CREATE TABLE t(g, i)")
 	const goroutines, each = 8, 25
 	errs := make(chan error, goroutines)
 	for g := range goroutines {
@@ -363,9 +353,7 @@ func TestOpen_readOnlyKeepsJournalMode(t *testing.T) {
 	t.Parallel()
 	path := testdb.Path(t)
 	rw := open(t, "file:"+path+"?_pragma=journal_mode(delete)")
-	if _, err := rw.Exec("CREATE TABLE t(x); INSERT INTO t VALUES (1)"); err != nil {
-		t.Fatal(err)
-	}
+	testdb.Exec(t, rw, "CREATE TABLE t(x); INSERT INTO t VALUES (1)")
 	rw.Close()
 	roFile := filepath.Join(t.TempDir(), "ro.db")
 	data, err := os.ReadFile(path)
@@ -487,9 +475,7 @@ func TestCLI(t *testing.T) {
 	cli := testdb.CLI(t)
 	path := testdb.Path(t)
 	db := open(t, path)
-	if _, err := db.Exec("CREATE TABLE t(x); INSERT INTO t VALUES (1), (2)"); err != nil {
-		t.Fatal(err)
-	}
+	testdb.Exec(t, db, "CREATE TABLE t(x); INSERT INTO t VALUES (1), (2)")
 	out, err := exec.Command(cli, path, "PRAGMA journal_mode; INSERT INTO t VALUES (3); SELECT count(*) FROM t; PRAGMA integrity_check;").CombinedOutput()
 	if err != nil {
 		t.Fatalf("sqlite3: %v\n%s", err, out)
@@ -532,14 +518,10 @@ func TestAutocheckpoint(t *testing.T) {
 	}{{100, true}, {-1, false}} {
 		path := testdb.Path(t)
 		db := open(t, fmt.Sprintf("file:%s?_pragma=wal_autocheckpoint(%d)", path, tt.pages))
-		if _, err := db.Exec("CREATE TABLE t(x BLOB)"); err != nil {
-			t.Fatal(err)
-		}
+		testdb.Exec(t, db, "CREATE TABLE t(x BLOB)")
 		before := vfs.StatsOf(path)
 		for range 50 { // 50 commits of about 10 pages
-			if _, err := db.Exec("INSERT INTO t SELECT randomblob(3000) FROM generate_series(1, 10)"); err != nil {
-				t.Fatal(err)
-			}
+			testdb.Exec(t, db, "INSERT INTO t SELECT randomblob(3000) FROM generate_series(1, 10)")
 		}
 		// The checkpoint runs in the background: give it a moment.
 		d := vfs.StatsOf(path).Sub(before)
@@ -564,9 +546,7 @@ func TestNewConnector_sharedByPools(t *testing.T) {
 	}
 	a, b := sql.OpenDB(c), sql.OpenDB(c)
 	for _, db := range []*sql.DB{a, b} {
-		if _, err := db.Exec("CREATE TABLE IF NOT EXISTS t(x); INSERT INTO t VALUES (1)"); err != nil {
-			t.Fatal(err)
-		}
+		testdb.Exec(t, db, "CREATE TABLE IF NOT EXISTS t(x); INSERT INTO t VALUES (1)")
 	}
 	if err := a.Close(); err != nil {
 		t.Error(err)

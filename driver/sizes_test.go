@@ -16,9 +16,7 @@ func TestSizesOf(t *testing.T) {
 	path := testdb.Path(t)
 	db := openDB(t, path)
 	fill(t, db, 1000)
-	if _, err := db.Exec("DELETE FROM t WHERE id > 500"); err != nil {
-		t.Fatal(err)
-	}
+	testdb.Exec(t, db, "DELETE FROM t WHERE id > 500")
 	s, err := driver.SizesOf(ctx, db)
 	if err != nil {
 		t.Fatal(err)
@@ -63,9 +61,7 @@ func TestStatsOf_noConnection(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.Exec("INSERT INTO t(v) VALUES (1)"); err != nil {
-		t.Fatal(err)
-	}
+	testdb.Exec(t, tx, "INSERT INTO t(v) VALUES (1)")
 	done := make(chan error, 1)
 	var s driver.Stats
 	go func() {

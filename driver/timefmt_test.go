@@ -40,12 +40,8 @@ func TestTimeFormats(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
 			db := testdb.Open(t, testdb.Path(t)+"?"+tt.query)
-			if _, err := db.Exec(`CREATE TABLE t(id INTEGER PRIMARY KEY, at DATETIME)`); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := db.Exec(`INSERT INTO t(id, at) VALUES (1, ?), (2, CURRENT_TIMESTAMP), (3, datetime('now', 'subsec'))`, at); err != nil {
-				t.Fatal(err)
-			}
+			testdb.Exec(t, db, `CREATE TABLE t(id INTEGER PRIMARY KEY, at DATETIME)`)
+			testdb.Exec(t, db, `INSERT INTO t(id, at) VALUES (1, ?), (2, CURRENT_TIMESTAMP), (3, datetime('now', 'subsec'))`, at)
 			var stored any
 			if err := db.QueryRow(`SELECT CASE typeof(at) WHEN 'text' THEN CAST(at AS BLOB) ELSE at END FROM t WHERE id = 1`).Scan(&stored); err != nil {
 				t.Fatal(err)
@@ -120,9 +116,7 @@ func TestTimeFormats_loc(t *testing.T) {
 		want *time.Location
 	}{{"auto", time.Local}, {"Asia/Kolkata", kolkata}} {
 		db := testdb.Open(t, testdb.Path(t)+"?_loc="+tt.loc)
-		if _, err := db.Exec(`CREATE TABLE t(at DATETIME); INSERT INTO t VALUES (?), ('2026-11-23 20:15:30')`, at); err != nil {
-			t.Fatal(err)
-		}
+		testdb.Exec(t, db, `CREATE TABLE t(at DATETIME); INSERT INTO t VALUES (?), ('2026-11-23 20:15:30')`, at)
 		rows, err := db.Query(`SELECT at, CAST(at AS BLOB) FROM t`)
 		if err != nil {
 			t.Fatal(err)

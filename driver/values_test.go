@@ -136,9 +136,7 @@ func TestArguments(t *testing.T) {
 	}
 
 	// LastInsertId and RowsAffected.
-	if _, err := db.Exec("CREATE TABLE c(x); INSERT INTO c VALUES (1), (2), (3)"); err != nil {
-		t.Fatal(err)
-	}
+	testdb.Exec(t, db, "CREATE TABLE c(x); INSERT INTO c VALUES (1), (2), (3)")
 	res, err := db.Exec("INSERT INTO c VALUES (10)")
 	if err != nil {
 		t.Fatal(err)

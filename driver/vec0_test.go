@@ -14,17 +14,13 @@ func TestVec0(t *testing.T) {
 	t.Parallel()
 	path := testdb.Path(t)
 	w, r := open(t, "file:"+path), open(t, "file:"+path)
-	if _, err := w.Exec(`CREATE VIRTUAL TABLE docs USING vec0(id integer primary key, embedding float[3] distance_metric=cosine, lang text)`); err != nil {
-		t.Fatal(err)
-	}
+	testdb.Exec(t, w, `CREATE VIRTUAL TABLE docs USING vec0(id integer primary key, embedding float[3] distance_metric=cosine, lang text)`)
 	tx, err := w.Begin()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, v := range []vector.F32{{1, 0, 0}, {0, 1, 0}, {1, 1, 0}, {0, 0, 1}} {
-		if _, err := tx.Exec(`INSERT INTO docs(id, embedding, lang) VALUES (?, ?, ?)`, i+1, v, []string{"en", "fr"}[i%2]); err != nil {
-			t.Fatal(err)
-		}
+		testdb.Exec(t, tx, `INSERT INTO docs(id, embedding, lang) VALUES (?, ?, ?)`, i+1, v, []string{"en", "fr"}[i%2])
 	}
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
