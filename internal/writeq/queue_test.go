@@ -32,29 +32,55 @@ func TestQueue_fifo(t *testing.T) {
 	if err := q.Acquire(t.Context(), time.Second); err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
-	var order []int
-	var wg sync.WaitGroup
-	for i := range 8 {
-		wg.Go(func() {
+	l := lineUp(t, q, 8)
+	q.Release()
+	if diff := cmp.Diff([]int{0, 1, 2, 3, 4, 5, 6, 7}, l.wait()); diff != "" {
+		t.Errorf("turns (-want +got):\n%s", diff)
+	}
+}
+
+// line is writers waiting for their turn, and the order they had it in.
+type line struct {
+	mu    sync.Mutex
+	order []int
+	wg    sync.WaitGroup
+}
+
+// lineUp puts n writers in q's line, behind the turn the caller holds,
+// writer i in line before writer i+1 asks; each releases the turn as soon
+// as it has it.
+func lineUp(t *testing.T, q *writeq.Queue, n int) *line {
+	t.Helper()
+	l := new(line)
+	for i := range n {
+		l.wg.Go(func() {
 			if err := q.Acquire(t.Context(), 10*time.Second); err != nil {
 				t.Error(err)
 				return
 			}
-			mu.Lock()
-			order = append(order, i)
-			mu.Unlock()
+			l.mu.Lock()
+			l.order = append(l.order, i)
+			l.mu.Unlock()
 			q.Release()
 		})
-		for q.Waiting() != i+1 { // writer i is in line before i+1 starts
+		for q.Waiting() != i+1 {
 			time.Sleep(time.Millisecond)
 		}
 	}
-	q.Release()
-	wg.Wait()
-	if diff := cmp.Diff([]int{0, 1, 2, 3, 4, 5, 6, 7}, order); diff != "" {
-		t.Errorf("turns (-want +got):\n%s", diff)
-	}
+	return l
+}
+
+// served returns how many writers have had their turn.
+func (l *line) served() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.order)
+}
+
+// wait waits for every writer and returns the order they had the turn in.
+func (l *line) wait() []int {
+	l.wg.Wait()
+	return l.order
 }
 
 func TestQueue_timeoutAndCancel(t *testing.T) {
@@ -178,24 +204,7 @@ func TestQueue_handoffFIFO(t *testing.T) {
 	if err := q.Acquire(t.Context(), time.Second); err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
-	var order []int
-	var wg sync.WaitGroup
-	for i := range 8 {
-		wg.Go(func() {
-			if err := q.Acquire(t.Context(), 10*time.Second); err != nil {
-				t.Error(err)
-				return
-			}
-			mu.Lock()
-			order = append(order, i)
-			mu.Unlock()
-			q.Release()
-		})
-		for q.Waiting() != i+1 { // writer i is in line before i+1 starts
-			time.Sleep(time.Millisecond)
-		}
-	}
+	l := lineUp(t, q, 8)
 	time.Sleep(writeq.MaxStarve + time.Millisecond)
 	// Release and ask again at once, as a writer in a loop does, until
 	// the 8 had their turn: the first in line, woken, finds the turn
@@ -208,9 +217,7 @@ func TestQueue_handoffFIFO(t *testing.T) {
 			t.Fatal(err)
 		}
 		rounds++
-		mu.Lock()
-		n := len(order)
-		mu.Unlock()
+		n := l.served()
 		if n == 8 {
 			break
 		}
@@ -221,8 +228,7 @@ func TestQueue_handoffFIFO(t *testing.T) {
 	}
 	t.Logf("the releaser had the turn %d times before the 8 were through", rounds)
 	q.Release()
-	wg.Wait()
-	if diff := cmp.Diff([]int{0, 1, 2, 3, 4, 5, 6, 7}, order); diff != "" {
+	if diff := cmp.Diff([]int{0, 1, 2, 3, 4, 5, 6, 7}, l.wait()); diff != "" {
 		t.Errorf("turns (-want +got):\n%s", diff)
 	}
 }
