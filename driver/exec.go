@@ -353,32 +353,13 @@ func (c *conn) query(ctx context.Context, e *entry, args []driver.NamedValue, fr
 // blank reports whether sql holds nothing but spaces, semicolons and
 // comments.
 func blank(sql string) bool {
-	for i := 0; i < len(sql); i++ {
-		switch sql[i] {
-		case ' ', '\t', '\n', '\v', '\f', '\r', ';':
-		case '-':
-			if !strings.HasPrefix(sql[i:], "--") {
-				return false
-			}
-			j := strings.IndexByte(sql[i:], '\n')
-			if j < 0 {
-				return true
-			}
-			i += j
-		case '/':
-			if !strings.HasPrefix(sql[i:], "/*") {
-				return false
-			}
-			j := strings.Index(sql[i+2:], "*/")
-			if j < 0 {
-				return true // SQLite ends an unclosed comment at the end
-			}
-			i += j + 3
-		default:
-			return false
+	for {
+		sql = skipComments(sql)
+		if sql == "" || sql[0] != ';' {
+			return sql == ""
 		}
+		sql = sql[1:]
 	}
-	return true
 }
 
 // mayHaveParams reports whether sql may hold a parameter (?, ?NNN,
@@ -443,7 +424,8 @@ func endsTx(sql string) bool {
 	return false
 }
 
-// skipComments returns sql without the spaces and comments it begins with.
+// skipComments returns sql without the spaces and comments it begins
+// with. An unclosed comment runs to the end, as SQLite reads it.
 func skipComments(sql string) string {
 	for {
 		sql = strings.TrimLeft(sql, " \t\n\v\f\r")
