@@ -3,7 +3,6 @@ package writeq
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -16,11 +15,15 @@ import (
 // then on each release hands the turn to the first in line, and no
 // newcomer may take it first, until a writer gets the turn after a
 // shorter wait or the line is empty. Go's sync.Mutex waits 1 ms; a
-// transaction is longer than a critical section, and a fixed 1 ms is
-// shorter than the time 16 writers' turns take to pass once, after which
-// the queue would stay in handoff, first come first served, for good.
+// transaction is longer than a critical section, and a handed turn is
+// idle until the Go scheduler runs the writer it was handed to, which on
+// a busy machine may take a scheduler time slice: measured in the bench's
+// writers workload (16 writers, 2 cores), a floor of 1 or 2 ms put the
+// queue in handoff for good (the median latency rose to the time the
+// whole line takes to pass, 1.3-1.9 ms), 4 ms did not (0.05 ms), and 6 or
+// 10 ms only lengthened the tail.
 const (
-	StarveAfter = time.Millisecond
+	StarveAfter = 4 * time.Millisecond
 	MaxStarve   = 10 * time.Millisecond
 )
 
@@ -180,10 +183,14 @@ func (q *turns) release() {
 		q.turnStart = now
 		q.signal(w)
 		q.mu.Unlock()
-		// The writer handed the turn waits on this P until the
-		// releaser blocks, which it does only at its own next write:
-		// yielding runs it now.
-		runtime.Gosched()
+		// The writer handed the turn runs when the scheduler runs it:
+		// at once on an idle P, else when this goroutine blocks (a
+		// writer in a loop does at its next write, where it gets in
+		// line) or its time slice ends. Yielding here to run it now
+		// would put this goroutine at the back of the global run queue,
+		// behind every busy goroutine: with 4 busy readers on 2 cores
+		// (the bench's mixed workload), that made this transaction's
+		// Commit return 10-30 ms late, and it was most of the write p99.
 		return
 	}
 	q.held = false
