@@ -127,12 +127,16 @@
 // wakes the first writer in line, which takes the turn if it is still
 // free, and otherwise stays first. Once the first in line has waited
 // twice as long as the line takes to pass once at the average turn
-// (at least 1 ms, at most 10 ms), the release hands the turn to it, and
+// (at least 4 ms, at most 10 ms), the release hands the turn to it, and
 // the turn passes first come first served, from hand to hand, newcomers
 // in line, until a writer gets it after a shorter wait or nobody waits.
 // So no writer waits longer than 10 ms, then the transaction in progress,
 // then one transaction of each writer ahead of it in line (at most one
-// per other connection). Its wait is bounded by the connection's busy
+// per other connection), each counted from when the Go scheduler runs the
+// writer the turn was handed to: on an idle core at once, when every core
+// is busy after the releasing goroutine blocks or its time slice ends (the
+// queue does not yield the releaser's core: that put the committing
+// goroutine behind every busy one). Its wait is bounded by the connection's busy
 // timeout and ends early when the context is done; the error then matches
 // sqlite3.BUSY (and the context's error, if that ended it) and says how
 // long the writer waited.
