@@ -144,13 +144,23 @@
 // What it costs. A turn costs a lock, two reads of the clock for a
 // database file, and, when writers wait, a goroutine wake-up: under a
 // microsecond alone, against the 20-65 µs a commit of a short transaction
-// costs here, which no latency can go below. Measured with 16 writers
-// against plain ncruces/go-sqlite3 with busy_timeout (go run ./bench
-// -only app/writers, 16 runs on a loaded 2-core machine, medians of the
-// ratios): median latency 1.0x, throughput 1.2x, p99 latency 0.3x, and
-// no "database is locked" while the busy timeout lasts. The tail is
-// bounded by the longest turns, which a loaded machine stretches (a
-// writer descheduled in the middle of its transaction holds everyone up).
+// costs here, which no latency can go below. Measured against plain
+// ncruces/go-sqlite3 with busy_timeout (go run ./bench -only
+// 'app/(writers|mixed)' -rounds 5, three runs on an idle 2-core machine,
+// medians of the per-round ratios, default settings): 16 writers: median
+// latency 0.66-0.69x, p99 0.17-0.18x, longest 0.09-0.13x, throughput
+// 1.30-1.41x, no "database is locked" while the busy timeout lasts; 4
+// writers beside 4 busy readers: reads 1.56-1.76x and commits 1.32-1.43x
+// per second, write p99 0.74-1.65x, longest write 0.10-0.14x, read p99
+// 1.32-2.50x. The tail is bounded by the longest turns, which a busy
+// machine stretches: a writer descheduled in the middle of its
+// transaction, or handed the turn but not yet run, holds everyone up. With
+// every core busy, readers that do not wait for writers share the cores
+// with writers that do not sleep: plain ncruces' waiting writers sleep
+// (up to 2 ms between tries) and lose to the writer holding the lock until
+// it pauses, which leaves its readers more of the machine and gives fewer
+// but far longer slow writes (its longest write beside the readers
+// 150-384 ms in those runs, against 26-30 ms here).
 //
 // Other processes. Writers of other processes meet sqlitekit's at
 // SQLite's lock, where the busy handler waits for them: it sleeps and
