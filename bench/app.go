@@ -31,7 +31,7 @@ func init() {
 		&workload{group: "app", name: "writers",
 			about: func(s sizes) string {
 				return fmt.Sprintf("%d goroutines share one *sql.DB for %v per round; each loops on a short transaction (BEGIN, 2 UPDATEs of random accounts, 1 INSERT into a ledger, COMMIT) with db.BeginTx(ctx, nil). "+
-					"Throughput counts commits; latency is BEGIN to COMMIT of committed transactions (p99 and max: a driver whose waiting writers back off for long has few slow transactions, but very slow ones); a transaction that fails with SQLITE_BUSY (\"database is locked\") is counted and dropped, not retried. "+
+					"Throughput counts commits; latency is BEGIN to COMMIT of committed transactions (p99 and max: a driver whose waiting writers keep losing the lock to the writer that holds it has few slow transactions, but very slow ones); a transaction that fails with SQLITE_BUSY (\"database is locked\") is counted and dropped, not retried. "+
 					"Each driver begins transactions in its default mode (sqlitekit: IMMEDIATE; mattn, modernc: DEFERRED), except plain ncruces, which runs with _txlock=deferred: the baseline of issue 4, what ncruces did by default before v0.37", s.Writers, s.WriteTime)
 			},
 			run: runWriters},
