@@ -325,6 +325,7 @@ func (c *conn) exec(ctx context.Context, e *entry, args []driver.NamedValue) err
 		}
 	}
 	if err == nil {
+		c.freshCount(e.s)
 		err = e.s.Exec()
 		if err != nil && c.linkedFor(err) { // see extensions.go
 			err = e.s.Exec()
