@@ -148,19 +148,26 @@
 // ncruces/go-sqlite3 with busy_timeout (go run ./bench -only
 // 'app/(writers|mixed)' -rounds 5, three runs on an idle 2-core machine,
 // medians of the per-round ratios, default settings): 16 writers: median
-// latency 0.66-0.69x, p99 0.17-0.18x, longest 0.09-0.13x, throughput
-// 1.30-1.41x, no "database is locked" while the busy timeout lasts; 4
-// writers beside 4 busy readers: reads 1.56-1.76x and commits 1.32-1.43x
-// per second, write p99 0.74-1.65x, longest write 0.10-0.14x, read p99
-// 1.32-2.50x. The tail is bounded by the longest turns, which a busy
+// latency 0.69-0.73x, p99 0.18-0.19x, longest 0.09-0.14x, throughput
+// 1.35-1.38x, no "database is locked" while the busy timeout lasts; 4
+// writers beside 4 busy readers: reads 1.59-1.66x and commits 1.10-1.38x
+// per second, write p99 0.70-2.17x, longest write 0.11-0.16x, read p99
+// 1.24-1.66x. The tail is bounded by the longest turns, which a busy
 // machine stretches: a writer descheduled in the middle of its
-// transaction, or handed the turn but not yet run, holds everyone up. With
-// every core busy, readers that do not wait for writers share the cores
-// with writers that do not sleep: plain ncruces' waiting writers sleep
-// (up to 2 ms between tries) and lose to the writer holding the lock until
-// it pauses, which leaves its readers more of the machine and gives fewer
-// but far longer slow writes (its longest write beside the readers
-// 150-384 ms in those runs, against 26-30 ms here).
+// transaction, or handed the turn but not yet run, holds everyone up (a
+// statement run while holding the turn counts its VM steps from zero, so
+// that ncruces' progress handler, which yields the goroutine every 16,000
+// steps counted over a statement's life, never yields a writer in a short
+// transaction). With every core busy, a goroutine that yields waits for
+// the busy ones: sqlitekit's cached read statements keep SQLite's count
+// and yield about every 60 of the bench's reads, plain ncruces' freshly
+// prepared ones never do, and that is most of the read p99 difference.
+// Reads that never yield were measured too: read p99 0.49x, but the
+// readers then keep the cores from the writers (commits 0.86x, write p99
+// 2.8x). Plain ncruces' waiting writers sleep (up to 2 ms between tries)
+// and lose to the writer holding the lock until it pauses: fewer but far
+// longer slow writes (its longest write beside the readers 152-372 ms in
+// those runs, against 26-33 ms here).
 //
 // Other processes. Writers of other processes meet sqlitekit's at
 // SQLite's lock, where the busy handler waits for them: it sleeps and
