@@ -325,13 +325,29 @@ func (c *conn) exec(ctx context.Context, e *entry, args []driver.NamedValue) err
 		}
 	}
 	if err == nil {
-		c.freshCount(e.s)
+		freshCount(e.s)
 		err = e.s.Exec()
 		if err != nil && c.linkedFor(err) { // see extensions.go
 			err = e.s.Exec()
 		}
 	}
 	return errors.Join(err, e.s.ClearBindings())
+}
+
+// freshCount starts s's count of VM steps afresh for a run. ncruces'
+// progress handler yields the goroutine (runtime.Gosched) at every 16th
+// call, and SQLite calls it every 1,000 VM steps counted over the
+// statement's life, not over one run: a cached or prepared statement
+// would yield every few hundred short runs, in the middle of whichever
+// run crosses the line, where a freshly prepared one never yields. On a
+// busy machine a yield puts the goroutine at the back of the Go run queue,
+// behind every busy goroutine: measured in the bench's mixed workload, it
+// was most of the read p99, and a writer yielding while it holds the
+// write turn holds up every writer waiting for it. Counted afresh, a
+// short statement never yields, cached or not; one that runs 16,000 VM
+// steps or more in a run still does.
+func freshCount(s *sqlite3.Stmt) {
+	s.Status(sqlite3.STMTSTATUS_VM_STEP, true)
 }
 
 // query binds args to e, one statement, and returns its rows, which run

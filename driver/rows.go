@@ -114,7 +114,7 @@ func (r *rows) start() {
 			return
 		}
 	}
-	r.c.freshCount(r.e.s)
+	freshCount(r.e.s)
 	ok := r.step()
 	if !ok && r.err != nil && r.c.linkedFor(r.err) { // see extensions.go
 		r.err = nil

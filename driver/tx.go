@@ -118,22 +118,6 @@ func (c *conn) endWrite() {
 	}
 }
 
-// freshCount starts s's count of VM steps afresh if this connection holds
-// the write turn. ncruces' progress handler yields the goroutine
-// (runtime.Gosched) at every 16th call, and SQLite calls it every 1,000 VM
-// steps counted over the statement's life, not over one run: a cached
-// statement yields every few hundred short runs, in the middle of
-// whichever run crosses the line. A yield puts the goroutine at the back
-// of the Go run queue, behind every busy goroutine; while it holds the
-// turn, every writer of the database waits behind it too. Counted afresh,
-// a short statement never yields, as a freshly prepared one does not; one
-// that runs 16,000 VM steps or more still does.
-func (c *conn) freshCount(s *sqlite3.Stmt) {
-	if c.writing {
-		s.Status(sqlite3.STMTSTATUS_VM_STEP, true)
-	}
-}
-
 // autocommitWrite reports whether s writes outside a transaction, and so
 // must take a turn in the writer queue for the time it runs.
 func (c *conn) autocommitWrite(s *sqlite3.Stmt) bool {
