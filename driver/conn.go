@@ -36,6 +36,7 @@ type conn struct {
 	queue    *writeq.Queue // the writers of its database in this process; nil if it cannot write, or not on the OS VFS or memdb
 
 	writing   bool     // this connection has the write turn of the queue
+	gaveWay   int64    // the stall of the queue it last gave way for: see beforeStatement
 	broken    bool     // SQLite ran out of memory: see nomem.go
 	linked    bool     // the extensions are registered: see extensions.go
 	begin     string   // how a default write transaction begins

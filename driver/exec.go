@@ -316,6 +316,7 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 // exec runs e, one statement, to its end with args bound: an autocommit
 // write takes its turn in the writer queue for the time it runs.
 func (c *conn) exec(ctx context.Context, e *entry, args []driver.NamedValue) error {
+	c.beforeStatement()
 	err := c.bind(e.s, args, 0, nil)
 	if err != nil {
 		err = fmt.Errorf("sqlitekit: %w", err)
@@ -355,6 +356,7 @@ func freshCount(s *sqlite3.Stmt) {
 // (RETURNING) takes its turn in the writer queue then, and keeps it until
 // the rows close. fromCache says e goes back to the statement cache.
 func (c *conn) query(ctx context.Context, e *entry, args []driver.NamedValue, fromCache bool) (driver.Rows, error) {
+	c.beforeStatement()
 	if err := c.bind(e.s, args, 0, nil); err != nil {
 		err = fmt.Errorf("sqlitekit: %w", err)
 		e.s.ClearBindings()

@@ -118,6 +118,21 @@ func (c *conn) endWrite() {
 	}
 }
 
+// beforeStatement tells the writer queue of the connection's database that
+// a statement begins: the holder of the turn is at work, or another
+// connection gives way to it if writers wait behind it while it makes no
+// progress (see writeq.Queue.GiveWay).
+func (c *conn) beforeStatement() {
+	q := c.d.queue
+	switch {
+	case q == nil:
+	case c.writing:
+		q.Progress()
+	default:
+		q.GiveWay(&c.gaveWay)
+	}
+}
+
 // autocommitWrite reports whether s writes outside a transaction, and so
 // must take a turn in the writer queue for the time it runs.
 func (c *conn) autocommitWrite(s *sqlite3.Stmt) bool {

@@ -55,6 +55,8 @@ type turns struct {
 	freed     time.Time     // when the turn was last released
 	busySince time.Time     // since when it was never free for Gap
 	slice     time.Duration // how long a stretch may last; 0: LongSlice
+
+	progress // read by statements that do not hold the turn: see giveway.go
 }
 
 type waiter struct {
@@ -74,6 +76,7 @@ func (q *turns) acquire(ctx context.Context, timeout time.Duration) (time.Durati
 		q.turnStart = time.Time{}
 		if len(q.waiters) > 0 {
 			q.turnStart = time.Now()
+			q.moved.Store(clock())
 		}
 		due := q.took(true)
 		q.mu.Unlock()
@@ -84,6 +87,7 @@ func (q *turns) acquire(ctx context.Context, timeout time.Duration) (time.Durati
 	}
 	w := &waiter{since: time.Now(), wake: make(chan struct{}, 1)}
 	q.waiters = append(q.waiters, w)
+	q.inLine.Store(int32(len(q.waiters)))
 	q.mu.Unlock()
 
 	timer := time.NewTimer(timeout)
@@ -110,6 +114,7 @@ func (q *turns) acquire(ctx context.Context, timeout time.Duration) (time.Durati
 	}
 	i := slices.Index(q.waiters, w)
 	q.waiters = slices.Delete(q.waiters, i, i+1)
+	q.inLine.Store(int32(len(q.waiters)))
 	if w.woken && !q.held && len(q.waiters) > 0 {
 		q.signal(q.waiters[0]) // the wake-up w had is the next one's
 	}
@@ -133,6 +138,8 @@ func (q *turns) woke(w *waiter) (handed, ok bool) {
 	q.turnStart = time.Now()
 	i := slices.Index(q.waiters, w)
 	q.waiters = slices.Delete(q.waiters, i, i+1)
+	q.inLine.Store(int32(len(q.waiters)))
+	q.moved.Store(clock())
 	return false, true
 }
 
@@ -178,6 +185,8 @@ func (q *turns) release() {
 	starve := q.starveAfter()
 	if q.handoff || waited > starve {
 		q.waiters = q.waiters[1:]
+		q.inLine.Store(int32(len(q.waiters)))
+		q.moved.Store(clock())
 		q.handoff = len(q.waiters) > 0 && waited > starve
 		w.granted = true // held stays true: the turn passes
 		q.turnStart = now
@@ -195,6 +204,7 @@ func (q *turns) release() {
 	}
 	q.held = false
 	q.freed = now
+	q.moved.Store(clock())
 	q.signal(w)
 	q.mu.Unlock()
 }
