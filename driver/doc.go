@@ -142,32 +142,37 @@
 // long the writer waited.
 //
 // What it costs. A turn costs a lock, two reads of the clock for a
-// database file, and, when writers wait, a goroutine wake-up: under a
-// microsecond alone, against the 20-65 µs a commit of a short transaction
+// database file, and, when writers wait, a goroutine wake-up; a statement,
+// a read of the clock while its connection holds the turn, else an atomic
+// load: under a microsecond alone, against the 20-65 µs a commit of a short transaction
 // costs here, which no latency can go below. Measured against plain
 // ncruces/go-sqlite3 with busy_timeout (go run ./bench -only
-// 'app/(writers|mixed)' -rounds 5, three runs on an idle 2-core machine,
+// 'app/(writers|mixed)' -rounds 5, three runs on a 2-core machine doing
+// nothing else,
 // medians of the per-round ratios, default settings): 16 writers: median
-// latency 0.69-0.73x, p99 0.18-0.19x, longest 0.09-0.14x, throughput
-// 1.35-1.38x, no "database is locked" while the busy timeout lasts; 4
-// writers beside 4 busy readers: reads 1.59-1.66x and commits 1.10-1.38x
-// per second, write p99 0.70-2.17x, longest write 0.11-0.16x, read p99
-// 1.24-1.66x. The tail is bounded by the longest turns, which a busy
-// machine stretches: a writer descheduled in the middle of its
-// transaction, or handed the turn but not yet run, holds everyone up (a
-// statement run while holding the turn counts its VM steps from zero, so
-// that ncruces' progress handler, which yields the goroutine every 16,000
-// steps counted over a statement's life, never yields a writer in a short
-// transaction). With every core busy, a goroutine that yields waits for
-// the busy ones: sqlitekit's cached read statements keep SQLite's count
-// and yield about every 60 of the bench's reads, plain ncruces' freshly
-// prepared ones never do, and that is most of the read p99 difference.
-// Reads that never yield were measured too: read p99 0.49x, but the
-// readers then keep the cores from the writers (commits 0.86x, write p99
-// 2.8x). Plain ncruces' waiting writers sleep (up to 2 ms between tries)
-// and lose to the writer holding the lock until it pauses: fewer but far
-// longer slow writes (its longest write beside the readers 152-372 ms in
-// those runs, against 26-33 ms here).
+// latency 0.73-0.76x, p99 0.20x, longest 0.10-0.14x, throughput
+// 1.26-1.34x, no "database is locked" while the busy timeout lasts; 4
+// writers beside 4 busy readers: reads 1.57-1.67x and commits 1.25-1.62x
+// per second, read p99 0.70-0.75x, write p99 1.46-2.55x, longest write
+// 0.11-0.13x.
+//
+// The tail is bounded by the longest turns, which a busy machine
+// stretches: a writer descheduled in the middle of its transaction, or
+// handed the turn but not yet run, holds up every writer behind it. Two
+// things shorten that. Once writers have waited 3 ms behind a turn that
+// has not moved, every other connection of the database gives way once
+// (runtime.Gosched) as its next statement begins, so that readers that
+// never block do not keep the cores from the writer. And every run of a
+// statement counts its VM steps from zero, cached or not: ncruces' progress
+// handler yields the goroutine every 16,000 steps counted over a
+// statement's life, which made cached statements yield every few hundred
+// short runs (a writer in the middle of its transaction, a reader in the
+// middle of its read), where a freshly prepared one never yields. What
+// remains over plain ncruces' write p99 is the other side of its longest
+// writes: its waiting writers sleep (up to 2 ms between tries) and lose to
+// the writer holding the lock until it pauses, so fewer of its writes are
+// slow, but those far more (its longest write beside the readers 255-360
+// ms in those runs, against 26-38 ms here).
 //
 // Other processes. Writers of other processes meet sqlitekit's at
 // SQLite's lock, where the busy handler waits for them: it sleeps and
