@@ -141,20 +141,19 @@
 // sqlite3.BUSY (and the context's error, if that ended it) and says how
 // long the writer waited.
 //
-// What it costs. A turn costs a lock, two reads of the clock for a
-// database file, and, when writers wait, a goroutine wake-up; a statement,
-// a read of the clock while its connection holds the turn, else an atomic
-// load: under a microsecond alone, against the 20-65 µs a commit of a short transaction
+// What it costs. A turn costs a lock, two reads of the clock for a database
+// file, and, when writers wait, a goroutine wake-up; a statement, a read of
+// the clock while its connection holds the turn, else an atomic load: under
+// a microsecond alone, against the 20-65 µs a commit of a short transaction
 // costs here, which no latency can go below. Measured against plain
 // ncruces/go-sqlite3 with busy_timeout (go run ./bench -only
 // 'app/(writers|mixed)' -rounds 5, three runs on a 2-core machine doing
-// nothing else,
-// medians of the per-round ratios, default settings): 16 writers: median
-// latency 0.73-0.76x, p99 0.20x, longest 0.10-0.14x, throughput
-// 1.26-1.34x, no "database is locked" while the busy timeout lasts; 4
-// writers beside 4 busy readers: reads 1.57-1.67x and commits 1.25-1.62x
-// per second, read p99 0.70-0.75x, write p99 1.46-2.55x, longest write
-// 0.11-0.13x.
+// nothing else, medians of the per-round ratios, default settings): 16
+// writers: median latency 0.73-0.76x, p99 0.20x, longest 0.10-0.14x,
+// throughput 1.26-1.34x, no "database is locked" while the busy timeout
+// lasts; 4 writers beside 4 busy readers: reads 1.57-1.67x and commits
+// 1.25-1.62x per second, read p99 0.70-0.75x, write p99 1.46-2.55x, longest
+// write 0.11-0.13x.
 //
 // The tail is bounded by the longest turns, which a busy machine
 // stretches: a writer descheduled in the middle of its transaction, or
