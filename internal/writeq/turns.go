@@ -86,8 +86,7 @@ func (q *turns) acquire(ctx context.Context, timeout time.Duration) (time.Durati
 		return 0, nil
 	}
 	w := &waiter{since: time.Now(), wake: make(chan struct{}, 1)}
-	q.waiters = append(q.waiters, w)
-	q.inLine.Store(int32(len(q.waiters)))
+	q.setLine(append(q.waiters, w))
 	q.mu.Unlock()
 
 	timer := time.NewTimer(timeout)
@@ -113,8 +112,7 @@ func (q *turns) acquire(ctx context.Context, timeout time.Duration) (time.Durati
 		return waited, q.after(ctx, true)
 	}
 	i := slices.Index(q.waiters, w)
-	q.waiters = slices.Delete(q.waiters, i, i+1)
-	q.inLine.Store(int32(len(q.waiters)))
+	q.setLine(slices.Delete(q.waiters, i, i+1))
 	if w.woken && !q.held && len(q.waiters) > 0 {
 		q.signal(q.waiters[0]) // the wake-up w had is the next one's
 	}
@@ -137,8 +135,7 @@ func (q *turns) woke(w *waiter) (handed, ok bool) {
 	q.held = true
 	q.turnStart = time.Now()
 	i := slices.Index(q.waiters, w)
-	q.waiters = slices.Delete(q.waiters, i, i+1)
-	q.inLine.Store(int32(len(q.waiters)))
+	q.setLine(slices.Delete(q.waiters, i, i+1))
 	q.moved.Store(clock())
 	return false, true
 }
@@ -157,11 +154,15 @@ func (q *turns) signal(w *waiter) {
 	}
 }
 
-func (q *turns) waiting() int {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return len(q.waiters)
+// setLine sets the line, and the count of writers in it that statements
+// read without q.mu. q.mu is held.
+func (q *turns) setLine(ws []*waiter) {
+	q.waiters = ws
+	q.inLine.Store(int32(len(ws)))
 }
+
+// waiting returns the number of writers in line.
+func (q *turns) waiting() int { return int(q.inLine.Load()) }
 
 // release ends the turn: it hands it to the first in line if that one
 // has waited past starveAfter (or others before it did, and the line has
@@ -184,8 +185,7 @@ func (q *turns) release() {
 	waited := now.Sub(w.since)
 	starve := q.starveAfter()
 	if q.handoff || waited > starve {
-		q.waiters = q.waiters[1:]
-		q.inLine.Store(int32(len(q.waiters)))
+		q.setLine(q.waiters[1:])
 		q.moved.Store(clock())
 		q.handoff = len(q.waiters) > 0 && waited > starve
 		w.granted = true // held stays true: the turn passes
