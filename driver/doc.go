@@ -124,22 +124,22 @@
 // finds the turn free takes it, even if others are waiting: a writer that
 // has just committed and begins again usually does, with no goroutine
 // switch in between, so most transactions do not wait at all. A release
-// wakes the first writer in line, which takes the turn if it is still
-// free, and otherwise stays first. Once the first in line has waited
-// twice as long as the line takes to pass once at the average turn
-// (at least 4 ms, at most 10 ms), the release hands the turn to it, and
-// the turn passes first come first served, from hand to hand, newcomers
-// in line, until a writer gets it after a shorter wait or nobody waits.
-// So no writer waits longer than 10 ms, then the transaction in progress,
-// then one transaction of each writer ahead of it in line (at most one
-// per other connection), each counted from when the Go scheduler runs the
-// writer the turn was handed to: on an idle core at once, when every core
-// is busy after the releasing goroutine blocks or its time slice ends (the
-// queue does not yield the releaser's core: that put the committing
-// goroutine behind every busy one). Its wait is bounded by the connection's busy
-// timeout and ends early when the context is done; the error then matches
-// sqlite3.BUSY (and the context's error, if that ended it) and says how
-// long the writer waited.
+// wakes the first writer in line, which takes the turn if it is still free,
+// and otherwise stays first. Once the first in line has waited twice as
+// long as the line takes to pass once at the average turn (at least 4 ms,
+// at most 10 ms), the release hands the turn to it, and the turn passes
+// first come first served, from hand to hand, newcomers in line, until a
+// writer gets it after a shorter wait or nobody waits. So no writer waits
+// longer than 10 ms, then the transaction in progress, then one transaction
+// of each writer ahead of it in line (at most one per other connection),
+// each counted from when the Go scheduler runs the writer the turn was
+// handed to: on an idle core at once, when every core is busy after the
+// releasing goroutine blocks or its time slice ends (the queue does not
+// yield the releaser's core: that put the committing goroutine behind every
+// busy one). Its wait is bounded by the connection's busy timeout and ends
+// early when the context is done; the error then matches sqlite3.BUSY (and
+// the context's error, if that ended it) and says how long the writer
+// waited.
 //
 // What it costs. A turn costs a lock, two reads of the clock for a database
 // file, and, when writers wait, a goroutine wake-up; a statement, a read of
