@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	mrand "math/rand/v2"
-	"net/url"
 	"os"
 	"runtime"
 	"strings"
@@ -168,7 +167,7 @@ func newConnector(cfg pragma.Config, opts *Options, owned bool) (*connector, err
 		}
 		c.vfs, c.memory = "memdb", true
 		c.flags = sqlite3.OPEN_URI | sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE
-		c.name = "file:" + c.memName + "?vfs=memdb"
+		c.name = uriName(c.memName) + "?vfs=memdb"
 	} else {
 		if c.vfs == "" {
 			c.vfs = vfs.Name // the OS VFS, counted
@@ -218,25 +217,38 @@ func isMemory(cfg pragma.Config) bool {
 // VFS named vfs: the file name, the VFS and immutable, and nothing the
 // engine would run (no _pragma).
 func fileURI(path, vfs string, immutable bool) string {
-	var b strings.Builder
-	b.WriteString("file:")
-	if strings.HasPrefix(path, "//") {
-		b.WriteString("//") // an empty URI authority keeps the path's slashes
+	name := uriName(path) + "?vfs=" + uriEscape(vfs, "&#+=")
+	if immutable {
+		name += "&immutable=1"
 	}
+	return name
+}
+
+// uriName returns the "file:" URI of the name path, without parameters:
+// every byte the engine's URI parser would read as more than a byte of
+// the name (%, ?, #, control bytes) %-escaped, so that the engine opens
+// path as it is.
+func uriName(path string) string {
+	if strings.HasPrefix(path, "//") {
+		// An empty URI authority keeps the path's slashes.
+		return "file://" + uriEscape(path, "?#")
+	}
+	return "file:" + uriEscape(path, "?#")
+}
+
+// uriEscape returns s with '%', the bytes in special, control bytes and
+// bytes outside ASCII %-escaped.
+func uriEscape(s, special string) string {
 	const hex = "0123456789ABCDEF"
-	for i := 0; i < len(path); i++ {
-		if ch := path[i]; ch == '%' || ch == '?' || ch == '#' || ch < 0x20 || ch >= 0x7f {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if ch := s[i]; ch == '%' || ch < 0x20 || ch >= 0x7f || strings.IndexByte(special, ch) >= 0 {
 			b.WriteByte('%')
 			b.WriteByte(hex[ch>>4])
 			b.WriteByte(hex[ch&15])
 		} else {
 			b.WriteByte(ch)
 		}
-	}
-	b.WriteString("?vfs=")
-	b.WriteString(url.QueryEscape(vfs))
-	if immutable {
-		b.WriteString("&immutable=1")
 	}
 	return b.String()
 }

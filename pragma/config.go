@@ -323,7 +323,8 @@ const (
 // means not set (SQLite's default, 2000 KiB).
 //
 // Its integer value is SQLite's own encoding: positive for pages,
-// negative for KiB.
+// negative for KiB. SQLite reads it as a 32-bit int: [Config.Validate]
+// refuses a size outside -2147483648 to 2147483647.
 type CacheSize int64
 
 // CachePages returns a cache size of n pages (n > 0).

@@ -165,7 +165,7 @@ func TestParse_errors(t *testing.T) {
 		{"file:app.db?_pragma=page_size(1000)", pragma.ErrInvalidValue,
 			`pragma: page_size: "1000" is not a power of two from 512 to 65536`},
 		{"file:app.db?_pragma=cache_size(0)", pragma.ErrInvalidValue,
-			`pragma: cache_size: "0" is not a number of pages (positive) or of KiB (negative)`},
+			`pragma: cache_size: "0" is not a number of pages (1 to 2147483647) or of KiB (-1 to -2147483648)`},
 		{"file:app.db?_pragma=mmap_size(-1)", pragma.ErrInvalidValue,
 			`pragma: mmap_size: "-1" is not a whole number from 0 to 9223372036854775807`},
 		{"file:app.db?_pragma=journal_size_limit(0)", pragma.ErrInvalidValue,

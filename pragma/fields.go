@@ -52,9 +52,11 @@ var fields = map[string]field{
 	"query_only":   boolean("query_only", func(c *Config) *bool { return &c.QueryOnly }),
 	"cache_size": {
 		parse: func(c *Config, v string) error {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || n == 0 || n == math.MinInt64 {
-				return invalid("cache_size", v, "%q is not a number of pages (positive) or of KiB (negative)", v)
+			// SQLite reads the value as a 32-bit int, and sets 0 for
+			// anything larger.
+			n, err := strconv.ParseInt(v, 10, 32)
+			if err != nil || n == 0 {
+				return invalid("cache_size", v, "%q is not a number of pages (1 to %d) or of KiB (-1 to %d)", v, math.MaxInt32, math.MinInt32)
 			}
 			c.CacheSize = CacheSize(n)
 			return nil

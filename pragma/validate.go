@@ -10,7 +10,8 @@ import (
 
 // Validate reports the first thing wrong with c, as an [*Error]:
 // a value out of range or not in its enumeration, an Extra PRAGMA that
-// SQLite does not know or that has a field of its own.
+// SQLite does not know, that has a field of its own or that is given
+// twice (key, hexkey and textkey count as one).
 func (c Config) Validate() error {
 	if c.Path == "" {
 		return invalid("path", "", "empty: name a database file, or :memory:")
@@ -52,6 +53,7 @@ func (c Config) Validate() error {
 		}
 	}
 	keys := true
+	seen := map[string]bool{}
 	for _, p := range c.Extra {
 		if err := p.validate(); err != nil {
 			return err
@@ -61,6 +63,18 @@ func (c Config) Validate() error {
 			return invalid(p.Name, p.Value, "an encryption key must come before the other Extra pragmas")
 		}
 		keys = isKey
+		// A setting given twice: SQLite would take the last value.
+		setting := p.Name
+		if isKey {
+			setting = "key" // key, hexkey and textkey set one key
+		}
+		if seen[setting] {
+			if isKey {
+				return invalid(p.Name, "", "an encryption key is given twice (key, hexkey and textkey set the same key)")
+			}
+			return invalid(p.Name, p.Value, "given twice")
+		}
+		seen[setting] = true
 	}
 	return nil
 }

@@ -1,0 +1,42 @@
+package pragma_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/sqlitekit/sqlitekit/pragma"
+)
+
+// A setting named twice, in any spelling, is an error: for the PRAGMAs
+// without a field of their own too (SQLite would take the last one, and
+// a DSN assembled from two sources would silently lose the first), and
+// for the encryption key, which key, hexkey and textkey all set.
+func TestParse_extraGivenTwice(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ dsn, name string }{
+		{"file:x.db?_pragma=recursive_triggers(1)&_pragma=recursive_triggers(0)", "recursive_triggers"},
+		{"file:x.db?_rt=1&_recursive_triggers=0", "recursive_triggers"},
+		{"file:x.db?_pragma=cache_spill(1)&_pragma=CACHE_SPILL=0", "cache_spill"},
+		{"file:x.db?_cslike=1&_pragma=case_sensitive_like(0)", "case_sensitive_like"},
+		{"file:x.db?_pragma=textkey('a')&_pragma=textkey('b')", "textkey"},
+		{"file:x.db?_pragma=textkey('a')&_pragma=hexkey('6162')", "hexkey"},
+		{"file:x.db?_pragma=key('a')&_pragma=textkey('a')", "textkey"},
+	} {
+		_, err := pragma.Parse(tc.dsn)
+		if !errors.Is(err, pragma.ErrInvalidValue) || !strings.Contains(err.Error(), tc.name) {
+			t.Errorf("Parse(%q) = %v, want ErrInvalidValue naming %s", tc.dsn, err, tc.name)
+		}
+	}
+	for _, extra := range [][]pragma.Pragma{
+		{{Name: "cache_spill", Value: "1"}, {Name: "cache_spill", Value: "0"}},
+		{{Name: "key", Value: "'a'"}, {Name: "textkey", Value: "'a'"}},
+	} {
+		c := pragma.Default()
+		c.Path = "x.db"
+		c.Extra = extra
+		if err := c.Validate(); !errors.Is(err, pragma.ErrInvalidValue) {
+			t.Errorf("Validate with Extra %q = %v, want ErrInvalidValue", extra, err)
+		}
+	}
+}
