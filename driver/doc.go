@@ -282,10 +282,14 @@
 // that step (a locked database, a table dropped since the statement was
 // cached) comes from Next, Err or Row.Scan.
 //
-// Exec leaves SQL's last_insert_rowid() as SQLite has it, so the next
-// statement on the connection can use it; Result.LastInsertId is the
-// rowid of the last insert when the Exec changed rows, and 0 when it
-// changed none.
+// Result.LastInsertId is the rowid of the last row the Exec inserted,
+// and 0 when it inserted none (an UPDATE or DELETE, an upsert that
+// updated, an insert into a WITHOUT ROWID table), as with ncruces.
+// Exec leaves SQL's last_insert_rowid() as SQLite has it (ncruces sets it
+// to 0 before each Exec), so the next statement on the connection can
+// use it. A statement that changed no row reports 0 RowsAffected (ncruces
+// reports the count of the connection's last INSERT, UPDATE or DELETE
+// again).
 //
 // A connection given back to the pool inside a transaction begun with
 // SQL (db.Exec("BEGIN")) is closed, which rolls the transaction back, and

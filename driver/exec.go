@@ -101,28 +101,33 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 	}
 	old := c.db.SetInterrupt(ctx)
 	defer c.db.SetInterrupt(old)
-	before := c.db.TotalChanges()
 
 	e, err := c.statement(query)
 	if err != nil {
 		return nil, interrupted(ctx, err)
 	}
+	m := c.markResult(query)
 	if e == nil {
 		if c.db.GetAutocommit() {
 			if err := c.startWrite(ctx); err != nil {
+				c.result(m)
 				return nil, err
 			}
 			defer c.endWrite()
 		}
-		if err := c.execScript(query, args); err != nil {
+		err := c.execScript(query, args)
+		r := c.result(m)
+		if err != nil {
 			return nil, c.guard.explain(interrupted(ctx, err))
 		}
-		return c.result(before), nil
+		return r, nil
 	}
-	if err := errors.Join(c.exec(ctx, e, args), c.cache.release(e)); err != nil {
+	err = errors.Join(c.exec(ctx, e, args), c.cache.release(e))
+	r := c.result(m)
+	if err != nil {
 		return nil, c.guard.explain(interrupted(ctx, err))
 	}
-	return c.result(before), nil
+	return r, nil
 }
 
 // execScript runs a script: a query of several statements (or of none).
@@ -265,14 +270,60 @@ func checkUsed(args []driver.NamedValue, used []bool) error {
 	return nil
 }
 
-// result is the result of an Exec that began when the connection's
-// total of changes was before: a statement that changed no row reports
-// none, and no inserted row.
-func (c *conn) result(before int64) driver.Result {
-	if c.db.TotalChanges() == before {
+// resultMark is what the result of an Exec is measured from: the
+// connection's total of changes and last_insert_rowid() before it.
+type resultMark struct {
+	changes int64
+	rowid   int64
+	zeroed  bool // last_insert_rowid() was set to 0 for the Exec
+}
+
+// markResult marks the start of an Exec of query. So that its result
+// tells whether the Exec inserted a row (an INSERT ... ON CONFLICT DO
+// UPDATE that updated, an INSERT into a WITHOUT ROWID table, an UPDATE or
+// DELETE inserts none), last_insert_rowid() is set to 0 for it, as
+// ncruces/go-sqlite3 does, and given back after it if it inserted none.
+// Not when the SQL reads last_insert_rowid() itself (INSERT INTO child
+// VALUES (last_insert_rowid())): it then reads the rowid of the
+// connection's last insert, as SQLite has it.
+func (c *conn) markResult(query string) resultMark {
+	m := resultMark{changes: c.db.TotalChanges(), rowid: c.db.LastInsertRowID()}
+	if m.rowid != 0 && !readsLastInsert(query) {
+		c.db.SetLastInsertRowID(0)
+		m.zeroed = true
+	}
+	return m
+}
+
+// result is the result of an Exec that began at m, which it ends (call
+// it whether the Exec failed or not): a statement that changed no row
+// reports none, and LastInsertId is the rowid of the row the Exec
+// inserted last, or 0 if it inserted none. last_insert_rowid() is then
+// as SQLite has it.
+func (c *conn) result(m resultMark) driver.Result {
+	id := c.db.LastInsertRowID()
+	if m.zeroed && id == 0 {
+		c.db.SetLastInsertRowID(m.rowid)
+	}
+	if c.db.TotalChanges() == m.changes {
 		return result{}
 	}
-	return result{id: c.db.LastInsertRowID(), rows: c.db.Changes()}
+	if !m.zeroed && id == m.rowid {
+		id = 0 // most likely no insert (SQL that reads last_insert_rowid())
+	}
+	return result{id: id, rows: c.db.Changes()}
+}
+
+// readsLastInsert reports whether sql names last_insert_rowid, in any
+// case.
+func readsLastInsert(sql string) bool {
+	const name = "last_insert_rowid"
+	for i := 0; i+len(name) <= len(sql); i++ {
+		if sql[i]|0x20 == 'l' && strings.EqualFold(sql[i:i+len(name)], name) {
+			return true
+		}
+	}
+	return false
 }
 
 type result struct{ id, rows int64 }

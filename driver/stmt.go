@@ -64,11 +64,13 @@ func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (_ dri
 	db := s.c.db
 	old := db.SetInterrupt(ctx)
 	defer db.SetInterrupt(old)
-	before := db.TotalChanges()
-	if err := s.c.exec(ctx, s.e, args); err != nil {
+	m := s.c.markResult(s.e.sql)
+	err = s.c.exec(ctx, s.e, args)
+	r := s.c.result(m)
+	if err != nil {
 		return nil, s.c.guard.explain(interrupted(ctx, err))
 	}
-	return s.c.result(before), nil
+	return r, nil
 }
 
 var errOpenRows = errors.New("sqlitekit: the statement has open rows: close them first")
