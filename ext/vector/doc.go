@@ -140,8 +140,12 @@
 // or LIMIT (k at most 4096; SQLite hides the LIMIT from a virtual table
 // when there is an OFFSET, so use k = ? with OFFSET); it may add = != > >=
 // < <= and IN (...) on partition keys, the same on metadata columns (IN on
-// INTEGER and TEXT ones), and rowid (or the primary key) = ? or IN (...),
-// a list or a subquery. Rows come nearest first, with
+// INTEGER and TEXT ones), rowid (or the primary key) = ? or IN (...),
+// a list or a subquery, and bounds on the distance (distance > ?, >=, <,
+// <=, BETWEEN), which, as in sqlite-vec, choose the rows among which the
+// k nearest are taken: "distance > 0.5 AND k = 10" is the 10 nearest rows
+// beyond 0.5 (= and != on the distance are refused). Rows come nearest
+// first, with
 // the hidden distance column; ties are broken by rowid. Without MATCH, a
 // query reads one row by rowid or primary key, or every row in rowid order.
 // INSERT, UPDATE and DELETE work as on a table; changing a row's rowid,

@@ -35,6 +35,7 @@ func (cur *vec0Cursor) knn(vcol *vecCol, terms []knnTerm, args []sqlite3.Value) 
 		filter    []string // conditions on T_rowids r
 		filterArg []any
 		emptyIn   bool
+		bounds    []distBound
 	)
 	// cond appends the condition expr op v to where and its values to
 	// whereArgs; opIN lists the values of v, a vtab IN argument.
@@ -96,6 +97,15 @@ func (cur *vec0Cursor) knn(vcol *vecCol, terms []knnTerm, args []sqlite3.Value) 
 			expr := fmt.Sprintf("r.m%02d", t.user(term.col).idx)
 			if err := cond(&filter, &filterArg, expr, term.op, v); err != nil {
 				return err
+			}
+		case 'd':
+			switch v.Type() {
+			case sqlite3.INTEGER, sqlite3.FLOAT:
+				bounds = append(bounds, distBound{term.op, v.Float()})
+			case sqlite3.NULL:
+				emptyIn = true // distance > NULL is never true
+			default:
+				return fmt.Errorf("a constraint on the distance column must be a number, got %s", v.Type())
 			}
 		}
 	}
@@ -162,6 +172,7 @@ func (cur *vec0Cursor) knn(vcol *vecCol, terms []knnTerm, args []sqlite3.Value) 
 	if dist.err != nil {
 		return dist.err
 	}
+	dist.bounds = bounds
 	nb := vcol.vectorBytes()
 	cs := t.d.chunkSize
 	var mask []byte
@@ -193,7 +204,7 @@ func (cur *vec0Cursor) knn(vcol *vecCol, terms []knnTerm, args []sqlite3.Value) 
 						return err
 					}
 					key, d := dist.distance(x, &cur.knnScratch)
-					if h.full() && key > h.hits[0].key {
+					if h.full() && key > h.hits[0].key || !dist.inBounds(d) {
 						continue
 					}
 					h.push(knnHit{rowRef: rowRef{int64(binary.LittleEndian.Uint64(rowids[8*slot:])), chunk, slot}, key: key, dist: d})
@@ -226,16 +237,55 @@ func (cur *vec0Cursor) knn(vcol *vecCol, terms []knnTerm, args []sqlite3.Value) 
 		return err
 	}
 	cur.hits = h.sorted()
-	// Distances are float32 values, as sqlite-vec's are: the inputs are
-	// float32 and more digits would only be noise.
 	for i := range cur.hits {
-		d := cur.hits[i].dist
-		if vcol.metric == metricL2 && vcol.elem != elemBit {
-			d = math.Sqrt(d)
-		}
-		cur.hits[i].dist = float64(float32(d))
+		cur.hits[i].dist = vcol.reported(cur.hits[i].dist)
 	}
 	return nil
+}
+
+// reported returns the distance a KNN query reports for d, what the
+// kernels compute (the square of the distance for L2): a float32 value,
+// as sqlite-vec's are, since the inputs are float32 and more digits
+// would only be noise.
+func (c *vecCol) reported(d float64) float64 {
+	if c.metric == metricL2 && c.elem != elemBit {
+		d = math.Sqrt(d)
+	}
+	return float64(float32(d))
+}
+
+// A distBound is a constraint on the distance column of a KNN query:
+// distance op v.
+type distBound struct {
+	op byte // opGT, opGE, opLT or opLE
+	v  float64
+}
+
+// inBounds reports whether a row at kernel distance d (see reported)
+// passes every bound on the distance column. A NaN distance (reported as
+// NULL) passes none, as in SQL.
+func (d *chunkDistance) inBounds(dist float64) bool {
+	if len(d.bounds) == 0 {
+		return true
+	}
+	r := d.col.reported(dist)
+	for _, b := range d.bounds {
+		var ok bool
+		switch b.op {
+		case opGT:
+			ok = r > b.v
+		case opGE:
+			ok = r >= b.v
+		case opLT:
+			ok = r < b.v
+		case opLE:
+			ok = r <= b.v
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // anySet reports whether any of the n bits from first (both multiples of
@@ -297,12 +347,13 @@ func inValues(v sqlite3.Value) ([]any, error) {
 // chunkDistance computes the distances from a query to the vectors of a
 // chunk.
 type chunkDistance struct {
-	col  *vecCol
-	qf   []float32
-	qb   []byte
-	qq   float64 // |q|², for cosine
-	err  error
-	dims int
+	col    *vecCol
+	bounds []distBound // constraints on the distance column
+	qf     []float32
+	qb     []byte
+	qq     float64 // |q|², for cosine
+	err    error
+	dims   int
 }
 
 func newChunkDistance(c *vecCol, query []byte) *chunkDistance {
@@ -375,7 +426,7 @@ func (d *chunkDistance) segment(h *topK, scratch *knnScratch, mask []byte, first
 			if math.IsNaN(key) {
 				key = math.Inf(1)
 			}
-			if h.full() && key > h.hits[0].key {
+			if h.full() && key > h.hits[0].key || !d.inBounds(dist) {
 				continue // cheap rejection before reading the rowid
 			}
 			s := first + i

@@ -70,8 +70,9 @@ func opSQL(op byte) string {
 //	r / R    rowid or primary key: = ? / IN (...)
 //	pNo      partition key column N (declared column number), operator o
 //	MNo      metadata column N, operator o (i for IN)
+//	do       the distance, operator o (>, g, < or l)
 type knnTerm struct {
-	kind byte // 'm', 'k', 'r', 'R', 'p', 'M'
+	kind byte // 'm', 'k', 'r', 'R', 'p', 'M', 'd'
 	col  int  // declared column number, for 'p' and 'M'
 	op   byte
 }
@@ -178,6 +179,18 @@ func (t *vec0) bestIndex(idx *sqlite3.IndexInfo) error {
 			}
 			continue
 		}
+		if c.Column == t.colDistance() && c.Op != sqlite3.INDEX_CONSTRAINT_LIMIT && c.Op != sqlite3.INDEX_CONSTRAINT_OFFSET {
+			// As in sqlite-vec, a bound on the distance filters the
+			// candidates before the k nearest are chosen.
+			switch op := opOf(c.Op); op {
+			case opGT, opGE, opLT, opLE:
+				use(i, fmt.Sprintf("d%c", op))
+			default:
+				return errors.New("Illegal WHERE constraint on distance column in a KNN query. " +
+					"Only one of GT, GE, LT, LE constraints are allowed.")
+			}
+			continue
+		}
 		u := t.user(c.Column)
 		if u == nil {
 			continue
@@ -243,6 +256,11 @@ func (t *vec0) parseKNNPlan(s string) (vcol *vecCol, terms []knnTerm, err error)
 				return nil, nil, fmt.Errorf("bad query plan %q", s)
 			}
 			terms = append(terms, knnTerm{kind: f[0]})
+		case 'd':
+			if len(f) != 2 || !strings.ContainsRune(string([]byte{opGT, opGE, opLT, opLE}), rune(f[1])) {
+				return nil, nil, fmt.Errorf("bad query plan %q", s)
+			}
+			terms = append(terms, knnTerm{kind: 'd', op: f[1]})
 		case 'p', 'M':
 			if len(f) < 3 {
 				return nil, nil, fmt.Errorf("bad query plan %q", s)

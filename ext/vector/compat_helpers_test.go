@@ -1,0 +1,43 @@
+package vector_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// compatStep is one statement of a translated sqlite-vec test and what
+// sqlite-vec's snapshot records for it: the rows, rendered as render
+// does and joined by newlines, or, when err is set, an error whose
+// message contains err.
+type compatStep struct {
+	sql  string
+	args []any
+	rows string
+	err  string
+}
+
+// runCompat runs steps in order on a fresh in-memory database.
+func runCompat(t *testing.T, steps []compatStep) {
+	t.Helper()
+	c := openConn(t)
+	for _, s := range steps {
+		rows, err := tryQuery(c, s.sql, s.args...)
+		if s.err != "" {
+			if err == nil || !strings.Contains(err.Error(), s.err) {
+				t.Errorf("%s %v: got rows %v, error %v; want an error with %q", s.sql, s.args, rows, err, s.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s %v: %v", s.sql, s.args, err)
+			continue
+		}
+		got := make([]string, len(rows))
+		for i, r := range rows {
+			got[i] = render(r)
+		}
+		if g := strings.Join(got, "\n"); g != s.rows {
+			t.Errorf("%s %v:\n got %q\nwant %q", s.sql, s.args, g, s.rows)
+		}
+	}
+}

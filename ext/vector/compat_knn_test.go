@@ -1,0 +1,36 @@
+package vector_test
+
+import "testing"
+
+// TestCompatKNNDistanceConstraints is sqlite-vec's
+// test-knn-distance-constraints.py: constraints on the distance column of
+// a KNN query filter the candidates before the k nearest are chosen, so
+// "distance > 5 AND k = 5" gives the 5 nearest rows beyond 5, not the
+// rows beyond 5 among the 5 nearest (which were none).
+func TestCompatKNNDistanceConstraints(t *testing.T) {
+	t.Parallel()
+	const knn = "select rowid, distance from v where embedding match ? and k = ? "
+	runCompat(t, []compatStep{
+		{sql: "create virtual table v using vec0(embedding float[1], is_odd boolean, chunk_size=8)"},
+		{sql: "insert into v(rowid, is_odd, embedding) select value, value % 2, '[' || value || ']' from generate_series(1, 17)"},
+		{sql: knn, args: []any{"[1]", 5}, rows: "1|0\n2|1\n3|2\n4|3\n5|4"},
+		{sql: knn + "AND distance > 5", args: []any{"[1]", 5}, rows: "7|6\n8|7\n9|8\n10|9\n11|10"},
+		{sql: knn + "AND distance >= 5", args: []any{"[1]", 5}, rows: "6|5\n7|6\n8|7\n9|8\n10|9"},
+		{sql: knn + "AND distance < 3", args: []any{"[1]", 5}, rows: "1|0\n2|1\n3|2"},
+		{sql: knn + "AND distance <= 3", args: []any{"[1]", 5}, rows: "1|0\n2|1\n3|2\n4|3"},
+		{sql: knn + "AND distance > 7 AND distance <= 10", args: []any{"[1]", 5}, rows: "9|8\n10|9\n11|10"},
+		{sql: knn + "AND distance BETWEEN 7 AND 10", args: []any{"[1]", 5}, rows: "8|7\n9|8\n10|9\n11|10"},
+		{sql: knn + "AND is_odd == TRUE AND distance BETWEEN 7 AND 10", args: []any{"[1]", 5}, rows: "9|8\n11|10"},
+		// Not in sqlite-vec's tests: LIMIT instead of k, a float bound,
+		// a bound as a parameter, and rows read one by one (rowid IN).
+		{sql: "select rowid, distance from v where embedding match '[1]' and distance > 5.5 order by distance limit 2", rows: "7|6\n8|7"},
+		{sql: "select rowid from v where embedding match '[1]' and k = 3 and distance >= ?", args: []any{15}, rows: "16\n17"},
+		{sql: "select rowid from v where embedding match '[1]' and k = 3 and distance > 2 and rowid in (1, 2, 3, 4, 5)", rows: "4\n5"},
+		// SQL's NULL compares false; a text bound is an error, not
+		// sqlite-vec's reading of it as a number.
+		{sql: "select rowid from v where embedding match '[1]' and k = 3 and distance > ?", args: []any{nil}, rows: ""},
+		{sql: "select rowid from v where embedding match '[1]' and k = 3 and distance > '5'", err: "distance"},
+		// Equality is refused, as in sqlite-vec.
+		{sql: "select rowid from v where embedding match '[1]' and k = 3 and distance = 5", err: "distance"},
+	})
+}
