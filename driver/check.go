@@ -56,7 +56,9 @@ func Check(ctx context.Context, db *sql.DB, quick bool) ([]Problem, error) {
 		pragma = "quick_check"
 	}
 	var problems []Problem
-	err := query(ctx, db, "PRAGMA "+pragma, func(rows *sql.Rows) error {
+	// Named main: without a schema, integrity_check also checks every
+	// database the connection has attached (in Options.ConnInit, say).
+	err := query(ctx, db, "PRAGMA main."+pragma, func(rows *sql.Rows) error {
 		var msg string
 		if err := rows.Scan(&msg); err != nil {
 			return err
@@ -69,7 +71,7 @@ func Check(ctx context.Context, db *sql.DB, quick bool) ([]Problem, error) {
 	if err != nil {
 		return problems, fmt.Errorf("sqlitekit: %s: %w", pragma, err)
 	}
-	err = query(ctx, db, "PRAGMA foreign_key_check", func(rows *sql.Rows) error {
+	err = query(ctx, db, "PRAGMA main.foreign_key_check", func(rows *sql.Rows) error {
 		var p Problem
 		var rowid sql.NullInt64
 		if err := rows.Scan(&p.Table, &rowid, &p.Parent, &p.ForeignKey); err != nil {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ncruces/go-sqlite3"
+	"github.com/sqlitekit/sqlitekit/driver"
 	_ "github.com/sqlitekit/sqlitekit/driver"
 	"github.com/sqlitekit/sqlitekit/pragma"
 )
@@ -106,4 +108,57 @@ func TestOpen_pragmaNumbersReachTheEngine(t *testing.T) {
 		}
 		db.Close()
 	}
+}
+
+// Check verifies the main database only: a database that the pool's
+// connections ATTACH (in ConnInit) is not reported as main's problems.
+func TestCheck_onlyMain(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	aux := filepath.Join(dir, "aux.db")
+	seed, err := sql.Open("sqlitekit", aux+"?_fk=0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seed.Exec(`CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE c(p REFERENCES p(id)); INSERT INTO c VALUES (7);
+		PRAGMA ignore_check_constraints=ON; CREATE TABLE k(x CHECK (x > 0)); INSERT INTO k VALUES (-1)`); err != nil {
+		t.Fatal(err)
+	}
+	seed.Close()
+
+	cfg := pragma.Default()
+	cfg.Path = filepath.Join(dir, "main.db")
+	db, err := driver.Open(cfg, &driver.Options{ConnInit: func(c *sqlite3.Conn) error {
+		return c.Exec("ATTACH " + sqlite3.Quote(aux) + " AS aux")
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`CREATE TABLE t(x)`); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(checkProblems(t, aux)); n != 2 {
+		t.Fatalf("aux itself has %d problems, want 2 (the test's premise)", n)
+	}
+	for _, quick := range []bool{false, true} {
+		problems, err := driver.Check(t.Context(), db, quick)
+		if err != nil || len(problems) != 0 {
+			t.Errorf("Check(quick=%v) of a sound main database = %v, %v; want none (the problems are aux's)", quick, problems, err)
+		}
+	}
+}
+
+func checkProblems(t *testing.T, path string) []driver.Problem {
+	t.Helper()
+	db, err := sql.Open("sqlitekit", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	problems, err := driver.Check(t.Context(), db, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return problems
 }
