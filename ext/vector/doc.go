@@ -139,7 +139,9 @@
 // Queries: a KNN query has one MATCH on a vector column and either k = ?
 // or LIMIT (k at most 4096; SQLite hides the LIMIT from a virtual table
 // when there is an OFFSET, so use k = ? with OFFSET); it may add = != > >=
-// < <= and IN (...) on partition keys, the same on metadata columns (IN on
+// < <= IN (...) IS and IS [NOT] NULL on partition keys (which, as in
+// sqlite-vec, may be NULL: such rows form a partition of their own), the
+// same but IS on metadata columns (IN on
 // INTEGER and TEXT ones), rowid (or the primary key) = ? or IN (...),
 // a list or a subquery, and bounds on the distance (distance > ?, >=, <,
 // <=, BETWEEN), which, as in sqlite-vec, choose the rows among which the

@@ -40,6 +40,10 @@ func (cur *vec0Cursor) knn(vcol *vecCol, terms []knnTerm, args []sqlite3.Value) 
 	// cond appends the condition expr op v to where and its values to
 	// whereArgs; opIN lists the values of v, a vtab IN argument.
 	cond := func(where *[]string, whereArgs *[]any, expr string, op byte, v sqlite3.Value) error {
+		if op == opISNULL || op == opNOTNULL {
+			*where = append(*where, expr+" "+opSQL(op))
+			return nil
+		}
 		if op != opIN {
 			*where = append(*where, expr+" "+opSQL(op)+" ?")
 			*whereArgs = append(*whereArgs, v)

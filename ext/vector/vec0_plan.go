@@ -26,6 +26,11 @@ const (
 	opLT = '<'
 	opLE = 'l'
 	opIN = 'i'
+	// Partition keys only (they may be NULL; metadata may not).
+	opIS      = 'I'
+	opISNOT   = 'J'
+	opISNULL  = 'n' // its argument is ignored
+	opNOTNULL = 'N' // its argument is ignored
 )
 
 func opOf(op sqlite3.IndexConstraintOp) byte {
@@ -42,6 +47,14 @@ func opOf(op sqlite3.IndexConstraintOp) byte {
 		return opLT
 	case sqlite3.INDEX_CONSTRAINT_LE:
 		return opLE
+	case sqlite3.INDEX_CONSTRAINT_IS:
+		return opIS
+	case sqlite3.INDEX_CONSTRAINT_ISNOT:
+		return opISNOT
+	case sqlite3.INDEX_CONSTRAINT_ISNULL:
+		return opISNULL
+	case sqlite3.INDEX_CONSTRAINT_ISNOTNULL:
+		return opNOTNULL
 	}
 	return 0
 }
@@ -58,6 +71,14 @@ func opSQL(op byte) string {
 		return "<"
 	case opLE:
 		return "<="
+	case opIS:
+		return "IS"
+	case opISNOT:
+		return "IS NOT"
+	case opISNULL:
+		return "IS NULL"
+	case opNOTNULL:
+		return "IS NOT NULL"
 	}
 	return "="
 }
@@ -198,15 +219,22 @@ func (t *vec0) bestIndex(idx *sqlite3.IndexInfo) error {
 		switch u.kind {
 		case colPartition:
 			op := opOf(c.Op)
+			if op == 0 {
+				// Left to SQLite, it would filter the k rows after the
+				// search rather than choose the partitions searched.
+				return fmt.Errorf("An illegal WHERE constraint was provided on a vec0 partition key column in a KNN query (%s): "+
+					"only =, !=, >, >=, <, <=, IN, IS and IS [NOT] NULL are allowed.", u.name)
+			}
 			if op == opEQ && idx.In(i, -1) {
 				idx.In(i, 1) // all values at once: k rows in all, not k per value
 				op = opIN
 			}
-			if op != 0 {
-				use(i, fmt.Sprintf("p%d%c", c.Column, op))
-			}
+			use(i, fmt.Sprintf("p%d%c", c.Column, op))
 		case colMetadata:
 			op := opOf(c.Op)
+			if op == opIS || op == opISNOT || op == opISNULL || op == opNOTNULL {
+				op = 0 // metadata is never NULL: IS is = in disguise, but sqlite-vec refuses it
+			}
 			if op == 0 {
 				return fmt.Errorf("An illegal WHERE constraint was provided on a vec0 metadata column in a KNN query (%s): "+
 					"only =, !=, >, >=, <, <= and IN are allowed.", u.name)
@@ -273,7 +301,9 @@ func (t *vec0) parseKNNPlan(s string) (vcol *vecCol, terms []knnTerm, err error)
 			if f[0] == 'M' {
 				want = colMetadata
 			}
-			if t.user(c).kind != want || opSQL(f[len(f)-1]) == "=" && f[len(f)-1] != opEQ && f[len(f)-1] != opIN {
+			op := f[len(f)-1]
+			isOp := op == opIS || op == opISNOT || op == opISNULL || op == opNOTNULL
+			if t.user(c).kind != want || opSQL(op) == "=" && op != opEQ && op != opIN || isOp && want != colPartition {
 				return nil, nil, fmt.Errorf("bad query plan %q", s)
 			}
 			terms = append(terms, knnTerm{kind: f[0], col: c, op: f[len(f)-1]})

@@ -105,11 +105,11 @@ func lowerFirst(s string) string {
 
 // checkValue checks v against the declared type of a partition key,
 // metadata or auxiliary column, with sqlite-vec's strictness: no NULL (but in
-// auxiliary columns), no conversion between types.
+// partition key and auxiliary columns), no conversion between types.
 func checkValue(v sqlite3.Value, c *vecCol) error {
 	typ := v.Type()
 	if typ == sqlite3.NULL {
-		if c.kind == colAuxiliary {
+		if c.kind == colAuxiliary || c.kind == colPartition {
 			return nil
 		}
 		if c.typ == typeBoolean {

@@ -461,7 +461,7 @@ func (t *vec0) allocate(pkey []byte, part []any) (*openChunk, int64, error) {
 		} else {
 			where.WriteString(" AND ")
 		}
-		fmt.Fprintf(&where, "p%02d = ?", i)
+		fmt.Fprintf(&where, "p%02d IS ?", i) // NULL is a partition too
 	}
 	s, err := w.stmt("SELECT chunk_id, slots FROM " + t.shadow("chunks") + where.String() + " ORDER BY chunk_id DESC")
 	if err != nil {
