@@ -21,7 +21,7 @@ import (
 // that outlived a killed program, where the system cannot kill it with
 // the program).
 func lockDB(db string) (*os.File, error) {
-	dir := filepath.Join(filepath.Dir(db), "."+filepath.Base(db)+"-litestream")
+	dir := lockDir(db)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("replica: %w", err)
 	}
@@ -49,4 +49,39 @@ func lockDB(db string) (*os.File, error) {
 func writeAt(f *os.File, s string) error {
 	_, err := f.WriteAt([]byte(s), 0)
 	return err
+}
+
+// lockDir is the directory of the lock of the database at db.
+func lockDir(db string) string {
+	return filepath.Join(filepath.Dir(db), "."+filepath.Base(db)+"-litestream")
+}
+
+// lockHeld returns an error wrapping ErrAlreadyReplicated if a replica,
+// of this process or another, holds the lock of the database at db
+// (absolute), as spelled or with its symbolic links resolved.
+func lockHeld(db string) error {
+	paths := []string{db}
+	if real, err := filepath.EvalSymlinks(db); err == nil && real != db {
+		paths = append(paths, real)
+	}
+	for _, p := range paths {
+		path := filepath.Join(lockDir(p), "sqlitekit.lock")
+		f, err := os.Open(path)
+		if err != nil {
+			continue // no lock file: no replica of this package ever ran there
+		}
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if err == nil {
+			syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+			f.Close()
+			continue
+		}
+		pid, _ := io.ReadAll(io.LimitReader(f, 32))
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return fmt.Errorf("%w: %s: a replica runs for it: it holds the lock %s (pid %s)", ErrAlreadyReplicated, db, path, strings.TrimSpace(string(pid)))
+		}
+		return fmt.Errorf("lock %s: %w", path, err)
+	}
+	return nil
 }

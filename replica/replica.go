@@ -37,7 +37,9 @@ var ErrClosed = errors.New("closed")
 // ErrAlreadyReplicated is wrapped by the error [Start] returns for a
 // database a replica runs for already, of this process or (on Unix) of
 // another: two Litestreams replicating one database corrupt each other's
-// replica.
+// replica. [Restore] and [Follow] return it for such a database too:
+// restoring over it would delete it, and its WAL, from under the program
+// and the replica.
 var ErrAlreadyReplicated = errors.New("the database is replicated already")
 
 // stopTimeout is how long Close waits for Litestream to stop after

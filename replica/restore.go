@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/sqlitekit/sqlitekit/internal/ctxarg"
+	"github.com/sqlitekit/sqlitekit/internal/dbid"
+	"github.com/sqlitekit/sqlitekit/internal/replicated"
 )
 
 // ErrExists is wrapped by the error [Restore] and [Follow] return when
@@ -30,6 +32,10 @@ type RestoreOptions struct {
 	Time time.Time
 	// Overwrite replaces an existing database (and its -wal and -shm).
 	// False: an existing database is an error wrapping ErrExists.
+	// A database a replica runs for (see [Start]) is never replaced: the
+	// error wraps [ErrAlreadyReplicated]. Nor may a program have it open
+	// (which Restore cannot see): its connections would keep the old
+	// file, and lose what they write.
 	Overwrite bool
 	// Binary is the litestream command. Empty: "litestream" on $PATH.
 	Binary string
@@ -54,7 +60,11 @@ func (o *RestoreOptions) args(url, dbPath string) (binary string, args []string,
 	}
 	if _, err := os.Stat(dbPath); err == nil && !o.Overwrite {
 		return "", nil, fmt.Errorf("replica: %w: %s (set RestoreOptions.Overwrite to replace it)", ErrExists, dbPath)
-	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	} else if err == nil {
+		if err := notReplicated(dbPath); err != nil {
+			return "", nil, err
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
 		return "", nil, fmt.Errorf("replica: %w", err)
 	}
 	args = []string{"restore", "-o", dbPath}
@@ -65,6 +75,24 @@ func (o *RestoreOptions) args(url, dbPath string) (binary string, args []string,
 		args = append(args, "-timestamp", o.Time.UTC().Format(time.RFC3339Nano))
 	}
 	return binary, args, nil
+}
+
+// notReplicated refuses to restore over the database at dbPath while a
+// replica runs for it: Litestream's -force deletes the database and its
+// -wal, with the commits not yet copied to the file, from under the
+// program that has it open and under the replica.
+func notReplicated(dbPath string) error {
+	abs, err := filepath.Abs(dbPath)
+	if err != nil {
+		return fmt.Errorf("replica: %w", err)
+	}
+	if id, err := dbid.Of(abs); err == nil && replicated.Is(id) {
+		return fmt.Errorf("replica: %w: %s: a replica of this process runs for it; Close it, and the program's pools, before restoring over the database", ErrAlreadyReplicated, dbPath)
+	}
+	if err := lockHeld(abs); err != nil {
+		return fmt.Errorf("replica: %w; stop it, and the program using the database, before restoring over it", err)
+	}
+	return nil
 }
 
 // Restore writes to dbPath the database replicated at url: its latest
