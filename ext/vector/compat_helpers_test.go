@@ -1,6 +1,8 @@
 package vector_test
 
 import (
+	"encoding/binary"
+	"math"
 	"strings"
 	"testing"
 )
@@ -40,4 +42,13 @@ func runCompat(t *testing.T, steps []compatStep) {
 			t.Errorf("%s %v:\n got %q\nwant %q", s.sql, s.args, g, s.rows)
 		}
 	}
+}
+
+// f32Blob is v as a float32 BLOB, sqlite-vec's compact format.
+func f32Blob(v ...float32) []byte {
+	b := make([]byte, 0, 4*len(v))
+	for _, x := range v {
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
+	}
+	return b
 }

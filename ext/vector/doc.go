@@ -150,7 +150,9 @@
 // first, with
 // the hidden distance column; ties are broken by rowid. Without MATCH, a
 // query reads one row by rowid or primary key, or every row in rowid order.
-// INSERT, UPDATE and DELETE work as on a table; changing a row's rowid,
+// INSERT, UPDATE and DELETE work as on a table, and INSERT OR REPLACE
+// replaces the row with the same key (INSERT OR IGNORE of an existing key
+// fails with the UNIQUE error, as in sqlite-vec); changing a row's rowid,
 // primary key or partition key is refused (delete the row and insert it
 // again). vec_each(vector) lists a vector's elements (rowid, value; a bit
 // vector's bits most significant first, as sqlite-vec's vec_each does,

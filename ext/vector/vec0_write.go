@@ -379,6 +379,13 @@ func (t *vec0) insert(newKey sqlite3.Value, cols []sqlite3.Value) (int64, error)
 	}
 
 	// Everything is checked: from here on only I/O can fail.
+	if id != nil && t.db.VTabOnConflict() == sqlite3.VTAB_REPLACE {
+		// INSERT OR REPLACE, as in sqlite-vec: the row with this key, if
+		// any, goes first.
+		if err := t.delete(key); err != nil {
+			return 0, err
+		}
+	}
 	w := &t.w
 	part, meta, aux := w.part[:0], w.meta[:0], w.aux[:0]
 	pkey := w.pkey[:0]
