@@ -249,11 +249,14 @@
 // declared type; it still scans into a *string byte for byte. A TEXT
 // column always gives its text.
 //
-// ColumnType's ScanType comes from the declared type (INT, INTEGER,
-// REAL, TEXT, BLOB, BOOLEAN, DATE, TIME, DATETIME, TIMESTAMP), else from
-// the value of the first row; Nullable from the table's NOT NULL (or
-// INTEGER PRIMARY KEY) for a column of a table, unknown for an
-// expression. An outer join can still give NULL in a NOT NULL column.
+// ColumnType's ScanType comes, before the first row, from the declared
+// type (INT, INTEGER, REAL, TEXT, BLOB, BOOLEAN, DATE, TIME, DATETIME,
+// TIMESTAMP), else from the value of the first row (ncruces: any); on a
+// row, from the value Next gave, as with ncruces. Nullable comes from the
+// table's NOT NULL (or INTEGER PRIMARY KEY) for a column of a table
+// (ncruces reports every column of a declared type it knows not
+// nullable), unknown for an expression. An outer join can still give
+// NULL in a NOT NULL column.
 //
 // # Statements and arguments
 //

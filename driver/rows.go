@@ -205,17 +205,21 @@ func (r *rows) ColumnTypeDatabaseTypeName(i int) string {
 // ColumnTypeScanType returns the type values of column i arrive as.
 // Before the first row, and after the last, it is the type the declared
 // type gives (INT, INTEGER, REAL, TEXT, BLOB, BOOLEAN, DATE, TIME,
-// DATETIME, TIMESTAMP), else any. On a row, it is the type of the value
-// Next gives for that row, as ncruces/go-sqlite3 reports it: a NULL, or a
-// value the declared type cannot give (text in an INTEGER column, 2 in a
-// BOOLEAN one), has its own type, so that a destination made from the
-// scan type can hold it; a NULL BLOB is a nil []byte.
+// DATETIME, TIMESTAMP), as with ncruces/go-sqlite3, whatever the first
+// row holds; a column of another declared type, or of none, has before
+// the first row the type of the first row's value (ncruces: any), after
+// the last any. On a row, it is the type of the value Next gave for that
+// row, as ncruces/go-sqlite3 reports it: a NULL, or a value the declared
+// type cannot give (text in an INTEGER column, 2 in a BOOLEAN one), has
+// its own type, so that a destination made from the scan type can hold
+// it; a NULL BLOB is a nil []byte.
 func (r *rows) ColumnTypeScanType(i int) reflect.Type {
 	if r.state == rowUnstarted {
 		r.start()
 	}
 	k := r.e.kinds[i]
-	if r.state == rowPending || r.state == rowStepping { // on a row
+	// rowPending: the first row is read, Next has not returned it.
+	if r.state == rowStepping || r.state == rowPending && k == kindAny {
 		k = r.valueKind(k, i)
 	}
 	return scanTypes[k]

@@ -17,8 +17,8 @@ type columnType struct {
 }
 
 // ColumnTypes before the first row and on every row: before it, the
-// scan type of a column whose declared type says it, else of the value
-// of the first row (ncruces, modernc); on a row, the type of the value
+// scan type of a column whose declared type says it (ncruces), else of
+// the value of the first row (modernc; ncruces: any); on a row, the type of the value
 // Next gives (ncruces), the same whether that row was reached by Next or
 // not. DatabaseTypeName is the declared type without its size
 // (ncruces, as database/sql documents it; mattn and modernc keep
