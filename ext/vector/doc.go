@@ -131,6 +131,11 @@
 // (N divisible by 8), N up to 8192, at most 16 of them. distance_metric is
 // l2 (the default: the Euclidean distance), cosine (1 - cosine similarity)
 // or l1 for float and int8 columns; bit columns use the Hamming distance.
+// "indexed by flat()" after a vector column is accepted (it is the exact
+// search vec0 does); sqlite-vec's approximate indexes (rescore, ivf,
+// diskann) are refused, as are its loose type names: sqlite-vec reads any
+// type beginning with "float" (float8, float64) as float32 and "bits" as
+// bit.
 // Vectors go in as JSON text or BLOBs as for the functions above; int8 and
 // bit columns take vec_int8(...) and vec_bit(...), and also a BLOB without
 // subtype of exactly the column's size (so rows copied from another table,

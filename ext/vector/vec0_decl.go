@@ -310,8 +310,24 @@ func parseVectorCol(arg string, toks []token) (vecCol, error) {
 	}
 	c.dims = n
 	rest := toks[5:]
-	metricSet := false
+	metricSet, indexSet := false, false
 	for len(rest) > 0 {
+		if isWord(rest[0], "indexed") {
+			// sqlite-vec's "indexed by flat()" is the exact search there is
+			// without it; its approximate indexes are not provided.
+			if len(rest) >= 3 && isWord(rest[1], "by") && rest[2].kind == tokIdent && !isWord(rest[2], "flat") {
+				return c, fmt.Errorf("could not parse vector column '%s': index type %q is not supported, only flat() (exact search)", arg, rest[2].text)
+			}
+			if len(rest) < 5 || !isWord(rest[1], "by") || rest[2].kind != tokIdent || rest[3].kind != tokLParen || rest[4].kind != tokRParen {
+				return c, fmt.Errorf("could not parse vector column '%s': expected indexed by flat() after ']'", arg)
+			}
+			if indexSet {
+				return c, fmt.Errorf("could not parse vector column '%s': indexed by given twice", arg)
+			}
+			indexSet = true
+			rest = rest[5:]
+			continue
+		}
 		if len(rest) < 3 || rest[0].kind != tokIdent || rest[1].kind != tokEq || rest[2].kind != tokIdent {
 			return c, fmt.Errorf("could not parse vector column '%s': expected option=value after ']'", arg)
 		}
@@ -378,6 +394,8 @@ const (
 	tokLBracket
 	tokRBracket
 	tokEq
+	tokLParen
+	tokRParen
 )
 
 type token struct {
@@ -386,7 +404,7 @@ type token struct {
 }
 
 // tokenize splits one declaration argument into identifiers (bare, or
-// quoted with "" or “), unsigned integers and the symbols + [ ] =.
+// quoted with "" or “), unsigned integers and the symbols + [ ] = ( ).
 func tokenize(s string) ([]token, error) {
 	var toks []token
 	for i := 0; i < len(s); {
@@ -405,6 +423,12 @@ func tokenize(s string) ([]token, error) {
 			i++
 		case c == '=':
 			toks = append(toks, token{tokEq, "="})
+			i++
+		case c == '(':
+			toks = append(toks, token{tokLParen, "("})
+			i++
+		case c == ')':
+			toks = append(toks, token{tokRParen, ")"})
 			i++
 		case '0' <= c && c <= '9':
 			j := i
