@@ -30,6 +30,9 @@ type Config struct {
 	// would open a temporary database that is deleted when it closes,
 	// so a configuration that forgot its file name would lose every
 	// write without a word.
+	// Path is a file name, not a URI: one that begins with "file:" is
+	// an error (a DSN put here by mistake); write such a file with its
+	// directory, "./file:...".
 	// With Mode set to ModeMemory, Path names an in-memory database
 	// shared by every *sql.DB of the process that opens the same name.
 	Path string

@@ -40,3 +40,29 @@ func TestParse_extraGivenTwice(t *testing.T) {
 		}
 	}
 }
+
+// A Config's Path is a file name: a DSN put there by mistake ("file:"
+// and parameters) is refused, not opened as a file of that odd name (a
+// disk file "file::memory:" where an in-memory database was meant).
+func TestValidate_pathIsNotAURI(t *testing.T) {
+	t.Parallel()
+	for _, path := range []string{"file::memory:", "file::memory:?cache=shared", "FILE:app.db?mode=ro", "file:/tmp/x.db", "File:x"} {
+		c := pragma.Default()
+		c.Path = path
+		err := c.Validate()
+		if !errors.Is(err, pragma.ErrInvalidValue) || !strings.Contains(err.Error(), "path") {
+			t.Errorf("Validate with Path %q = %v, want ErrInvalidValue naming the path", path, err)
+		}
+	}
+	// A file whose name begins with "file:" is written with a directory.
+	for _, dsn := range []string{"./file:x.db", "file:./file:x.db", "file:x.db", "app.db"} {
+		c, err := pragma.Parse(dsn)
+		if err != nil {
+			t.Errorf("Parse(%q): %v", dsn, err)
+			continue
+		}
+		if _, err := pragma.Parse(c.String()); err != nil {
+			t.Errorf("Parse(%q) = %v, of Parse(%q).String()", c.String(), err, dsn)
+		}
+	}
+}

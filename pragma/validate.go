@@ -19,6 +19,11 @@ func (c Config) Validate() error {
 	if strings.ContainsRune(c.Path, 0) {
 		return invalid("path", c.Path, "contains a NUL byte")
 	}
+	if len(c.Path) >= 5 && strings.EqualFold(c.Path[:5], "file:") {
+		// A DSN put in Path would open a file of that name, such as
+		// "file::memory:" on disk where a memory database was meant.
+		return invalid("path", c.Path, "%q is a URI, not a file name: read a DSN with Parse; a file whose name begins with \"file:\" is written with its directory (\"./file:...\")", c.Path)
+	}
 	if err := checkEnum("mode", c.Mode, ModeReadOnly, ModeReadWrite, ModeReadWriteCreate, ModeMemory); err != nil {
 		return err
 	}
