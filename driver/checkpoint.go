@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/ncruces/go-sqlite3"
 
@@ -77,8 +78,10 @@ var ErrReplicated = errors.New("replicated database")
 // PASSIVE returns an error wrapping [ErrReplicated] at once.
 //
 // The FULL, RESTART and TRUNCATE modes wait for readers and writers in
-// the connection's busy handler, up to its busy timeout (the DSN's
-// busy_timeout), or until ctx is done. If they still block it, Checkpoint
+// the connection's busy handler, and for another checkpoint (another
+// process's, or the pool's own in the background) to end, up to the
+// connection's busy timeout (the DSN's busy_timeout), or until ctx is
+// done. If they still block it, Checkpoint
 // returns what it did and an error that matches sqlite3.BUSY
 // (errors.Is(err, sqlite3.BUSY)) and says so:
 //
@@ -110,9 +113,7 @@ func Checkpoint(ctx context.Context, db *sql.DB, mode CheckpointMode) (Checkpoin
 				return fmt.Errorf("%w: a Litestream replica of this database is running, and it holds a read lock %s would wait for (the whole busy timeout); use CheckpointPassive", ErrReplicated, mode)
 			}
 		}
-		var err error
-		res.WALFrames, res.Checkpointed, err = c.WALCheckpoint("main", sqlite3.CheckpointMode(mode))
-		return err
+		return walCheckpoint(ctx, c, mode, &res)
 	})
 	if errors.Is(err, ErrReplicated) {
 		return res, fmt.Errorf("sqlitekit: checkpoint %s: %w", mode, err)
@@ -124,6 +125,41 @@ func Checkpoint(ctx context.Context, db *sql.DB, mode CheckpointMode) (Checkpoin
 		return res, fmt.Errorf("sqlitekit: checkpoint %s: a reader or writer is using the WAL (%d of %d frames copied): %w", mode, res.Checkpointed, res.WALFrames, err)
 	}
 	return res, fmt.Errorf("sqlitekit: checkpoint %s: %w", mode, err)
+}
+
+// walCheckpoint runs the checkpoint on c. A checkpoint other than
+// PASSIVE waits, as for readers and writers, up to c's busy timeout, for
+// another checkpoint to end: SQLite takes its checkpoint lock without
+// calling the busy handler, and fails at once with SQLITE_BUSY (-1 frames
+// read) if another checkpoint holds it, such as the one the pool's
+// checkpointer runs in the background.
+//
+// https://sqlite.org/c3ref/wal_checkpoint_v2.html ("the busy-handler ...
+// will not be invoked in this case")
+func walCheckpoint(ctx context.Context, c *sqlite3.Conn, mode CheckpointMode, res *CheckpointResult) error {
+	var deadline time.Time
+	if mode != CheckpointPassive {
+		var ms int64
+		if s, _, err := c.Prepare("PRAGMA busy_timeout"); err == nil {
+			if s.Step() {
+				ms = s.ColumnInt64(0)
+			}
+			s.Close()
+		}
+		deadline = time.Now().Add(time.Duration(ms) * time.Millisecond)
+	}
+	for pause := time.Millisecond; ; pause = min(2*pause, 10*time.Millisecond) {
+		var err error
+		res.WALFrames, res.Checkpointed, err = c.WALCheckpoint("main", sqlite3.CheckpointMode(mode))
+		if !errors.Is(err, sqlite3.BUSY) || res.WALFrames != -1 || !time.Now().Before(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w: %w", ctx.Err(), err)
+		case <-time.After(pause):
+		}
+	}
 }
 
 // replicatedConn reports whether a replica runs for c's main database.
