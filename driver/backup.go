@@ -56,7 +56,7 @@ func Backup(ctx context.Context, db *sql.DB, destPath string, progress func(done
 			return err
 		}
 		defer endRead(c)
-		return intoFile(destPath, func(path string) error {
+		return intoFile(destPath, true, func(path string) error {
 			return backupTo(ctx, c, path, progress)
 		})
 	})
@@ -121,9 +121,13 @@ func endRead(c *sqlite3.Conn) {
 // but the copy is smaller if many rows were deleted.
 //
 // path is a file name, as for [Backup]; it must not name an existing
-// file that is not empty. Cancelling ctx interrupts the copy. A new
-// file is written and renamed into place as [Backup] does: a failed copy
-// leaves no file behind, and never removes one it did not write.
+// file that is not empty. Cancelling ctx interrupts the copy. The copy is
+// written beside path and renamed into place as [Backup] does for a new
+// file, also over an empty file there: VACUUM INTO writes without a
+// journal, so a copy cut short (an error, a crash, a kill) written at path
+// itself would stay there, a partial database a later open would take
+// for a copy and a later VacuumInto would refuse to replace. A failed
+// copy leaves no file behind, and never removes one it did not write.
 //
 // https://sqlite.org/lang_vacuum.html#vacuuminto
 func VacuumInto(ctx context.Context, db *sql.DB, path string) error {
@@ -134,7 +138,7 @@ func VacuumInto(ctx context.Context, db *sql.DB, path string) error {
 		if err := notTheSource(c, path); err != nil {
 			return err
 		}
-		return intoFile(path, func(path string) error {
+		return intoFile(path, false, func(path string) error {
 			s, _, err := c.Prepare("VACUUM INTO ?")
 			if err != nil {
 				return err
@@ -218,15 +222,19 @@ func sameFile(a, b string) bool {
 }
 
 // intoFile runs copy, which writes a database to the file it is given,
-// for the destination dest. If dest exists, copy writes it in place, and
-// it is left as copy leaves it. Otherwise copy writes a new file beside
-// dest that this call alone created (a unique name, made with O_EXCL),
-// renamed to dest once copy succeeds and removed if it fails: a failed
-// copy never removes a file it did not create, such as the one another
-// copy to the same new name has just written.
-func intoFile(dest string, copy func(path string) error) error {
-	if _, err := os.Lstat(dest); !errors.Is(err, os.ErrNotExist) {
-		return copy(dest)
+// for the destination dest. If dest exists, and inPlace is set (copy
+// journals its writes, so a copy cut short leaves the file as it was) or
+// the file is not empty (VACUUM INTO refuses it), copy writes it in
+// place, and it is left as copy leaves it. Otherwise copy writes a new
+// file beside dest that this call alone created (a unique name, made with
+// O_EXCL), renamed to dest once copy succeeds and removed if it fails: a
+// failed copy never removes a file it did not create, such as the one
+// another copy to the same new name has just written.
+func intoFile(dest string, inPlace bool, copy func(path string) error) error {
+	if fi, err := os.Lstat(dest); !errors.Is(err, os.ErrNotExist) {
+		if inPlace || err != nil || !fi.Mode().IsRegular() || fi.Size() > 0 {
+			return copy(dest)
+		}
 	}
 	f, err := os.CreateTemp(filepath.Dir(dest), filepath.Base(dest)+".*.tmp")
 	if err != nil {
