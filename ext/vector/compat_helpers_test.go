@@ -52,3 +52,6 @@ func f32Blob(v ...float32) []byte {
 	}
 	return b
 }
+
+func float32NaN() float32      { return float32(math.NaN()) }
+func float32Inf(s int) float32 { return float32(math.Inf(s)) }
