@@ -141,8 +141,11 @@ func (idx Index) validateWith(ctx context.Context) error {
 }
 
 // tokenize returns the FTS5 tokenize option.
-func (idx Index) tokenize() string {
-	switch idx.mode() {
+func (idx Index) tokenize() string { return tokenizeOption(idx.mode()) }
+
+// tokenizeOption returns the FTS5 tokenize option of the fold mode m.
+func tokenizeOption(m foldMode) string {
+	switch m {
 	case foldModeNone:
 		return "trigram case_sensitive 1"
 	case foldModeDiacritics:
@@ -348,10 +351,7 @@ func (idx Index) existing(ctx context.Context, db Querier) ([]string, error) {
 			// application's that bears the name is not dropped.
 			ours := typ == "trigger" && strings.Contains(strings.ToLower(s.String), strings.ToLower("INSERT INTO "+q(idx.name())+"("))
 			if i == 0 {
-				ours = typ == "table" && strings.HasPrefix(s.String, "CREATE VIRTUAL TABLE ") &&
-					strings.Contains(s.String, " USING fts5(") &&
-					strings.Contains(s.String, ", content='") && !strings.Contains(s.String, ", content='',") &&
-					strings.Contains(s.String, ", tokenize='trigram")
+				ours = typ == "table" && madeByCreate(s.String)
 			}
 			if !ours {
 				rows.Close()
@@ -366,6 +366,69 @@ func (idx Index) existing(ctx context.Context, db Querier) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// madeByCreate reports whether stmt, the SQL of a table in
+// sqlite_schema, is the CREATE VIRTUAL TABLE of some Index's schema,
+// exactly as it writes it: an external-content FTS5 trigram table, which
+// holds no text of its own and is safe to drop. Looking for its options
+// in the text is not enough: a contentful table or a contentless one
+// (its empty content option last) has them too, and so may a quoted column name.
+func madeByCreate(stmt string) bool {
+	rest, ok := strings.CutPrefix(stmt, "CREATE VIRTUAL TABLE ")
+	if _, rest, ok = cutQuoted(rest, '"'); !ok {
+		return false
+	}
+	if rest, ok = strings.CutPrefix(rest, " USING fts5("); !ok {
+		return false
+	}
+	for { // the columns, at least one, then the options
+		if _, rest, ok = cutQuoted(rest, '"'); !ok {
+			return false
+		}
+		if rest, ok = strings.CutPrefix(rest, ", "); !ok {
+			return false
+		}
+		if rest, ok = strings.CutPrefix(rest, "content="); ok {
+			break
+		}
+	}
+	content, rest, ok := cutQuoted(rest, '\'')
+	if !ok || content == "''" {
+		return false // content='' is contentless: its index is the only copy
+	}
+	if rest, ok = strings.CutPrefix(rest, ", content_rowid="); !ok {
+		return false
+	}
+	if _, rest, ok = cutQuoted(rest, '\''); !ok {
+		return false
+	}
+	for _, m := range []foldMode{foldModeNone, foldModeCase, foldModeDiacritics} {
+		if rest == ", tokenize='"+tokenizeOption(m)+"')" {
+			return true
+		}
+	}
+	return false
+}
+
+// cutQuoted cuts from s a leading string quoted with q (the quote
+// doubled inside), as sqlite3.Quote and QuoteIdentifier write it, and
+// returns it, quotes included, and the rest of s.
+func cutQuoted(s string, q byte) (quoted, rest string, ok bool) {
+	if s == "" || s[0] != q {
+		return "", s, false
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] != q {
+			continue
+		}
+		if i+1 < len(s) && s[i+1] == q {
+			i++
+			continue
+		}
+		return s[:i+1], s[i+1:], true
+	}
+	return "", s, false
 }
 
 // Create creates the FTS5 trigram table of idx over its content table, the
