@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sqlitekit/sqlitekit/internal/crashtest"
 	"github.com/sqlitekit/sqlitekit/internal/testdb"
 )
 
@@ -84,10 +85,7 @@ func writer(dsn string, seed uint64) error {
 // every acknowledged transaction, with no gap.
 func TestCrashLoop(t *testing.T) {
 	t.Parallel()
-	kills := 20
-	if testing.Short() {
-		kills = 5
-	}
+	kills := crashtest.Kills(20)
 	for _, mode := range []struct{ name, query string }{
 		{"wal", ""},
 		{"rollback journal", "?_pragma=journal_mode(delete)"},
@@ -157,9 +155,15 @@ func TestCrashLoop(t *testing.T) {
 }
 
 // check opens the database after a crash: integrity_check must say ok,
-// and the rows must be 1..n with no gap, n at least acked.
+// for sqlitekit and the sqlite3 CLI, and the rows must be 1..n with no
+// gap, n at least acked.
 func check(t *testing.T, dsn string, acked int64) {
 	t.Helper()
+	path := strings.TrimPrefix(dsn, "file:")
+	path, _, _ = strings.Cut(path, "?")
+	if out, err := exec.Command(testdb.CLI(t), path, "PRAGMA integrity_check").CombinedOutput(); err != nil || string(out) != "ok\n" {
+		t.Fatalf("integrity_check from the sqlite3 CLI after a kill: %q, %v", out, err)
+	}
 	db, err := sql.Open("sqlitekit", dsn)
 	if err != nil {
 		t.Fatal(err)
