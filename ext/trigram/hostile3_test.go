@@ -43,3 +43,26 @@ func TestCreate_notOurFTSTable(t *testing.T) {
 		}
 	}
 }
+
+// Rebuild, Optimize and IntegrityCheck write their command into the
+// index's table: one of the index's name that Create did not make (here
+// a plain table with a column of its name) is refused, not written to.
+func TestCommands_notOurTable(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	exec(t, db, `CREATE TABLE docs(id INTEGER PRIMARY KEY, body TEXT)`)
+	exec(t, db, `CREATE TABLE docs_trigram(docs_trigram TEXT, rank INT)`)
+	idx := trigram.Index{Table: "docs", Columns: []string{"body"}}
+	for name, f := range map[string]func() error{
+		"Rebuild":        func() error { return trigram.Rebuild(t.Context(), db, idx) },
+		"Optimize":       func() error { return trigram.Optimize(t.Context(), db, idx) },
+		"IntegrityCheck": func() error { return trigram.IntegrityCheck(t.Context(), db, idx) },
+	} {
+		if err := f(); !errors.Is(err, trigram.ErrInvalidIndex) {
+			t.Errorf("%s: %v, want ErrInvalidIndex", name, err)
+		}
+	}
+	if n := queryInt(t, db, `SELECT count(*) FROM docs_trigram`); n != 0 {
+		t.Errorf("the application's table docs_trigram has %d rows written by the commands, want 0", n)
+	}
+}

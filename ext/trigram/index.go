@@ -514,7 +514,13 @@ func Drop(ctx context.Context, db Querier, idx Index) error {
 	return nil
 }
 
+// command runs an FTS5 command on the index's table, which must be one
+// Create made: the command is an INSERT, which would write a row into
+// another table of that name.
 func (idx Index) command(ctx context.Context, db Querier, cmd string) error {
+	if _, err := idx.existing(ctx, db); err != nil {
+		return err
+	}
 	name := q(idx.name())
 	_, err := db.ExecContext(ctx, "INSERT INTO "+name+"("+name+") VALUES (?)", cmd)
 	return err
@@ -570,7 +576,10 @@ func IntegrityCheck(ctx context.Context, db Querier, idx Index) error {
 		return fmt.Errorf("trigram: integrity check: %w", err)
 	}
 	name := q(idx.name())
-	_, err := db.ExecContext(ctx, "INSERT INTO "+name+"("+name+", rank) VALUES ('integrity-check', 1)")
+	_, err := idx.existing(ctx, db)
+	if err == nil {
+		_, err = db.ExecContext(ctx, "INSERT INTO "+name+"("+name+", rank) VALUES ('integrity-check', 1)")
+	}
 	if err != nil {
 		return fmt.Errorf("trigram: integrity check %q: %w", idx.name(), err)
 	}
