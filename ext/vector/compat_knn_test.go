@@ -34,3 +34,28 @@ func TestCompatKNNDistanceConstraints(t *testing.T) {
 		{sql: "select rowid from v where embedding match '[1]' and k = 3 and distance = 5", err: "distance"},
 	})
 }
+
+// TestKNNKeyRange: a range on the rowid or primary key of a KNN query
+// chooses the rows the k nearest are taken from, like the constraints on
+// metadata, partition keys and the distance. It was left to SQLite, which
+// filtered the k rows after the search: "rowid > 5 AND k = 3" gave fewer
+// than 3 rows, or none. (sqlite-vec does the same as we did; see doc.go.)
+func TestKNNKeyRange(t *testing.T) {
+	t.Parallel()
+	runCompat(t, []compatStep{
+		{sql: "create virtual table v using vec0(e float[1], chunk_size=8)"},
+		{sql: "insert into v(rowid, e) select value, json_array(value) from generate_series(1, 20)"},
+		{sql: "select rowid from v where e match '[0]' and k = 3 and rowid > 5", rows: "6\n7\n8"},
+		{sql: "select rowid from v where e match '[0]' and k = 3 and rowid >= 5", rows: "5\n6\n7"},
+		{sql: "select rowid from v where e match '[20]' and k = 3 and rowid < 15", rows: "14\n13\n12"},
+		{sql: "select rowid from v where e match '[20]' and k = 3 and rowid <= 15", rows: "15\n14\n13"},
+		{sql: "select rowid from v where e match '[1]' and k = 3 and rowid != 1", rows: "2\n3\n4"},
+		{sql: "select rowid from v where e match '[1]' and k = 3 and rowid between 10 and 11", rows: "10\n11"},
+		{sql: "select rowid from v where e match '[1]' and k = 3 and rowid > 5 and rowid in (1, 2, 7, 9)", rows: "7\n9"},
+		{sql: "select rowid from v where e match '[1]' and k = 3 and rowid > ?", args: []any{nil}, rows: ""},
+		{sql: "create virtual table p using vec0(id text primary key, e float[1], chunk_size=8)"},
+		{sql: "insert into p(id, e) select 'doc' || value, json_array(value) from generate_series(1, 9)"},
+		{sql: "select id from p where e match '[0]' and k = 2 and id > 'doc5'", rows: "doc6\ndoc7"},
+		{sql: "select id from p where e match '[0]' and k = 2 and id != 'doc1'", rows: "doc2\ndoc3"},
+	})
+}

@@ -143,18 +143,18 @@
 //
 // Queries: a KNN query has one MATCH on a vector column and either k = ?
 // or LIMIT (k at most 4096; SQLite hides the LIMIT from a virtual table
-// when there is an OFFSET, so use k = ? with OFFSET); it may add = != > >=
-// < <= IN (...) IS and IS [NOT] NULL on partition keys (which, as in
-// sqlite-vec, may be NULL: such rows form a partition of their own), the
-// same but IS on metadata columns (IN on
-// INTEGER and TEXT ones), rowid (or the primary key) = ? or IN (...),
-// a list or a subquery, and bounds on the distance (distance > ?, >=, <,
-// <=, BETWEEN), which, as in sqlite-vec, choose the rows among which the
-// k nearest are taken: "distance > 0.5 AND k = 10" is the 10 nearest rows
-// beyond 0.5 (= and != on the distance are refused). Rows come nearest
-// first, with
-// the hidden distance column; ties are broken by rowid. Without MATCH, a
-// query reads one row by rowid or primary key, or every row in rowid order.
+// when there is an OFFSET, so use k = ? with OFFSET). It may add
+// constraints, which all choose the rows among which the k nearest are
+// taken: = != > >= < <= IN (...) IS and IS [NOT] NULL on partition keys
+// (which, as in sqlite-vec, may be NULL: such rows form a partition of
+// their own); the same but IS on metadata columns (IN on INTEGER and TEXT
+// ones); = != > >= < <= and IN (...), a list or a subquery, on the rowid
+// (or the primary key); and, as in sqlite-vec, bounds on the distance
+// (distance > ?, >=, <, <=, BETWEEN): "distance > 0.5 AND k = 10" is the
+// 10 nearest rows beyond 0.5 (= and != on the distance are refused). Rows
+// come nearest first, with the hidden distance column; ties are broken by
+// rowid. Without MATCH, a query reads one row by rowid or primary key, or
+// every row in rowid order.
 // INSERT, UPDATE and DELETE work as on a table, and INSERT OR REPLACE
 // replaces the row with the same key (INSERT OR IGNORE of an existing key
 // fails with the UNIQUE error, as in sqlite-vec); changing a row's rowid,
@@ -219,7 +219,17 @@
 // vector is an error (sqlite-vec computes NaN); a full scan returns rows
 // in rowid order (sqlite-vec: chunk order); ORDER BY other columns, and
 // LIMIT, are allowed with k = ? (SQLite sorts and cuts the k rows;
-// sqlite-vec refuses both); IN on a partition key gives k rows in all
+// sqlite-vec refuses both); a range on the rowid or primary key of a KNN
+// query (rowid > ?) chooses the rows the k nearest are taken from, as
+// constraints on the other columns do (sqlite-vec leaves it to SQLite,
+// which filters the k rows found: fewer than k, or none); ties in distance
+// come in rowid order (sqlite-vec's order among ties is that of its scan,
+// and its own tests record such orders); the distance functions compute
+// in float64, while vec0's distance column holds float32 values as
+// sqlite-vec's does, so the two can differ in the last digits, and from
+// sqlite-vec's functions, which sum in float32 (vec_distance_cosine of
+// [1.1, 1.0] and [1.2, 1.2] is 0.00113191815 here, 0.00113189826 there);
+// IN on a partition key gives k rows in all
 // (sqlite-vec: k per value); vec_to_json prints the shortest exact form of
 // each element; the slots of deleted rows are reused, and a chunk whose
 // rows are all deleted is dropped.

@@ -92,6 +92,10 @@ func (cur *vec0Cursor) knn(vcol *vecCol, terms []knnTerm, args []sqlite3.Value) 
 			if err := cond(&filter, &filterArg, t.keyColumn(), opIN, v); err != nil {
 				return err
 			}
+		case 'q':
+			if err := cond(&filter, &filterArg, t.keyColumn(), term.op, v); err != nil {
+				return err
+			}
 		case 'p':
 			expr := fmt.Sprintf("c.p%02d", t.user(term.col).idx)
 			if err := cond(&partWhere, &partArgs, expr, term.op, v); err != nil {

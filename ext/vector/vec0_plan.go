@@ -89,11 +89,12 @@ func opSQL(op byte) string {
 //	m        the query vector (MATCH)
 //	k        k, from "k = ?" or LIMIT
 //	r / R    rowid or primary key: = ? / IN (...)
+//	qo       rowid or primary key, operator o (!, >, g, < or l)
 //	pNo      partition key column N (declared column number), operator o
 //	MNo      metadata column N, operator o (i for IN)
 //	do       the distance, operator o (>, g, < or l)
 type knnTerm struct {
-	kind byte // 'm', 'k', 'r', 'R', 'p', 'M', 'd'
+	kind byte // 'm', 'k', 'r', 'R', 'q', 'p', 'M', 'd'
 	col  int  // declared column number, for 'p' and 'M'
 	op   byte
 }
@@ -191,6 +192,15 @@ func (t *vec0) bestIndex(idx *sqlite3.IndexInfo) error {
 		if !c.Usable || i == match || i == k || i == limit {
 			continue
 		}
+		if c.Column == 0 {
+			// A range on the key, like the other constraints, chooses the
+			// rows the k nearest are taken from.
+			switch op := opOf(c.Op); op {
+			case opNE, opGT, opGE, opLT, opLE:
+				use(i, fmt.Sprintf("q%c", op))
+				continue
+			}
+		}
 		if c.Column == 0 && c.Op == sqlite3.INDEX_CONSTRAINT_EQ {
 			if idx.In(i, -1) {
 				idx.In(i, 1)
@@ -284,11 +294,15 @@ func (t *vec0) parseKNNPlan(s string) (vcol *vecCol, terms []knnTerm, err error)
 				return nil, nil, fmt.Errorf("bad query plan %q", s)
 			}
 			terms = append(terms, knnTerm{kind: f[0]})
-		case 'd':
-			if len(f) != 2 || !strings.ContainsRune(string([]byte{opGT, opGE, opLT, opLE}), rune(f[1])) {
+		case 'd', 'q':
+			ops := string([]byte{opGT, opGE, opLT, opLE})
+			if f[0] == 'q' {
+				ops += string(opNE)
+			}
+			if len(f) != 2 || !strings.ContainsRune(ops, rune(f[1])) {
 				return nil, nil, fmt.Errorf("bad query plan %q", s)
 			}
-			terms = append(terms, knnTerm{kind: 'd', op: f[1]})
+			terms = append(terms, knnTerm{kind: f[0], op: f[1]})
 		case 'p', 'M':
 			if len(f) < 3 {
 				return nil, nil, fmt.Errorf("bad query plan %q", s)
