@@ -121,15 +121,16 @@ func TestCompatVec0(t *testing.T) {
 		{sql: "select rowid, vec_to_json(vec_int8(bbb)), hex(ccc) from t3", rows: "1|[12,12,12,12,-13,-13,-13,-13]|0F\n2|[-26,24,24,24,24,24,-26,24]|BE\n3|[37,37,37,37,37,37,37,37]|FF"},
 		{sql: "update t3 set aaa = ? where rowid = 1", args: []any{"[.9,.9,.9,.9,.9,.9,.9,.9]"}},
 		{sql: "select rowid, vec_to_json(aaa), vec_to_json(vec_int8(bbb)) from t3 where rowid = 1", rows: "1|[0.9,0.9,0.9,0.9,0.9,0.9,0.9,0.9]|[12,12,12,12,-13,-13,-13,-13]"},
-		{sql: "update t3 set aaa = X'AB' where rowid = 1", err: "BLOB length 1 is not a multiple of 4"},
-		{sql: "update t3 set aaa = vec_bit(X'AABBCCDD') where rowid = 1", err: `"aaa" column is expected to be of type float32, but a bit vector was provided`},
-		{sql: "update t3 set bbb = X'ABABABAB' where rowid = 1", err: `"bbb" column is expected to be of type int8, but a float32 vector was provided`},
+		{sql: "update t3 set aaa = X'AB' where rowid = 1", err: `Updated vector for the "aaa" column is invalid: malformed vector: BLOB length 1 is not a multiple of 4`},
+		{sql: "update t3 set aaa = vec_bit(X'AABBCCDD') where rowid = 1", err: `Updated vector for the "aaa" column is expected to be of type float32, but a bit vector was provided`},
+		{sql: "update t3 set bbb = X'ABABABAB' where rowid = 1", err: `Updated vector for the "bbb" column is expected to be of type int8, but a float32 vector was provided`},
+		{sql: "update t3 set aaa = NULL where rowid = 1", err: `Updated vector for the "aaa" column is invalid: NULL`},
 		{sql: "update t3 set ccc = vec_bit(X'55') where rowid = 3"},
 		{sql: "select hex(ccc) from t3 where rowid = 3", rows: "55"},
 		{sql: "create virtual table t2 using vec0(a float[2], b float[2])"},
 		{sql: "insert into t2(rowid, a, b) values (1, '[.1, .1]', '[.2, .2]')"},
 		// The UPDATE fails as a whole: a is unchanged.
-		{sql: "update t2 set a = '[.11, .11]', b = '[.22, .22, .22]' where rowid = 1", err: `Dimension mismatch for inserted vector for the "b" column. Expected 2 dimensions but received 3.`},
+		{sql: "update t2 set a = '[.11, .11]', b = '[.22, .22, .22]' where rowid = 1", err: `Dimension mismatch for updated vector for the "b" column. Expected 2 dimensions but received 3.`},
 		{sql: "select rowid, vec_to_json(a), vec_to_json(b) from t2", rows: "1|[0.1,0.1]|[0.2,0.2]"},
 
 		// test_vec0_point

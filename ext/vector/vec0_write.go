@@ -273,8 +273,9 @@ func (t *vec0) checkHidden(cols []sqlite3.Value) error {
 
 // encodeVectors checks and encodes the vector values among cols into w.buf;
 // it returns where each vector column's bytes are, nil for those not
-// changed (UPDATE).
-func (t *vec0) encodeVectors(cols []sqlite3.Value) ([][2]int, error) {
+// changed (UPDATE). what begins error messages: "Inserted vector for" or
+// "Updated vector for".
+func (t *vec0) encodeVectors(cols []sqlite3.Value, what string) ([][2]int, error) {
 	spans := make([][2]int, t.d.nVec)
 	t.w.buf = t.w.buf[:0]
 	for i := range t.d.cols {
@@ -293,10 +294,10 @@ func (t *vec0) encodeVectors(cols []sqlite3.Value) ([][2]int, error) {
 			continue
 		}
 		if v.Type() == sqlite3.NULL {
-			return nil, fmt.Errorf("Inserted vector for the %q column is invalid: NULL", c.name)
+			return nil, fmt.Errorf("%s the %q column is invalid: NULL", what, c.name)
 		}
 		start := len(t.w.buf)
-		b, err := vectorBytes(t.w.buf, v, c, "Inserted vector for")
+		b, err := vectorBytes(t.w.buf, v, c, what)
 		if err != nil {
 			return nil, err
 		}
@@ -373,7 +374,7 @@ func (t *vec0) insert(newKey sqlite3.Value, cols []sqlite3.Value) (int64, error)
 		}
 		return 0, fmt.Errorf("only integers are allowed for the %s column, got %s", name, key.Type())
 	}
-	spans, err := t.encodeVectors(cols)
+	spans, err := t.encodeVectors(cols, "Inserted vector for")
 	if err != nil {
 		return 0, err
 	}
@@ -624,7 +625,7 @@ func (t *vec0) update(oldKey, newKey sqlite3.Value, cols []sqlite3.Value) error 
 	if err != nil || !found {
 		return err
 	}
-	spans, err := t.encodeVectors(cols)
+	spans, err := t.encodeVectors(cols, "Updated vector for")
 	if err != nil {
 		return err
 	}
