@@ -236,7 +236,9 @@
 //
 // Arguments may be nil, bool, int, int64, float64, string, []byte,
 // time.Time, sqlite3.ZeroBlob, sqlite3.JSON and sqlite3.Pointer values,
-// or anything database/sql converts to one of them (driver.Valuer).
+// or anything database/sql converts to one of them (driver.Valuer). A
+// uint above math.MaxInt64 is refused (database/sql would wrap it around
+// to a negative int64, and ncruces store that).
 // Columns scan back as int64, float64, string (TEXT), []byte (BLOB) or
 // nil; a column declared BOOLEAN scans 0 and 1 as false and true, and
 // one declared DATE, TIME, DATETIME or TIMESTAMP as time.Time, written
@@ -247,7 +249,8 @@
 // time.Time from any column not declared TEXT: an aggregate (max(at)),
 // an expression, a time parameter echoed back (SELECT ?), a column of no
 // declared type; it still scans into a *string byte for byte. A TEXT
-// column always gives its text.
+// column always gives its text. _timefmt=auto, the default named, reads
+// so too (ncruces, given auto by name, reads such text as a string).
 //
 // ColumnType's ScanType comes, before the first row, from the declared
 // type (INT, INTEGER, REAL, TEXT, BLOB, BOOLEAN, DATE, TIME, DATETIME,

@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/ncruces/go-sqlite3"
 )
 
@@ -174,5 +176,35 @@ func TestDiffTimeFormats(t *testing.T) {
 				return out
 			})
 		})
+	}
+}
+
+// Arguments database/sql or the driver refuse, refused by both, before
+// anything runs; and the one sqlitekit refuses where ncruces wraps it
+// around: a uint above math.MaxInt64 (database/sql's conversion makes
+// it a negative int64; it refuses only a uint64).
+func TestDiffBadArguments(t *testing.T) {
+	t.Parallel()
+	bad := []any{valuerBad{}, valuerErr{}, uint64(1 << 63), struct{}{}, []int{1}, map[string]int{}, make(chan int), complex(1, 2)}
+	ncr, kit := both(t, "", func(t *testing.T, db *sql.DB) []string {
+		mustExec(t, db, "CREATE TABLE t(x)")
+		var out []string
+		for _, a := range append(bad, uint(1<<63)) {
+			_, err := db.Exec("INSERT INTO t VALUES (?)", a)
+			var v any
+			err2 := db.QueryRow("SELECT ?", a).Scan(&v)
+			out = append(out, fmt.Sprintf("%T: exec %v, query %v", a, err != nil, err2 != nil))
+		}
+		out = append(out, fmt.Sprint("rows: ", count(t, db, "t")))
+		return out
+	})
+	want := slices.Clone(ncr)
+	want[len(bad)] = "uint: exec true, query true"
+	want[len(bad)+1] = "rows: 0"
+	if d := cmp.Diff(want, kit); d != "" {
+		t.Errorf("sqlitekit (-want +got):\n%s", d)
+	}
+	if ncr[len(bad)] != "uint: exec false, query false" {
+		t.Errorf("ncruces: %s", ncr[len(bad)])
 	}
 }
