@@ -46,6 +46,23 @@ func TestCompatConstructor(t *testing.T) {
 		{sql: "create virtual table v using vec0(emb float[4] indexed by)", err: ce + "could not parse vector column 'emb float[4] indexed by'"},
 		{sql: "create virtual table v using vec0(emb float[4] indexed by rescore(quantizer=bit))", err: `index type "rescore" is not supported`},
 		{sql: "create virtual table v using vec0(emb float[4] indexed by flat() indexed by flat())", err: "indexed by given twice"},
+		// test-unit.c's test_vec0_parse_vector_column and
+		// test_vec0_parse_partition_key_definition, through SQL.
+		{sql: "create virtual table u1 using vec0(v f32[3], quantized int8[256], q i8[64], bvec bit[1024], col_name_2 float[10], emb float[128] distance_metric=L2)"},
+		{sql: "create virtual table u2 using vec0(emb float, x float[2])"}, // emb is a float metadata column
+		{sql: "insert into u2(emb, x) values (1.5, '[1, 2]')"},
+		{sql: "select emb from u2 where x match '[1, 2]' and k = 1 and emb > 1", rows: "1.5"},
+		{sql: "create virtual table u3 using vec0(USER_id int partition key, category text partition key, e float[2])"},
+		{sql: "create virtual table v using vec0(v float[])", err: ce},
+		{sql: "create virtual table v using vec0(emb double[128])", err: ce},
+		{sql: "create virtual table v using vec0(v unknowntype[128])", err: ce},
+		{sql: "create virtual table v using vec0(emb float[128] distance_metric=hamming)", err: ce},
+		{sql: "create virtual table v using vec0(v float[128] distance_metric=foo)", err: ce},
+		{sql: "create virtual table v using vec0(emb float[128] foobar=baz)", err: ce},
+		{sql: "create virtual table v using vec0(emb bit[64] distance_metric=cosine)", err: ce},
+		{sql: "create virtual table v using vec0(emb float[768] indexed by flat)", err: ce},
+		{sql: "create virtual table v using vec0(emb float[768] indexed flat())", err: ce},
+		{sql: "create virtual table v using vec0(document_id text partition keyy, e float[2])", err: ce},
 		// DROP removes every shadow table.
 		{sql: "create virtual table t1 using vec0(aaa float[4], bbb float[4], p int partition key, m text, +x text, chunk_size=8)"},
 		{sql: "drop table t1"},

@@ -17,6 +17,8 @@ func FuzzVec0(f *testing.F) {
 	f.Add("v float[3] distance_metric=cosine distance_metric=l2", "m IN (1, 2, ?2) AND v MATCH ?1 AND k = 5 AND s > 'a'", []byte("[0,0,0]"), int64(0))
 	f.Add("+", "k = ?2 AND v MATCH ?1 AND a = 'x'", []byte{}, int64(7))
 	f.Add("v float[99999999999999999999]", "v MATCH ?1 AND k = ?2 AND p IN (1) AND m LIKE 'x'", []byte("[1]"), int64(1))
+	f.Add("v float[4] indexed by flat(), p text partition key", "v MATCH ?1 AND k = 3 AND distance > ?2 AND p IS NULL AND rowid > 1", []byte("[1,0,0,1]"), int64(0))
+	f.Add("v float[4] indexed by ivf(nlist=2)", "v MATCH ?1 AND k = 3 AND distance BETWEEN ?2 AND 1 AND rowid IN (2, 3) AND p IS NOT 2", []byte("[1,2,3,4]"), int64(0))
 
 	c := openConn(f)
 	if err := c.Exec(`CREATE VIRTUAL TABLE t USING vec0(
@@ -56,6 +58,7 @@ func FuzzVec0(f *testing.F) {
 		run("SELECT * FROM t WHERE "+where, string(a), b)
 		run("INSERT INTO t(rowid, p, v, m, s, b, a) VALUES (?2, ?2, ?1, ?2, ?1, ?2, ?1)", a, b)
 		run("INSERT INTO t(rowid, p, v, m, s, b, a) VALUES (?2, ?2, ?1, ?2, ?1, ?2, ?1)", string(a), b)
+		run("INSERT OR REPLACE INTO t(rowid, p, v, m, s, b, a) VALUES (?2, NULL, ?1, ?2, 'r', 1, ?1)", string(a), b)
 		run("UPDATE t SET v = ?1, m = ?2 WHERE rowid = ?2", a, b)
 		run("DELETE FROM t WHERE rowid = ?2 AND ?2 > 3", a, b)
 		// Consistent: every row reads back, and each is its own nearest
