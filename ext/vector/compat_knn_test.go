@@ -59,3 +59,23 @@ func TestKNNKeyRange(t *testing.T) {
 		{sql: "select id from p where e match '[0]' and k = 2 and id != 'doc1'", rows: "doc2\ndoc3"},
 	})
 }
+
+// TestKNNConstraintValues: a KNN query compares constraint values as SQL
+// (and a full scan of the same table) does, without converting them to
+// the column's type as sqlite-vec's KNN does ('abc' as 0, 999.5 as 999):
+// a kept difference, see doc.go.
+func TestKNNConstraintValues(t *testing.T) {
+	t.Parallel()
+	runCompat(t, []compatStep{
+		{sql: "create virtual table m using vec0(v float[1], n int, b boolean)"},
+		{sql: "insert into m(rowid, v, n, b) values (1, '[1]', 999, 1), (2, '[2]', 0, 0)"},
+		{sql: "select rowid from m where v match '[0]' and k = 5 and n = 'abc'", rows: ""},
+		{sql: "select rowid from m where n = 'abc'", rows: ""},
+		{sql: "select rowid from m where v match '[0]' and k = 5 and n = '999'", rows: ""},
+		{sql: "select rowid from m where n = '999'", rows: ""},
+		{sql: "select rowid from m where v match '[0]' and k = 5 and n < 999.5", rows: "1\n2"},
+		{sql: "select rowid from m where n < 999.5", rows: "1\n2"},
+		{sql: "select rowid from m where v match '[0]' and k = 5 and b = 0.5", rows: ""},
+		{sql: "select rowid from m where v match '[0]' and k = 5 and b = 1.0", rows: "1"},
+	})
+}

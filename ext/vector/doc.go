@@ -229,7 +229,11 @@
 // sqlite-vec's does, so the two can differ in the last digits, and from
 // sqlite-vec's functions, which sum in float32 (vec_distance_cosine of
 // [1.1, 1.0] and [1.2, 1.2] is 0.00113191815 here, 0.00113189826 there);
-// IN on a partition key gives k rows in all
+// constraint values are compared by SQL's rules, as a full scan
+// compares them, not converted (n = '999' on an INTEGER metadata column
+// matches nothing, and n < 999.5 includes 999; sqlite-vec's KNN reads the
+// value as the column's type: '999' as 999, 'abc' as 0, 999.5 as 999);
+// vec_each(NULL) has no rows; IN on a partition key gives k rows in all
 // (sqlite-vec: k per value); vec_to_json prints the shortest exact form of
 // each element; the slots of deleted rows are reused, and a chunk whose
 // rows are all deleted is dropped.
