@@ -208,3 +208,48 @@ func TestDiffBadArguments(t *testing.T) {
 		t.Errorf("ncruces: %s", ncr[len(bad)])
 	}
 }
+
+// Times another program wrote (SQLite's CURRENT_TIMESTAMP, RFC 3339
+// text, Unix seconds, a Julian day, text that is no time) in DATETIME
+// columns, read with every _timefmt, into an any, a string and a
+// time.Time.
+func TestDiffTimeReadOthers(t *testing.T) {
+	t.Parallel()
+	stored := []string{"'2024-03-04 05:06:07'", "'2024-03-04T05:06:07Z'", "'2024-03-04T05:06:07.5+01:00'", "'2024-03-04'", "'05:06'",
+		"1709528767", "1709528767.5", "2460373.5", "'nonsense'", "''", "'1709528767'"}
+	for _, f := range []string{"", "sqlite", "rfc3339", "unixepoch", "unixepoch_milli", "julianday", "2006-01-02 15:04:05"} {
+		t.Run(f, func(t *testing.T) {
+			t.Parallel()
+			params := ""
+			if f != "" {
+				params = "_timefmt=" + f
+			}
+			ncr, kit := both(t, params, func(t *testing.T, db *sql.DB) []string {
+				mustExec(t, db, "CREATE TABLE t(d DATETIME, ts TIMESTAMP, x DATE)")
+				var out []string
+				for _, s := range stored {
+					mustExec(t, db, "DELETE FROM t")
+					mustExec(t, db, fmt.Sprintf("INSERT INTO t VALUES (%s, %s, %s)", s, s, s))
+					var a any
+					var str string
+					var tm time.Time
+					e1 := db.QueryRow("SELECT d FROM t").Scan(&a)
+					e2 := db.QueryRow("SELECT ts FROM t").Scan(&str)
+					e3 := db.QueryRow("SELECT x FROM t").Scan(&tm)
+					out = append(out, fmt.Sprintf("%s: %s %s; %q %s; %v %s", s, typed(a), class(e1), str, class(e2), tm, class(e3)))
+				}
+				return out
+			})
+			// By design, with a _timefmt other than the default (or
+			// sqlite), sqlitekit reads a time in any form SQLite's date
+			// functions read, where ncruces reads only the form it
+			// writes and gives the rest as text or a number: a time that
+			// another program, or SQLite's CURRENT_TIMESTAMP, wrote.
+			for i := range ncr {
+				if ncr[i] != kit[i] && !(strings.Contains(kit[i], "time.Time(") && strings.HasSuffix(ncr[i], "0001-01-01 00:00:00 +0000 UTC error")) {
+					t.Errorf("ncruces:   %s\nsqlitekit: %s", ncr[i], kit[i])
+				}
+			}
+		})
+	}
+}
