@@ -18,7 +18,9 @@ import (
 //	                                            its partition key values, and in one
 //	                                            BLOB a bitmap of the slots in use
 //	                                            (chunkSize/8 bytes) then the rowid of
-//	                                            each slot (8 bytes, little-endian)
+//	                                            each slot (8 bytes, little-endian);
+//	                                            UNIQUE (p00.., chunk_id) indexes it
+//	                                            by partition
 //	T_vectorsNN(rowid, vectors)                 one per vector column: the chunk's
 //	                                            vectors packed in BLOBs of up to
 //	                                            64 KiB (see segSlots)
@@ -173,17 +175,20 @@ func (t *vec0) createShadow() error {
 	for i := range d.nPart {
 		fmt.Fprintf(&b, "p%02d, ", i)
 	}
-	b.WriteString("slots BLOB NOT NULL)")
-	sqls = append(sqls, b.String())
+	b.WriteString("slots BLOB NOT NULL")
 	if d.nPart > 0 {
-		b.Reset()
-		fmt.Fprintf(&b, "CREATE INDEX %s ON %s (", t.shadow("chunks_partition"), sqlite3.QuoteIdentifier(t.table+"_chunks"))
+		// The index by partition: a UNIQUE constraint (trivially true with
+		// chunk_id), not a CREATE INDEX, so that its index is named after
+		// the table and renamed with it (an index of its own would keep
+		// the old name, and a new table of that name could not be made).
+		b.WriteString(", UNIQUE (")
 		for i := range d.nPart {
 			fmt.Fprintf(&b, "p%02d, ", i)
 		}
 		b.WriteString("chunk_id)")
-		sqls = append(sqls, b.String())
 	}
+	b.WriteString(")")
+	sqls = append(sqls, b.String())
 	for i := range d.nVec {
 		sqls = append(sqls, "CREATE TABLE "+t.shadow(vectorsSuffix(i))+" (rowid INTEGER PRIMARY KEY, vectors BLOB NOT NULL)")
 	}
