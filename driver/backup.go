@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ncruces/go-sqlite3"
 
@@ -236,7 +237,7 @@ func intoFile(dest string, inPlace bool, copy func(path string) error) error {
 			return copy(dest)
 		}
 	}
-	f, err := os.CreateTemp(filepath.Dir(dest), filepath.Base(dest)+".*.tmp")
+	f, err := os.CreateTemp(filepath.Dir(dest), tempPrefix(filepath.Base(dest))+".*.tmp")
 	if err != nil {
 		return err
 	}
@@ -256,4 +257,22 @@ func intoFile(dest string, inPlace bool, copy func(path string) error) error {
 		return err
 	}
 	return nil
+}
+
+// maxTempPrefix bounds the part of a copy's temporary file name taken
+// from its destination's: with the random part and ".tmp" (up to 15
+// bytes), and SQLite's "-journal" beside it, the names stay within the
+// 255 bytes file systems allow, whatever the destination's length.
+const maxTempPrefix = 255 - len(".4294967295.tmp") - len("-journal")
+
+// tempPrefix returns base, cut to maxTempPrefix bytes (whole characters).
+func tempPrefix(base string) string {
+	if len(base) <= maxTempPrefix {
+		return base
+	}
+	n := maxTempPrefix
+	for n > 0 && !utf8.RuneStart(base[n]) {
+		n--
+	}
+	return base[:n]
 }

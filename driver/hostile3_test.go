@@ -162,3 +162,75 @@ func checkProblems(t *testing.T, path string) []driver.Problem {
 	}
 	return problems
 }
+
+// A copy to a new file whose name is long works as long as SQLite can
+// use the copy (its -journal beside it fits the file system's 255 bytes):
+// the temporary file beside it, and SQLite's journal of that, had names
+// 15 and 23 bytes longer, and the copy failed with "file name too long"
+// or "disk I/O error". A longer name is refused, at once and saying why,
+// by the copies and by Open, which said "disk I/O error" at its first
+// PRAGMA.
+func TestBackup_longFileName(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db, err := sql.Open("sqlitekit", filepath.Join(dir, "src.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("CREATE TABLE t(x); INSERT INTO t VALUES (42)"); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{232, 240, 247, 248, 255} {
+		for _, vacuum := range []bool{false, true} {
+			sub := t.TempDir()
+			dest := filepath.Join(sub, strings.Repeat("é", (n-3)/2)+strings.Repeat("b", (n-3)%2)+".db")
+			if vacuum {
+				err = driver.VacuumInto(t.Context(), db, dest)
+			} else {
+				err = driver.Backup(t.Context(), db, dest, nil)
+			}
+			if n > 247 {
+				if err == nil || !strings.Contains(err.Error(), "255 bytes") {
+					t.Errorf("%d-byte name, vacuum=%v: %.200v, want an error saying the name is too long", n, vacuum, err)
+				}
+				continue
+			}
+			if err != nil {
+				t.Errorf("%d-byte name, vacuum=%v: %.200v", n, vacuum, err)
+				continue
+			}
+			ents, _ := os.ReadDir(sub)
+			if len(ents) != 1 || ents[0].Name() != filepath.Base(dest) {
+				t.Errorf("%d-byte name, vacuum=%v: the directory holds %v, want the copy alone", n, vacuum, ents)
+			}
+			copied, err := sql.Open("sqlitekit", dest+"?mode=ro")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var x int
+			if err := copied.QueryRow("SELECT x FROM t").Scan(&x); err != nil || x != 42 {
+				t.Errorf("%d-byte name, vacuum=%v: the copy reads %d, %v", n, vacuum, x, err)
+			}
+			copied.Close()
+		}
+	}
+}
+
+func TestOpen_longFileName(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{247, 248, 252, 255} {
+		path := filepath.Join(t.TempDir(), strings.Repeat("x", n-3)+".db")
+		db, err := sql.Open("sqlitekit", path)
+		if err == nil {
+			_, err = db.Exec("CREATE TABLE t(x)")
+			db.Close()
+		}
+		if n <= 247 && err != nil {
+			t.Errorf("%d-byte name: %.200v", n, err)
+		}
+		if n > 247 && (err == nil || !strings.Contains(err.Error(), "255 bytes")) {
+			t.Errorf("%d-byte name: %.200v, want an error saying the name is too long", n, err)
+		}
+	}
+}
