@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -73,5 +74,59 @@ func TestRestore_overLiveDatabase(t *testing.T) {
 	syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
 	if got := rowsOf(t, db); len(got) != 20 {
 		t.Fatalf("the live database has %d rows, want 20", len(got))
+	}
+}
+
+// Restore and Follow write the file they are given: a DSN given by
+// mistake (the Follower's doc opens its file as "file:PATH?mode=ro") made
+// a directory "file:" and a file of the DSN's text under it; the -wal of
+// an existing database was overwritten with a whole database; an empty
+// name reached Litestream. Each is refused, naming the path, and nothing
+// is written.
+func TestRestore_targetIsAFileName(t *testing.T) {
+	t.Parallel()
+	bin := binary(t)
+	_, url, r := replicated(t, bin, "CREATE TABLE t(g, i); INSERT INTO t VALUES (1, 2)")
+	if err := r.Sync(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	other := filepath.Join(dir, "other.db")
+	if err := os.WriteFile(other, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{
+		"",
+		"file:" + filepath.Join(dir, "x.db") + "?mode=ro",
+		"FILE:x.db",
+		other + "-wal",
+		other + "-shm",
+		other + "-journal",
+		filepath.Join(dir, "nul\x00.db"),
+	} {
+		opts := &replica.RestoreOptions{Binary: bin, Logger: quiet}
+		err := replica.Restore(t.Context(), url, target, opts)
+		if err == nil || !strings.HasPrefix(err.Error(), "replica: ") || strings.Contains(err.Error(), "litestream restore") {
+			t.Errorf("Restore to %q: %v, want an error of its own naming the path", target, err)
+		}
+		f, err := replica.Follow(t.Context(), url, target, opts)
+		if err == nil {
+			f.Close()
+		}
+		if err == nil || strings.Contains(err.Error(), "litestream restore") {
+			t.Errorf("Follow to %q: %v, want an error of its own naming the path", target, err)
+		}
+	}
+	for _, d := range []string{dir, wd} {
+		ents, _ := os.ReadDir(d)
+		for _, e := range ents {
+			if e.Name() != "other.db" && (d == dir || strings.HasPrefix(strings.ToLower(e.Name()), "file:")) {
+				t.Errorf("%s: a restore wrote %q", d, e.Name())
+			}
+		}
 	}
 }

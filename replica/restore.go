@@ -55,6 +55,9 @@ func (o *RestoreOptions) args(url, dbPath string) (binary string, args []string,
 	case strings.HasPrefix(url, "-"): // Litestream would read it as an option: "-h" exits 0
 		return "", nil, fmt.Errorf("replica: the replica URL %q begins with '-'", url)
 	}
+	if err := restoreTarget(dbPath); err != nil {
+		return "", nil, err
+	}
 	if binary, err = lookBinary(o.Binary); err != nil {
 		return "", nil, err
 	}
@@ -77,6 +80,30 @@ func (o *RestoreOptions) args(url, dbPath string) (binary string, args []string,
 	return binary, args, nil
 }
 
+// restoreTarget checks that dbPath, where a restore writes, names a
+// database file: not empty, without a NUL byte, not a "file:" URI
+// (Litestream would write a file of that name, under a directory
+// "file:"), and not the -wal, -shm or -journal file of an existing
+// database (whose log a whole database would replace).
+func restoreTarget(dbPath string) error {
+	switch {
+	case dbPath == "":
+		return errors.New("replica: the database path is empty")
+	case strings.IndexByte(dbPath, 0) >= 0:
+		return fmt.Errorf("replica: the database path %q has a NUL byte", dbPath)
+	case len(dbPath) >= 5 && strings.EqualFold(dbPath[:5], "file:"):
+		return fmt.Errorf("replica: the database path %q is a URI, want a file name (Litestream would write a file of that name)", dbPath)
+	}
+	for _, suffix := range []string{"-wal", "-shm", "-journal"} {
+		if db, ok := strings.CutSuffix(dbPath, suffix); ok {
+			if _, err := os.Stat(db); err == nil {
+				return fmt.Errorf("replica: the database path %q is the %s file of the database %s", dbPath, suffix, db)
+			}
+		}
+	}
+	return nil
+}
+
 // notReplicated refuses to restore over the database at dbPath while a
 // replica runs for it: Litestream's -force deletes the database and its
 // -wal, with the commits not yet copied to the file, from under the
@@ -97,6 +124,9 @@ func notReplicated(dbPath string) error {
 
 // Restore writes to dbPath the database replicated at url: its latest
 // state, or its state at opts.Time.
+//
+// dbPath is a file name: an empty one, a "file:" URI and the -wal, -shm
+// or -journal file of an existing database are refused.
 //
 // https://litestream.io/reference/restore/
 func Restore(ctx context.Context, url, dbPath string, opts *RestoreOptions) error {
