@@ -50,6 +50,16 @@ type entry struct {
 	reprepared int
 
 	rows rows // reused by the queries that run this statement
+
+	// What the SQL names, learned when it is prepared.
+	readsLastInsert bool // last_insert_rowid: see markResult
+	namesBusy       bool // busy_timeout: see conn.busyTimeout
+}
+
+// newEntry returns an entry, not in use, for s prepared from sql.
+func newEntry(sql string, s *sqlite3.Stmt) *entry {
+	return &entry{sql: sql, s: s, reprepared: -1,
+		readsLastInsert: mentions(sql, "last_insert_rowid"), namesBusy: mentions(sql, "busy_timeout")}
 }
 
 const (
@@ -89,7 +99,8 @@ func (c *stmtCache) take(sql string) *entry {
 // add makes a new entry, in use, for a statement just prepared, and
 // caches it if there is room for it.
 func (c *stmtCache) add(sql string, s *sqlite3.Stmt) *entry {
-	e := &entry{sql: sql, s: s, inUse: true, reprepared: -1}
+	e := newEntry(sql, s)
+	e.inUse = true
 	if c.max == 0 || c.entries[sql] != nil {
 		return e
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ncruces/go-sqlite3"
 
@@ -42,6 +43,9 @@ type conn struct {
 	begin     string   // how a default write transaction begins
 	queryOnly bool     // a read-only transaction set query_only, to be reset when it ends
 	guard     *txGuard // keeps SQL from committing a Tx of database/sql: see tx.go
+
+	busy      time.Duration // the busy timeout, which bounds waits in the queue
+	busyStale bool          // busy may have changed: see busyTimeout
 }
 
 var (
@@ -69,7 +73,8 @@ func newConn(db *sqlite3.Conn, c *connector, d *database, readOnly bool) *conn {
 	if c.cfg.TxLock != "" && !readOnly {
 		begin = "BEGIN " + strings.ToUpper(string(c.cfg.TxLock))
 	}
-	cn := &conn{db: db, c: c, d: d, readOnly: readOnly, begin: begin, cache: newStmtCache(c.cfg.StmtCache, &c.stats)}
+	cn := &conn{db: db, c: c, d: d, readOnly: readOnly, begin: begin, cache: newStmtCache(c.cfg.StmtCache, &c.stats),
+		busy: c.cfg.BusyTimeout, busyStale: c.init != nil}
 	if !readOnly {
 		cn.queue = d.queue
 	}
@@ -79,7 +84,8 @@ func newConn(db *sqlite3.Conn, c *connector, d *database, readOnly bool) *conn {
 // Raw returns the SQLite connection, with every extension registered
 // (see extensions.go).
 func (c *conn) Raw() *sqlite3.Conn {
-	_ = c.link() // an error (out of memory) comes back as that of the next call
+	_ = c.link()       // an error (out of memory) comes back as that of the next call
+	c.busyStale = true // the caller may set another busy timeout
 	return c.db
 }
 

@@ -136,10 +136,11 @@
 // handed to: on an idle core at once, when every core is busy after the
 // releasing goroutine blocks or its time slice ends (the queue does not
 // yield the releaser's core: that put the committing goroutine behind every
-// busy one). Its wait is bounded by the connection's busy timeout and ends
-// early when the context is done; the error then matches sqlite3.BUSY (and
-// the context's error, if that ended it) and says how long the writer
-// waited.
+// busy one). Its wait is bounded by the connection's busy timeout (the
+// DSN's, or one the program set on the connection: PRAGMA busy_timeout,
+// in ConnInit or through Raw) and ends early when the context is done;
+// the error then matches sqlite3.BUSY (and the context's error, if that
+// ended it) and says how long the writer waited.
 //
 // What it costs. A turn costs a lock, two reads of the clock for a database
 // file, and, when writers wait, a goroutine wake-up; a statement, a read of

@@ -33,7 +33,7 @@ func (c *conn) PrepareContext(ctx context.Context, query string) (_ driver.Stmt,
 	if err := oneStatement(query, s, tail); err != nil {
 		return nil, err
 	}
-	return &stmt{e: &entry{sql: query, s: s, reprepared: -1}, c: c, inputs: numInput(s)}, nil
+	return &stmt{e: newEntry(query, s), c: c, inputs: numInput(s)}, nil
 }
 
 // oneStatement checks that query held exactly one statement, s, followed
@@ -106,8 +106,11 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 	if err != nil {
 		return nil, interrupted(ctx, err)
 	}
-	m := c.markResult(query)
 	if e == nil {
+		m := c.markResult(mentions(query, "last_insert_rowid"))
+		if mentions(query, "busy_timeout") {
+			c.busyStale = true
+		}
 		if c.db.GetAutocommit() {
 			if err := c.startWrite(ctx); err != nil {
 				c.result(m)
@@ -122,6 +125,7 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 		}
 		return r, nil
 	}
+	m := c.markResult(e.readsLastInsert)
 	err = errors.Join(c.exec(ctx, e, args), c.cache.release(e))
 	r := c.result(m)
 	if err != nil {
@@ -278,17 +282,17 @@ type resultMark struct {
 	zeroed  bool // last_insert_rowid() was set to 0 for the Exec
 }
 
-// markResult marks the start of an Exec of query. So that its result
-// tells whether the Exec inserted a row (an INSERT ... ON CONFLICT DO
-// UPDATE that updated, an INSERT into a WITHOUT ROWID table, an UPDATE or
-// DELETE inserts none), last_insert_rowid() is set to 0 for it, as
+// markResult marks the start of an Exec. So that its result tells
+// whether the Exec inserted a row (an INSERT ... ON CONFLICT DO UPDATE
+// that updated, an INSERT into a WITHOUT ROWID table, an UPDATE or DELETE
+// inserts none), last_insert_rowid() is set to 0 for it, as
 // ncruces/go-sqlite3 does, and given back after it if it inserted none.
-// Not when the SQL reads last_insert_rowid() itself (INSERT INTO child
-// VALUES (last_insert_rowid())): it then reads the rowid of the
-// connection's last insert, as SQLite has it.
-func (c *conn) markResult(query string) resultMark {
+// Not when the SQL reads last_insert_rowid() itself (readsLastInsert:
+// INSERT INTO child VALUES (last_insert_rowid())): it then reads the
+// rowid of the connection's last insert, as SQLite has it.
+func (c *conn) markResult(readsLastInsert bool) resultMark {
 	m := resultMark{changes: c.db.TotalChanges(), rowid: c.db.LastInsertRowID()}
-	if m.rowid != 0 && !readsLastInsert(query) {
+	if m.rowid != 0 && !readsLastInsert {
 		c.db.SetLastInsertRowID(0)
 		m.zeroed = true
 	}
@@ -314,12 +318,11 @@ func (c *conn) result(m resultMark) driver.Result {
 	return result{id: id, rows: c.db.Changes()}
 }
 
-// readsLastInsert reports whether sql names last_insert_rowid, in any
-// case.
-func readsLastInsert(sql string) bool {
-	const name = "last_insert_rowid"
+// mentions reports whether sql holds name, a lower-case SQL name, in
+// any case.
+func mentions(sql, name string) bool {
 	for i := 0; i+len(name) <= len(sql); i++ {
-		if sql[i]|0x20 == 'l' && strings.EqualFold(sql[i:i+len(name)], name) {
+		if sql[i]|0x20 == name[0] && strings.EqualFold(sql[i:i+len(name)], name) {
 			return true
 		}
 	}
@@ -368,6 +371,9 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 // write takes its turn in the writer queue for the time it runs.
 func (c *conn) exec(ctx context.Context, e *entry, args []driver.NamedValue) error {
 	c.beforeStatement()
+	if e.namesBusy {
+		c.busyStale = true
+	}
 	err := c.bind(e.s, args, 0, nil)
 	if err != nil {
 		err = fmt.Errorf("sqlitekit: %w", err)
@@ -408,6 +414,9 @@ func freshCount(s *sqlite3.Stmt) {
 // the rows close. fromCache says e goes back to the statement cache.
 func (c *conn) query(ctx context.Context, e *entry, args []driver.NamedValue, fromCache bool) (driver.Rows, error) {
 	c.beforeStatement()
+	if e.namesBusy {
+		c.busyStale = true
+	}
 	if err := c.bind(e.s, args, 0, nil); err != nil {
 		err = fmt.Errorf("sqlitekit: %w", err)
 		e.s.ClearBindings()

@@ -64,7 +64,7 @@ func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (_ dri
 	db := s.c.db
 	old := db.SetInterrupt(ctx)
 	defer db.SetInterrupt(old)
-	m := s.c.markResult(s.e.sql)
+	m := s.c.markResult(s.e.readsLastInsert)
 	err = s.c.exec(ctx, s.e, args)
 	r := s.c.result(m)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"strconv"
+	"time"
 
 	"github.com/ncruces/go-sqlite3"
 )
@@ -97,17 +99,33 @@ func (g *txGuard) explain(err error) error {
 	return err
 }
 
-// startWrite waits for this connection's turn to write, up to the busy
+// startWrite waits for this connection's turn to write, up to its busy
 // timeout. A connection without a queue writes without waiting.
 func (c *conn) startWrite(ctx context.Context) error {
 	if c.writing || c.queue == nil {
 		return nil
 	}
-	if err := c.queue.Acquire(ctx, c.c.cfg.BusyTimeout); err != nil {
+	if err := c.queue.Acquire(ctx, c.busyTimeout()); err != nil {
 		return err
 	}
 	c.writing = true
 	return nil
+}
+
+// busyTimeout returns the connection's busy timeout, as SQLite has it:
+// the DSN's, unless the program set another on the connection, with SQL
+// (PRAGMA busy_timeout = N, run by Exec or Query), in ConnInit, or on
+// the SQLite connection reached with Raw. Those mark it stale, and it is
+// read again here.
+func (c *conn) busyTimeout() time.Duration {
+	if c.busyStale {
+		if v, err := pragmaText(c.db, "busy_timeout"); err == nil {
+			if ms, err := strconv.ParseInt(v, 10, 64); err == nil {
+				c.busy, c.busyStale = time.Duration(ms)*time.Millisecond, false
+			}
+		}
+	}
+	return c.busy
 }
 
 // endWrite gives the write turn to the next writer.

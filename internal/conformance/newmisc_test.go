@@ -13,6 +13,10 @@ import (
 
 	"github.com/ncruces/go-sqlite3"
 	ncruces "github.com/ncruces/go-sqlite3/driver"
+
+	kitdriver "github.com/sqlitekit/sqlitekit/driver"
+	"github.com/sqlitekit/sqlitekit/internal/testdb"
+	"github.com/sqlitekit/sqlitekit/pragma"
 )
 
 // Programs match SQLite's messages (strings.Contains(err.Error(),
@@ -259,5 +263,117 @@ func TestDiffMemoryOneConnection(t *testing.T) {
 				t.Error(d)
 			}
 		})
+	}
+}
+
+// A busy timeout set with SQL on a connection (PRAGMA busy_timeout = N,
+// what programs coming from mattn and modernc run after sql.Open) bounds
+// that connection's waits for another connection's write transaction,
+// longer or shorter than the DSN's.
+func TestDiffBusyTimeoutBySQL(t *testing.T) {
+	t.Parallel()
+	same(t, "_pragma=busy_timeout(200)&_pragma=journal_mode(wal)", func(t *testing.T, db *sql.DB) []string {
+		ctx := context.Background()
+		mustExec(t, db, "CREATE TABLE t(x)")
+		db.SetMaxOpenConns(2)
+		c1, err := db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c1.Close()
+		c2, err := db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c2.Close()
+		var out []string
+		for _, tt := range []struct {
+			timeout, hold time.Duration
+		}{
+			{2000 * time.Millisecond, 400 * time.Millisecond}, // waits past the DSN's 200 ms, then writes
+			{10 * time.Millisecond, 150 * time.Millisecond},   // gives up long before the DSN's 200 ms
+		} {
+			if _, err := c2.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", tt.timeout.Milliseconds())); err != nil {
+				t.Fatal(err)
+			}
+			tx, err := c1.BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mustExec(t, tx, "INSERT INTO t VALUES (1)")
+			done := make(chan error)
+			go func() {
+				time.Sleep(tt.hold)
+				done <- tx.Commit()
+			}()
+			start := time.Now()
+			_, err = c2.ExecContext(ctx, "INSERT INTO t VALUES (2)")
+			waited := time.Since(start)
+			out = append(out, fmt.Sprintf("busy_timeout %v: %s, gave up before the DSN's timeout: %v", tt.timeout, class(err), err != nil && waited < 100*time.Millisecond))
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+		}
+		return out
+	})
+}
+
+// The busy timeout a ConnInit sets, or one set on the SQLite connection
+// reached through Conn.Raw, bounds the connection's waits for the write
+// lock held by another connection of the process, as the DSN's does.
+func TestBusyTimeoutSetInGo(t *testing.T) {
+	t.Parallel()
+	cfg := pragma.Default()
+	cfg.Path = testdb.Path(t)
+	cfg.BusyTimeout = 100 * time.Millisecond
+	db, err := kitdriver.Open(cfg, &kitdriver.Options{MaxOpenConns: 2, ConnInit: func(c *sqlite3.Conn) error {
+		return c.BusyTimeout(2 * time.Second)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	mustExec(t, db, "CREATE TABLE t(x)")
+	c1, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c1.Close()
+	c2, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	hold := func(d time.Duration) chan error {
+		tx, err := c1.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustExec(t, tx, "INSERT INTO t VALUES (1)")
+		done := make(chan error)
+		go func() {
+			time.Sleep(d)
+			done <- tx.Commit()
+		}()
+		return done
+	}
+	done := hold(300 * time.Millisecond)
+	if _, err := c2.ExecContext(ctx, "INSERT INTO t VALUES (2)"); err != nil {
+		t.Errorf("with ConnInit's 2 s busy timeout: %v", err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := c2.Raw(func(dc any) error { return dc.(ncruces.Conn).Raw().BusyTimeout(10 * time.Millisecond) }); err != nil {
+		t.Fatal(err)
+	}
+	done = hold(150 * time.Millisecond)
+	start := time.Now()
+	if _, err := c2.ExecContext(ctx, "INSERT INTO t VALUES (3)"); !errors.Is(err, sqlite3.BUSY) || time.Since(start) > 100*time.Millisecond {
+		t.Errorf("with 10 ms set through Raw: %v after %v", err, time.Since(start))
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
