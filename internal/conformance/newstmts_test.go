@@ -117,3 +117,31 @@ func TestLastInsertRowidReadByNextExec(t *testing.T) {
 		t.Errorf("last_insert_rowid() after the upsert: %v", got)
 	}
 }
+
+// PRAGMAs run through Query and QueryRow, as tools and health checks run
+// them: the rows and values they give are the same.
+func TestDiffPragmaQueries(t *testing.T) {
+	t.Parallel()
+	same(t, "_pragma=journal_mode(wal)&_pragma=busy_timeout(5000)", func(t *testing.T, db *sql.DB) []string {
+		mustExec(t, db, "CREATE TABLE t(id INTEGER PRIMARY KEY, a TEXT NOT NULL DEFAULT 'x', b AS (a || 'y'), UNIQUE(a)); CREATE INDEX tb ON t(b); INSERT INTO t(a) VALUES ('1'), ('2')")
+		var out []string
+		for _, q := range []string{
+			"PRAGMA journal_mode", "PRAGMA journal_mode = WAL", "PRAGMA wal_checkpoint(TRUNCATE)", "PRAGMA wal_checkpoint",
+			"PRAGMA integrity_check", "PRAGMA quick_check(t)", "PRAGMA foreign_key_check", "PRAGMA table_xinfo(t)",
+			"PRAGMA index_xinfo(tb)", "SELECT name, type, ncol, wr, strict FROM pragma_table_list WHERE schema = 'main' ORDER BY name",
+			"PRAGMA main.page_count", "PRAGMA freelist_count", "PRAGMA encoding", "PRAGMA busy_timeout", "PRAGMA optimize",
+			"PRAGMA analysis_limit = 100", "PRAGMA collation_list", "PRAGMA user_version = 5", "PRAGMA user_version",
+			"PRAGMA nonsense", "PRAGMA table_info(nope)", "SELECT count(*) > 100 FROM pragma_compile_options",
+		} {
+			out = append(out, q)
+			out = append(out, scanAll(db.Query(q))...)
+		}
+		var mode string
+		var busy, log, ckpt int
+		err := db.QueryRow("PRAGMA journal_mode").Scan(&mode)
+		out = append(out, fmt.Sprint(mode, " ", class(err)))
+		err = db.QueryRow("PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &log, &ckpt)
+		out = append(out, fmt.Sprint(busy, log, ckpt, " ", class(err)))
+		return out
+	})
+}
