@@ -173,6 +173,12 @@
 // vec0 auxiliary column in a KNN query.", "Expected integer for INTEGER
 // metadata column year, received TEXT".
 //
+// vec0 and vec_each are innocuous, like FTS5 and R*Tree: triggers and
+// views may use them, KNN queries included, with trusted_schema off (this
+// SQLite's default; sqlite-vec relies on a stock SQLite's trusted_schema
+// on). Register also declares the function match() that "e MATCH ?"
+// names innocuous; called outside a KNN query it fails as SQLite's does.
+//
 // Storage: ordinary tables in the same database, named after the table
 // (t_info, t_chunks, t_vectors00, ..., t_rowids, t_auxiliary), so rows are
 // transactional, visible to every connection and process, copied by backups

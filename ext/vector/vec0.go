@@ -91,6 +91,14 @@ func registerVec0(db *sqlite3.Conn) error {
 	return errors.Join(
 		sqlite3.CreateModule(db, "vec0", createVec0, connectVec0),
 		sqlite3.CreateModule[*vecEach](db, "vec_each", nil, connectVecEach),
+		// "e MATCH ?" names the function match(), which a KNN query never
+		// calls (vec0 takes the constraint), but which must be innocuous
+		// for a view or trigger to hold a KNN query when trusted_schema
+		// is off. SQLite's own stand-in (from sqlite3_overload_function)
+		// is not; this one fails the same way if it is ever called.
+		db.CreateFunction("match", 2, sqlite3.INNOCUOUS, func(ctx sqlite3.Context, _ ...sqlite3.Value) {
+			ctx.ResultError(errors.New("unable to use function MATCH in the requested context"))
+		}),
 	)
 }
 
@@ -111,6 +119,12 @@ func openVec0(db *sqlite3.Conn, schema, table string, args []string, create bool
 	t.w.t = t
 	if err := db.DeclareVTab(t.declaration()); err != nil {
 		return nil, fmt.Errorf("vec0 constructor error: could not declare virtual table: %w", err)
+	}
+	// Like FTS5 and R*Tree, vec0 touches nothing but its own shadow
+	// tables: triggers and views may use it even with trusted_schema off
+	// (this SQLite's default, unlike the stock build sqlite-vec runs on).
+	if err := db.VTabConfig(sqlite3.VTAB_INNOCUOUS); err != nil {
+		return nil, fmt.Errorf("vec0 constructor error: %w", err)
 	}
 	if create {
 		if err := t.createShadow(); err != nil {

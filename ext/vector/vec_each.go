@@ -23,7 +23,11 @@ func vecVersion(ctx sqlite3.Context, _ ...sqlite3.Value) {
 type vecEach struct{}
 
 func connectVecEach(db *sqlite3.Conn, _, _, _ string, _ ...string) (*vecEach, error) {
-	return &vecEach{}, db.DeclareVTab("CREATE TABLE x(value, vector HIDDEN)")
+	if err := db.DeclareVTab("CREATE TABLE x(value, vector HIDDEN)"); err != nil {
+		return nil, err
+	}
+	// No side effects: usable in triggers and views, as json_each is.
+	return &vecEach{}, db.VTabConfig(sqlite3.VTAB_INNOCUOUS)
 }
 
 func (*vecEach) BestIndex(idx *sqlite3.IndexInfo) error {
