@@ -79,3 +79,26 @@ func TestKNNConstraintValues(t *testing.T) {
 		{sql: "select rowid from m where v match '[0]' and k = 5 and b = 1.0", rows: "1"},
 	})
 }
+
+// TestKNNKValues: k is read as sqlite-vec reads it when the value is an
+// integer in another type (5.0, '5': a driver binding numbers as REAL or
+// TEXT), and refused, not read as 0 or truncated, when it is not.
+func TestKNNKValues(t *testing.T) {
+	t.Parallel()
+	const q = "select count(*) from v where e match '[0]' and k = ?"
+	runCompat(t, []compatStep{
+		{sql: "create virtual table v using vec0(e float[1])"},
+		{sql: "insert into v(rowid, e) select value, json_array(value) from generate_series(1, 10)"},
+		{sql: q, args: []any{int64(5)}, rows: "5"},
+		{sql: q, args: []any{5.0}, rows: "5"},
+		{sql: q, args: []any{"5"}, rows: "5"},
+		{sql: q, args: []any{" 7 "}, rows: "7"},
+		{sql: q, args: []any{"5.0"}, rows: "5"},
+		{sql: q, args: []any{2.5}, err: "k value in knn queries must be an integer, got FLOAT"},
+		{sql: q, args: []any{"abc"}, err: "k value in knn queries must be an integer, got TEXT"},
+		{sql: q, args: []any{nil}, err: "k value in knn queries must be an integer, got NULL"},
+		{sql: q, args: []any{[]byte{5}}, err: "k value in knn queries must be an integer, got BLOB"},
+		{sql: q, args: []any{-1.0}, err: "greater than or equal to 0"},
+		{sql: q, args: []any{1e300}, err: "too large"},
+	})
+}

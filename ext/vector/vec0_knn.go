@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"strconv"
 	"strings"
 
 	"github.com/ncruces/go-sqlite3"
@@ -73,10 +74,14 @@ func (cur *vec0Cursor) knn(vcol *vecCol, terms []knnTerm, args []sqlite3.Value) 
 			}
 			query = q
 		case 'k':
-			if v.Type() != sqlite3.INTEGER {
+			kf, ok := integral(v)
+			if !ok {
 				return fmt.Errorf("k value in knn queries must be an integer, got %s", v.Type())
 			}
-			k := v.Int64()
+			if kf > vec0MaxK {
+				return fmt.Errorf("k value in knn query too large, provided %.0f and the limit is %d", kf, vec0MaxK)
+			}
+			k := int64(kf)
 			if k < 0 {
 				return errors.New("k value in knn queries must be greater than or equal to 0.")
 			}
@@ -294,6 +299,28 @@ func (d *chunkDistance) inBounds(dist float64) bool {
 		}
 	}
 	return true
+}
+
+// integral returns the value of v if it is an integer: an INTEGER, or a
+// FLOAT or TEXT holding one exactly ("5", 5.0), as SQLite's numeric
+// affinity would read it.
+func integral(v sqlite3.Value) (float64, bool) {
+	var f float64
+	switch v.Type() {
+	case sqlite3.INTEGER:
+		return float64(v.Int64()), true
+	case sqlite3.FLOAT:
+		f = v.Float()
+	case sqlite3.TEXT:
+		x, err := strconv.ParseFloat(strings.TrimSpace(v.Text()), 64)
+		if err != nil {
+			return 0, false
+		}
+		f = x
+	default:
+		return 0, false
+	}
+	return f, f == math.Trunc(f) && !math.IsInf(f, 0)
 }
 
 // anySet reports whether any of the n bits from first (both multiples of
