@@ -19,7 +19,7 @@ import (
 type propRow struct {
 	f []float64 // float32 or int8 elements
 	b []byte    // bit vector
-	p int64     // partition key
+	p int64     // partition key; -1 for NULL
 	m int64     // integer metadata
 	s string    // text metadata
 	a string    // auxiliary
@@ -83,6 +83,14 @@ func (cfg propConfig) randVector(r *rand.Rand, row *propRow) {
 			row.f[i] = float64(2*r.Float32() - 1)
 		}
 	}
+}
+
+// pval is the partition key as SQL has it.
+func (row *propRow) pval() any {
+	if row.p < 0 {
+		return nil
+	}
+	return row.p
 }
 
 // sqlVector returns an SQL expression for the vector and its argument.
@@ -161,7 +169,7 @@ func testVec0PropertyKNN(t *testing.T) {
 				}
 				for _, row := range rows {
 					m := model[row[0].(int64)]
-					if m == nil || m.p != row[1] || m.m != row[2] || m.s != row[3] || m.a != row[4] {
+					if m == nil || m.pval() != row[1] || m.m != row[2] || m.s != row[3] || m.a != row[4] {
 						t.Fatalf("round %d: row %v, model %+v", round, row, m)
 					}
 				}
@@ -178,12 +186,17 @@ func propStep(t *testing.T, c *sqlite3.Conn, cfg propConfig, r *rand.Rand, model
 	slices.Sort(ids)
 	switch op := r.IntN(10); {
 	case op < 6 || len(ids) == 0: // insert
-		row := &propRow{p: int64(r.IntN(3)), m: int64(r.IntN(10)), s: string(rune('a' + r.IntN(4))), a: fmt.Sprint("aux", r.IntN(100))}
+		row := &propRow{p: int64(r.IntN(4)) - 1, m: int64(r.IntN(10)), s: string(rune('a' + r.IntN(4))), a: fmt.Sprint("aux", r.IntN(100))}
 		cfg.randVector(r, row)
 		expr, arg := cfg.sqlVector(row)
 		id := *nextID
-		*nextID += 1 + int64(r.IntN(3))
-		if _, err := tryQuery(c, "INSERT INTO t(id, p, v, m, s, a) VALUES (?, ?, "+expr+", ?, ?, ?)", id, row.p, arg, row.m, row.s, row.a); err != nil {
+		verb := "INSERT"
+		if len(ids) > 0 && r.IntN(5) == 0 {
+			id, verb = ids[r.IntN(len(ids))], "INSERT OR REPLACE" // over an existing row
+		} else {
+			*nextID += 1 + int64(r.IntN(3))
+		}
+		if _, err := tryQuery(c, verb+" INTO t(id, p, v, m, s, a) VALUES (?, ?, "+expr+", ?, ?, ?)", id, row.pval(), arg, row.m, row.s, row.a); err != nil {
 			t.Fatal(err)
 		}
 		model[id] = row
@@ -222,10 +235,14 @@ func propQuery(t *testing.T, c *sqlite3.Conn, cfg propConfig, r *rand.Rand, mode
 	where := []string{"v MATCH " + expr, "k = ?"}
 	args := []any{arg, k}
 	var filters []func(id int64, row *propRow) bool
-	if r.IntN(2) == 0 {
+	switch r.IntN(4) {
+	case 0, 1:
 		p := int64(r.IntN(3))
 		where, args = append(where, "p = ?"), append(args, p)
 		filters = append(filters, func(_ int64, row *propRow) bool { return row.p == p })
+	case 2:
+		where = append(where, "p IS NULL")
+		filters = append(filters, func(_ int64, row *propRow) bool { return row.p < 0 })
 	}
 	switch r.IntN(4) {
 	case 0:
@@ -247,32 +264,63 @@ func propQuery(t *testing.T, c *sqlite3.Conn, cfg propConfig, r *rand.Rand, mode
 			return id == lo || id == lo+1 || id == lo+3 || id == lo+7 || id == lo+20
 		})
 	}
-	sql := "SELECT id, distance, m, s, a FROM t WHERE " + strings.Join(where, " AND ")
-	got := query(t, c, sql, args...)
+	if r.IntN(4) == 0 {
+		lo := int64(r.IntN(40))
+		where, args = append(where, "id > ?"), append(args, lo)
+		filters = append(filters, func(id int64, _ *propRow) bool { return id > lo })
+	}
 
 	type cand struct {
 		id int64
 		d  float64
 	}
-	var want []cand
-	for id, row := range model {
-		ok := true
-		for _, f := range filters {
-			ok = ok && f(id, row)
+	candidates := func() []cand {
+		var want []cand
+		for id, row := range model {
+			ok := true
+			for _, f := range filters {
+				ok = ok && f(id, row)
+			}
+			if ok {
+				want = append(want, cand{id, cfg.distance(row, q)})
+			}
 		}
-		if ok {
-			want = append(want, cand{id, cfg.distance(row, q)})
+		slices.SortFunc(want, func(a, b cand) int {
+			if a.d != b.d {
+				if a.d < b.d {
+					return -1
+				}
+				return 1
+			}
+			return int(a.id - b.id)
+		})
+		return want
+	}
+	if r.IntN(3) == 0 {
+		// A bound on the distance halfway between two candidates far
+		// enough apart that float32 rounding cannot put one on the
+		// wrong side.
+		cs := candidates()
+		for tries := 0; tries < 5 && len(cs) > 1; tries++ {
+			i := r.IntN(len(cs) - 1)
+			lo, hi := cs[i].d, cs[i+1].d
+			if hi-lo < 1e-3*math.Max(1, math.Abs(hi)) {
+				continue
+			}
+			bound := (lo + hi) / 2
+			if r.IntN(2) == 0 {
+				where, args = append(where, "distance > ?"), append(args, bound)
+				filters = append(filters, func(_ int64, row *propRow) bool { return cfg.distance(row, q) > bound })
+			} else {
+				where, args = append(where, "distance <= ?"), append(args, bound)
+				filters = append(filters, func(_ int64, row *propRow) bool { return cfg.distance(row, q) <= bound })
+			}
+			break
 		}
 	}
-	slices.SortFunc(want, func(a, b cand) int {
-		if a.d != b.d {
-			if a.d < b.d {
-				return -1
-			}
-			return 1
-		}
-		return int(a.id - b.id)
-	})
+	sql := "SELECT id, distance, m, s, a FROM t WHERE " + strings.Join(where, " AND ")
+	got := query(t, c, sql, args...)
+	want := candidates()
 	want = want[:min(k, len(want))]
 	if len(got) != len(want) {
 		t.Fatalf("round %d: %s %v: %d rows, want %d", round, sql, args[1:], len(got), len(want))
