@@ -15,6 +15,9 @@ import (
 	"github.com/sqlitekit/sqlitekit/internal/ctxarg"
 )
 
+// dbArg names the *sql.DB argument of the helpers in their errors.
+const dbArg = "database (*sql.DB)"
+
 // backupStep is how many pages [Backup] copies between two progress
 // calls and two looks at its context (400 KiB of 4 KiB pages).
 const backupStep = 100
@@ -46,7 +49,7 @@ const backupStep = 100
 //
 // https://sqlite.org/backup.html
 func Backup(ctx context.Context, db *sql.DB, destPath string, progress func(done, total int)) error {
-	if err := errors.Join(ctxarg.Check(ctx), fileName(destPath)); err != nil {
+	if err := errors.Join(ctxarg.Check(ctx), ctxarg.NotNil(dbArg, db), fileName(destPath)); err != nil {
 		return fmt.Errorf("sqlitekit: backup: %w", err)
 	}
 	err := withRaw(ctx, db, func(c *sqlite3.Conn) error {
@@ -132,7 +135,7 @@ func endRead(c *sqlite3.Conn) {
 //
 // https://sqlite.org/lang_vacuum.html#vacuuminto
 func VacuumInto(ctx context.Context, db *sql.DB, path string) error {
-	if err := errors.Join(ctxarg.Check(ctx), fileName(path)); err != nil {
+	if err := errors.Join(ctxarg.Check(ctx), ctxarg.NotNil(dbArg, db), fileName(path)); err != nil {
 		return fmt.Errorf("sqlitekit: vacuum into: %w", err)
 	}
 	err := withRaw(ctx, db, func(c *sqlite3.Conn) error {

@@ -1,6 +1,7 @@
 package driver
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -48,7 +49,7 @@ func (p Problem) String() string { return p.Check + ": " + p.Message }
 //
 // https://sqlite.org/pragma.html#pragma_integrity_check
 func Check(ctx context.Context, db *sql.DB, quick bool) ([]Problem, error) {
-	if err := ctxarg.Check(ctx); err != nil {
+	if err := cmp.Or(ctxarg.Check(ctx), ctxarg.NotNil(dbArg, db)); err != nil {
 		return nil, fmt.Errorf("sqlitekit: check: %w", err)
 	}
 	pragma := "integrity_check"

@@ -1,6 +1,7 @@
 package driver
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -97,7 +98,7 @@ var ErrReplicated = errors.New("replicated database")
 //
 // https://sqlite.org/c3ref/wal_checkpoint_v2.html
 func Checkpoint(ctx context.Context, db *sql.DB, mode CheckpointMode) (CheckpointResult, error) {
-	if err := ctxarg.Check(ctx); err != nil {
+	if err := cmp.Or(ctxarg.Check(ctx), ctxarg.NotNil(dbArg, db)); err != nil {
 		return CheckpointResult{}, fmt.Errorf("sqlitekit: checkpoint: %w", err)
 	}
 	if mode < CheckpointPassive || mode > CheckpointTruncate {

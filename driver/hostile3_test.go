@@ -3,6 +3,7 @@ package driver_test
 import (
 	"database/sql"
 	"errors"
+	"iter"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"github.com/ncruces/go-sqlite3"
 	"github.com/sqlitekit/sqlitekit/driver"
 	_ "github.com/sqlitekit/sqlitekit/driver"
+	"github.com/sqlitekit/sqlitekit/internal/testdb"
 	"github.com/sqlitekit/sqlitekit/pragma"
 )
 
@@ -232,5 +234,48 @@ func TestOpen_longFileName(t *testing.T) {
 		if n > 247 && (err == nil || !strings.Contains(err.Error(), "255 bytes")) {
 			t.Errorf("%d-byte name: %.200v, want an error saying the name is too long", n, err)
 		}
+	}
+}
+
+// A nil database or callback is an error, as a nil context is: every
+// helper panicked on it (a nil pointer dereference in database/sql, or
+// a call of a nil func).
+func TestHelpers_nilArguments(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db := openDB(t, testdb.Path(t))
+	if _, err := db.Exec("CREATE TABLE t(x)"); err != nil {
+		t.Fatal(err)
+	}
+	var nilDB *sql.DB
+	scan := func(r *sql.Rows) (int, error) { var n int; return n, r.Scan(&n) }
+	first := func(seq iter.Seq2[int, error]) error {
+		for _, err := range seq {
+			return err
+		}
+		return nil
+	}
+	dir := t.TempDir()
+	calls := map[string]func() error{
+		"Backup":                 func() error { return driver.Backup(ctx, nilDB, filepath.Join(dir, "b.db"), nil) },
+		"VacuumInto":             func() error { return driver.VacuumInto(ctx, nilDB, filepath.Join(dir, "v.db")) },
+		"Check":                  func() error { _, err := driver.Check(ctx, nilDB, false); return err },
+		"Checkpoint":             func() error { _, err := driver.Checkpoint(ctx, nilDB, driver.CheckpointPassive); return err },
+		"Migrate":                func() error { return driver.Migrate(ctx, nilDB, []driver.Migration{{SQL: "CREATE TABLE m(x)"}}) },
+		"SizesOf":                func() error { _, err := driver.SizesOf(ctx, nilDB); return err },
+		"StatsOf":                func() error { _, err := driver.StatsOf(nilDB); return err },
+		"Transaction":            func() error { return driver.Transaction(ctx, nilDB, func(*sql.Tx) error { return nil }) },
+		"ReadTransaction":        func() error { return driver.ReadTransaction(ctx, nilDB, func(*sql.Tx) error { return nil }) },
+		"Transaction nil fn":     func() error { return driver.Transaction(ctx, db, nil) },
+		"ReadTransaction nil fn": func() error { return driver.ReadTransaction(ctx, db, nil) },
+		"Stream nil Querier":     func() error { return first(driver.Stream(ctx, nil, scan, "SELECT 1")) },
+		"Stream nil *sql.DB":     func() error { return first(driver.Stream(ctx, nilDB, scan, "SELECT 1")) },
+		"Stream nil scan":        func() error { return first(driver.Stream[int](ctx, db, nil, "SELECT 1")) },
+	}
+	for name, call := range calls {
+		if err := noPanic(call); err == nil || strings.HasPrefix(err.Error(), "panic") || !strings.Contains(err.Error(), "nil") {
+			t.Errorf("%s: %v, want an error saying what is nil", name, err)
+		}
+		usable(t, db, name)
 	}
 }

@@ -1,6 +1,7 @@
 package driver
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -93,7 +94,7 @@ var ErrNewerDatabase = errors.New("the database is newer than this program")
 //
 // https://sqlite.org/pragma.html#pragma_user_version
 func Migrate(ctx context.Context, db *sql.DB, migrations []Migration) error {
-	if err := ctxarg.Check(ctx); err != nil {
+	if err := cmp.Or(ctxarg.Check(ctx), ctxarg.NotNil(dbArg, db)); err != nil {
 		return fmt.Errorf("sqlitekit: migrate: %w", err)
 	}
 	conn, err := db.Conn(ctx)

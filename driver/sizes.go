@@ -1,6 +1,7 @@
 package driver
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -37,7 +38,7 @@ type Sizes struct {
 // https://sqlite.org/pragma.html#pragma_page_count
 func SizesOf(ctx context.Context, db *sql.DB) (Sizes, error) {
 	var s Sizes
-	if err := ctxarg.Check(ctx); err != nil {
+	if err := cmp.Or(ctxarg.Check(ctx), ctxarg.NotNil(dbArg, db)); err != nil {
 		return Sizes{}, fmt.Errorf("sqlitekit: sizes: %w", err)
 	}
 	if err := withRaw(ctx, db, func(c *sqlite3.Conn) error { return sizes(c, &s) }); err != nil {

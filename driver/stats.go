@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/sqlitekit/sqlitekit/internal/ctxarg"
 	"github.com/sqlitekit/sqlitekit/internal/writeq"
 	"github.com/sqlitekit/sqlitekit/vfs"
 )
@@ -82,6 +83,9 @@ var ErrNotSqlitekit = errors.New("not a database opened with the sqlitekit drive
 // StatsOf returns the statistics of db's pool. It takes no connection of
 // the pool, so it never waits, even while every connection is busy.
 func StatsOf(db *sql.DB) (Stats, error) {
+	if err := ctxarg.NotNil(dbArg, db); err != nil {
+		return Stats{}, fmt.Errorf("sqlitekit: stats: %w", err)
+	}
 	d, ok := db.Driver().(Driver)
 	if !ok || d.c == nil {
 		return Stats{}, fmt.Errorf("sqlitekit: stats: %w", ErrNotSqlitekit)

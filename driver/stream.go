@@ -1,6 +1,7 @@
 package driver
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -54,7 +55,7 @@ func Stream[T any](ctx context.Context, q Querier, scan func(*sql.Rows) (T, erro
 			yield(zero, fmt.Errorf("sqlitekit: stream: %w", ErrStreamUsed))
 			return
 		}
-		if err := ctxarg.Check(ctx); err != nil {
+		if err := cmp.Or(ctxarg.Check(ctx), ctxarg.NotNil("Querier", q), ctxarg.NotNil("scan function", scan)); err != nil {
 			yield(zero, fmt.Errorf("sqlitekit: stream: %w", err))
 			return
 		}

@@ -1,6 +1,7 @@
 package driver
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -40,7 +41,7 @@ func ReadTransaction(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) er
 }
 
 func inTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(*sql.Tx) error) (err error) {
-	if err := ctxarg.Check(ctx); err != nil {
+	if err := cmp.Or(ctxarg.Check(ctx), ctxarg.NotNil(dbArg, db), ctxarg.NotNil("function fn", fn)); err != nil {
 		return fmt.Errorf("sqlitekit: transaction: %w", err)
 	}
 	tx, err := db.BeginTx(ctx, opts)

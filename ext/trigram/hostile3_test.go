@@ -1,7 +1,10 @@
 package trigram_test
 
 import (
+	"database/sql"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/sqlitekit/sqlitekit/ext/trigram"
@@ -64,5 +67,40 @@ func TestCommands_notOurTable(t *testing.T) {
 	}
 	if n := queryInt(t, db, `SELECT count(*) FROM docs_trigram`); n != 0 {
 		t.Errorf("the application's table docs_trigram has %d rows written by the commands, want 0", n)
+	}
+}
+
+// A nil Querier (or a nil *sql.DB in one) is an error, not a panic.
+func TestHelpers_nilQuerier(t *testing.T) {
+	t.Parallel()
+	idx := trigram.Index{Table: "docs", Columns: []string{"body"}}
+	var nilDB *sql.DB
+	for _, db := range []trigram.Querier{nil, nilDB} {
+		calls := map[string]func() error{
+			"Create":         func() error { return trigram.Create(t.Context(), db, idx) },
+			"Drop":           func() error { return trigram.Drop(t.Context(), db, idx) },
+			"Rebuild":        func() error { return trigram.Rebuild(t.Context(), db, idx) },
+			"Optimize":       func() error { return trigram.Optimize(t.Context(), db, idx) },
+			"IntegrityCheck": func() error { return trigram.IntegrityCheck(t.Context(), db, idx) },
+			"Search": func() error {
+				for _, err := range trigram.Search(t.Context(), db, idx, "abc", nil) {
+					return err
+				}
+				return nil
+			},
+		}
+		for name, call := range calls {
+			err := func() (err error) {
+				defer func() {
+					if r := recover(); r != nil {
+						err = fmt.Errorf("panic: %v", r)
+					}
+				}()
+				return call()
+			}()
+			if err == nil || strings.HasPrefix(err.Error(), "panic") || !strings.Contains(err.Error(), "nil") {
+				t.Errorf("%s(%T nil): %v, want an error saying it is nil", name, db, err)
+			}
+		}
 	}
 }

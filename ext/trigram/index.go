@@ -1,6 +1,7 @@
 package trigram
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -132,9 +133,9 @@ func (idx Index) validate() error {
 	return nil
 }
 
-// validateWith checks ctx, then idx, for the exported functions.
-func (idx Index) validateWith(ctx context.Context) error {
-	if err := ctxarg.Check(ctx); err != nil {
+// validateWith checks ctx and db, then idx, for the exported functions.
+func (idx Index) validateWith(ctx context.Context, db Querier) error {
+	if err := cmp.Or(ctxarg.Check(ctx), ctxarg.NotNil("Querier", db)); err != nil {
 		return err
 	}
 	return idx.validate()
@@ -449,7 +450,7 @@ func cutQuoted(s string, q byte) (quoted, rest string, ok bool) {
 //
 // https://sqlite.org/fts5.html#external_content_tables
 func Create(ctx context.Context, db Querier, idx Index) error {
-	if err := idx.validateWith(ctx); err != nil {
+	if err := idx.validateWith(ctx, db); err != nil {
 		return fmt.Errorf("trigram: create: %w", err)
 	}
 	err := inTx(ctx, db, func(db Querier) error {
@@ -499,7 +500,7 @@ func (idx Index) drop(ctx context.Context, db Querier) error {
 //
 // https://sqlite.org/lang_droptable.html
 func Drop(ctx context.Context, db Querier, idx Index) error {
-	if err := idx.validateWith(ctx); err != nil {
+	if err := idx.validateWith(ctx, db); err != nil {
 		return fmt.Errorf("trigram: drop: %w", err)
 	}
 	err := inTx(ctx, db, func(db Querier) error {
@@ -532,7 +533,7 @@ func (idx Index) command(ctx context.Context, db Querier, cmd string) error {
 //
 // https://sqlite.org/fts5.html#the_rebuild_command
 func Rebuild(ctx context.Context, db Querier, idx Index) error {
-	if err := idx.validateWith(ctx); err != nil {
+	if err := idx.validateWith(ctx, db); err != nil {
 		return fmt.Errorf("trigram: rebuild: %w", err)
 	}
 	if err := inTx(ctx, db, func(db Querier) error { return idx.fill(ctx, db) }); err != nil {
@@ -557,7 +558,7 @@ func (idx Index) fill(ctx context.Context, db Querier) error {
 //
 // https://sqlite.org/fts5.html#the_optimize_command
 func Optimize(ctx context.Context, db Querier, idx Index) error {
-	if err := idx.validateWith(ctx); err != nil {
+	if err := idx.validateWith(ctx, db); err != nil {
 		return fmt.Errorf("trigram: optimize: %w", err)
 	}
 	if err := idx.command(ctx, db, "optimize"); err != nil {
@@ -572,7 +573,7 @@ func Optimize(ctx context.Context, db Querier, idx Index) error {
 //
 // https://sqlite.org/fts5.html#the_integrity_check_command
 func IntegrityCheck(ctx context.Context, db Querier, idx Index) error {
-	if err := idx.validateWith(ctx); err != nil {
+	if err := idx.validateWith(ctx, db); err != nil {
 		return fmt.Errorf("trigram: integrity check: %w", err)
 	}
 	name := q(idx.name())

@@ -1,6 +1,7 @@
 package trigram
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -119,7 +120,7 @@ func Search(ctx context.Context, db Querier, idx Index, text string, opts *Searc
 		}
 		query, args, err := idx.searchSQL(text, opts)
 		if err == nil {
-			err = ctxarg.Check(ctx)
+			err = cmp.Or(ctxarg.Check(ctx), ctxarg.NotNil("Querier", db))
 		}
 		if err != nil {
 			yield(Hit{}, fmt.Errorf("trigram: search: %w", err))
