@@ -78,7 +78,7 @@ func TestDiffConnState(t *testing.T) {
 }
 
 // Statements at SQLite's limits: 32766 parameters, one past, SQL of
-// several megabytes, deep expression nesting.
+// hundreds of kilobytes, deep expression nesting, a megabyte of text.
 func TestDiffLimits(t *testing.T) {
 	t.Parallel()
 	same(t, "", func(t *testing.T, db *sql.DB) []string {
@@ -88,22 +88,23 @@ func TestDiffLimits(t *testing.T) {
 			for i := range args {
 				args[i] = i
 			}
-			q := "SELECT max(value) FROM json_each(json_array(" + strings.TrimSuffix(strings.Repeat("?,", n), ",") + "))"
-			rows, err := db.Query(q, args...)
-			out = append(out, fmt.Sprintf("%d parameters: %q", n, scanAll(rows, err)))
-			_, err = db.Exec("SELECT "+strings.TrimSuffix(strings.Repeat("?,", n), ","), args...)
-			out = append(out, fmt.Sprintf("%d parameters, Exec: %s", n, class(err)))
+			var v any
+			err := db.QueryRow("SELECT ?"+strings.Repeat(" + ?", n-1), args...).Scan(&v)
+			out = append(out, fmt.Sprintf("%d parameters: %s %s", n, typed(v), class(err)))
 		}
-		numbered := fmt.Sprintf("SELECT ?%d, ?1", 32766)
 		args := make([]any, 32766)
 		args[0], args[32765] = "first", "last"
-		out = append(out, scanAll(db.Query(numbered, args...))...)
+		out = append(out, scanAll(db.Query("SELECT ?32766, ?1", args...))...)
 		_, err := db.Query("SELECT ?32767", 1)
 		out = append(out, "?32767: "+class(err))
 
 		var sb strings.Builder
 		sb.WriteString("SELECT count(*) FROM (SELECT 1 AS x) WHERE x IN (")
-		for i := range 200000 {
+		values := 40000
+		if raceEnabled {
+			values = 2000
+		}
+		for i := range values {
 			if i > 0 {
 				sb.WriteByte(',')
 			}

@@ -270,7 +270,10 @@ func TestDiffTracker(t *testing.T) {
 // with LIKE and an IN list of many parameters.
 func TestDiffTrackerImport(t *testing.T) {
 	t.Parallel()
-	const n = 3000
+	n := 3000
+	if raceEnabled {
+		n = 300
+	}
 	same(t, trackerDSN, func(t *testing.T, db *sql.DB) []string {
 		ctx := context.Background()
 		mustExec(t, db, trackerSchema)
@@ -319,7 +322,10 @@ func TestDiffTrackerConcurrent(t *testing.T) {
 		ctx := context.Background()
 		mustExec(t, db, trackerSchema)
 		mustExec(t, db, "INSERT INTO issues (id, title) VALUES ('c-1', 'counter')")
-		const workers, each = 6, 10
+		workers, each := 6, 10
+		if raceEnabled {
+			workers, each = 4, 5
+		}
 		var wg sync.WaitGroup
 		errs := make(chan error, workers*each)
 		for w := range workers {
@@ -362,6 +368,83 @@ func TestDiffTrackerConcurrent(t *testing.T) {
 			}
 		}
 		out = append(out, scanAll(db.QueryContext(ctx, "SELECT estimated_minutes, (SELECT count(*) FROM events) FROM issues WHERE id = 'c-1'"))...)
+		return out
+	})
+}
+
+// One *sql.Stmt of each kind shared by goroutines that read, write and
+// cancel their contexts mid-rows (database/sql prepares it again on each
+// connection): every write is counted once, every read sees whole rows.
+func TestDiffSharedStatements(t *testing.T) {
+	t.Parallel()
+	same(t, trackerDSN, func(t *testing.T, db *sql.DB) []string {
+		ctx := context.Background()
+		mustExec(t, db, "CREATE TABLE t(id INTEGER PRIMARY KEY, g, v)")
+		ins, err := db.Prepare("INSERT INTO t(g, v) VALUES (?, ?) RETURNING id")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ins.Close()
+		sel, err := db.Prepare("SELECT g, v FROM t WHERE g = ? ORDER BY id")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sel.Close()
+		upd, err := db.Prepare("UPDATE t SET v = v + 1 WHERE g = ?")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer upd.Close()
+		workers, each := 6, 20
+		if raceEnabled {
+			workers, each = 4, 8
+		}
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var bad []string
+		fail := func(s string) {
+			mu.Lock()
+			bad = append(bad, s)
+			mu.Unlock()
+		}
+		for w := range workers {
+			wg.Go(func() {
+				for i := range each {
+					var id int64
+					if err := ins.QueryRowContext(ctx, w, i).Scan(&id); err != nil {
+						fail("insert: " + class(err))
+					}
+					if _, err := upd.ExecContext(ctx, w); err != nil {
+						fail("update: " + class(err))
+					}
+					cctx, cancel := context.WithCancel(ctx)
+					rows, err := sel.QueryContext(cctx, w)
+					if err != nil {
+						fail("select: " + class(err))
+						cancel()
+						continue
+					}
+					n := 0
+					for rows.Next() {
+						var g, v int
+						if err := rows.Scan(&g, &v); err != nil || g != w {
+							fail(fmt.Sprint("scan: ", g, class(err)))
+						}
+						if n++; n == 3 && i%2 == 0 {
+							cancel()
+						}
+					}
+					if err := rows.Err(); err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, sqlite3.INTERRUPT) {
+						fail("rows: " + class(err))
+					}
+					rows.Close()
+					cancel()
+				}
+			})
+		}
+		wg.Wait()
+		out := bad
+		out = append(out, scanAll(db.Query("SELECT g, count(*), sum(v) FROM t GROUP BY g ORDER BY g"))...)
 		return out
 	})
 }
