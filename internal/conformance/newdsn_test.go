@@ -221,3 +221,49 @@ func TestDiffDSNPaths(t *testing.T) {
 		})
 	}
 }
+
+// Foreign keys: enforced by default with both (ncruces' SQLite is built
+// with them on), and off with _pragma=foreign_keys(0): an orphan row, a
+// reference to a missing table, a delete or a drop of a referenced row.
+func TestDiffForeignKeysDefault(t *testing.T) {
+	t.Parallel()
+	probe := func(t *testing.T, db *sql.DB) []string {
+		mustExec(t, db, "CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE c(p REFERENCES p(id)); CREATE TABLE r(x REFERENCES missing(id))")
+		var out []string
+		for _, q := range []string{"INSERT INTO c VALUES (1)", "INSERT INTO r VALUES (1)", "INSERT INTO p VALUES (1)", "INSERT INTO c VALUES (1)", "DELETE FROM p", "DROP TABLE p"} {
+			_, err := db.Exec(q)
+			out = append(out, q+": "+class(err))
+		}
+		return out
+	}
+	for i, params := range []string{"", "_pragma=foreign_keys(0)", "_pragma=foreign_keys(1)", "_pragma=busy_timeout(100)"} {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			t.Parallel()
+			same(t, params, probe)
+		})
+	}
+}
+
+// Files that are not there, opened read-only or read-write without
+// create: the same error, at the first use.
+func TestDiffMissingFile(t *testing.T) {
+	t.Parallel()
+	for _, q := range []string{"mode=ro", "mode=rw", "immutable=1"} {
+		var got [2]string
+		for i, name := range drivers {
+			path := filepath.Join(t.TempDir(), "missing.db")
+			db, err := sql.Open(name, "file:"+path+"?"+q)
+			if err != nil {
+				got[i] = "open: " + class(err)
+				continue
+			}
+			err = db.Ping()
+			_, statErr := os.Stat(path)
+			got[i] = fmt.Sprintf("ping: %s, created: %v", class(err), statErr == nil)
+			db.Close()
+		}
+		if got[0] != got[1] {
+			t.Errorf("%s: ncruces %q, sqlitekit %q", q, got[0], got[1])
+		}
+	}
+}
