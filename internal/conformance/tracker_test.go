@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -447,4 +448,61 @@ func TestDiffSharedStatements(t *testing.T) {
 		out = append(out, scanAll(db.Query("SELECT g, count(*), sum(v) FROM t GROUP BY g ORDER BY g"))...)
 		return out
 	})
+}
+
+// One file written at once by a pool of each driver in one process (a
+// program moving from ncruces to sqlitekit piece by piece, or a tool of
+// each kind): every commit lands, each sees the other's.
+func TestMixedDriversOneFile(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "mixed.db")
+	var dbs []*sql.DB
+	for _, name := range drivers {
+		db, err := sql.Open(name, "file:"+path+"?_pragma=journal_mode(wal)&_pragma=busy_timeout(10000)&_txlock=immediate")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		dbs = append(dbs, db)
+	}
+	mustExec(t, dbs[1], "CREATE TABLE t(id INTEGER PRIMARY KEY, who, n)")
+	each := 40
+	if raceEnabled {
+		each = 10
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 4*each)
+	for i, db := range dbs {
+		for g := range 2 {
+			wg.Go(func() {
+				for n := range each {
+					tx, err := db.Begin()
+					if err != nil {
+						errs <- err
+						continue
+					}
+					var seen int
+					if err := tx.QueryRow("SELECT count(*) FROM t").Scan(&seen); err != nil {
+						errs <- err
+					}
+					if _, err := tx.Exec("INSERT INTO t(who, n) VALUES (?, ?)", fmt.Sprint(drivers[i], g), n); err != nil {
+						errs <- err
+					}
+					errs <- tx.Commit()
+				}
+			})
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	for i, db := range dbs {
+		if got := count(t, db, "t"); got != int64(4*each) {
+			t.Errorf("%s sees %d rows, want %d", drivers[i], got, 4*each)
+		}
+	}
 }
