@@ -9,7 +9,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
+	"github.com/sqlitekit/sqlitekit/internal/testdb"
 	"github.com/sqlitekit/sqlitekit/replica"
 )
 
@@ -128,5 +130,34 @@ func TestRestore_targetIsAFileName(t *testing.T) {
 				t.Errorf("%s: a restore wrote %q", d, e.Name())
 			}
 		}
+	}
+}
+
+// A temporary directory (TMPDIR) too long for a Unix socket's path: Start
+// waited 30 s and said Litestream "has not opened its control socket"
+// (Litestream cannot listen there, and keeps running). It fails at once,
+// saying why and what to change.
+//
+// Not parallel: it sets TMPDIR.
+func TestStart_longTempDir(t *testing.T) {
+	bin := binary(t)
+	long := filepath.Join(t.TempDir(), strings.Repeat("t", 100))
+	if err := os.MkdirAll(long, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := testdb.Path(t)
+	sqlite3(t, path, "PRAGMA journal_mode=WAL; CREATE TABLE t(x)")
+	t.Setenv("TMPDIR", long)
+	start := time.Now()
+	r, err := replica.Start(t.Context(), path, "file://"+filepath.Join(t.TempDir(), "rep"), &replica.Options{Binary: bin, Logger: quiet})
+	if err == nil {
+		r.Close()
+	}
+	if err == nil || !strings.Contains(err.Error(), "TMPDIR") || time.Since(start) > 5*time.Second {
+		t.Errorf("Start with a %d-byte TMPDIR: %v after %v, want an error at once naming TMPDIR", len(long), err, time.Since(start).Round(time.Millisecond))
+	}
+	ents, _ := os.ReadDir(long)
+	for _, e := range ents {
+		t.Errorf("Start left %s in TMPDIR", e.Name())
 	}
 }

@@ -178,6 +178,11 @@ func start(ctx context.Context, db, url, binary string, log *slog.Logger, lock *
 		os.RemoveAll(dir)
 		return nil, err
 	}
+	if n := len(r.socket); n > maxSocketPath() {
+		// Litestream would run on without its control socket.
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("replica: the path of Litestream's control socket, %s, is %d bytes long, longer than the %d bytes a Unix socket's path can have: set TMPDIR to a shorter directory", r.socket, n, maxSocketPath())
+	}
 	// Every value is a YAML double-quoted scalar: strconv.Quote's escapes
 	// of valid UTF-8 (\" \\ \n \t \xHH below 0x80, \uHHHH, \UHHHHHHHH) are
 	// YAML's too, so each string reaches Litestream as it is, and
@@ -199,6 +204,15 @@ func start(ctx context.Context, db, url, binary string, log *slog.Logger, lock *
 		return nil, err
 	}
 	return r, nil
+}
+
+// maxSocketPath is the longest path a Unix socket can have: its
+// sun_path holds 108 bytes on Linux, 104 elsewhere, the NUL included.
+func maxSocketPath() int {
+	if runtime.GOOS == "linux" {
+		return 107
+	}
+	return 103
 }
 
 // utf8Only refuses a name that is not UTF-8.
