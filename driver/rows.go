@@ -169,7 +169,11 @@ func (r *rows) Columns() []string {
 
 // Close resets the statement and, if it came from the statement cache,
 // gives it back. The error of a failed step is not reported again here:
-// Next returned it.
+// Next returned it. An error of the reset itself is: rows closed before
+// their end (QueryRow's Scan closes them after the first row) end the
+// statement there, and for an autocommit write (RETURNING) that is when
+// its transaction commits, or fails to (a deferred foreign key) and is
+// rolled back.
 func (r *rows) Close() (err error) {
 	if r.e == nil {
 		return nil
@@ -180,11 +184,14 @@ func (r *rows) Close() (err error) {
 		return nil // the statement is finalized with the connection
 	}
 	defer r.c.recoverNOMEM(&err)
-	e.s.Reset()
+	var reset error
+	if rerr := e.s.Reset(); rerr != nil && r.err == nil {
+		reset = interrupted(r.ctx, rerr)
+	}
 	if r.c.db.GetAutocommit() {
 		r.c.endWrite() // an autocommit write with rows (RETURNING) is done
 	}
-	err = e.s.ClearBindings()
+	err = errors.Join(reset, e.s.ClearBindings())
 	if r.fromCache {
 		return errors.Join(err, r.c.cache.release(e))
 	}

@@ -145,3 +145,38 @@ func TestDiffPragmaQueries(t *testing.T) {
 		return out
 	})
 }
+
+// An autocommit INSERT ... RETURNING whose commit fails as the statement
+// ends (a DEFERRABLE INITIALLY DEFERRED foreign key, checked at commit):
+// the insert is rolled back, and the caller hears of it from QueryRow's
+// Scan, from Rows.Close of rows closed early, from Exec and from Next,
+// as with ncruces. Nothing reports an id for a row that is not there.
+func TestDiffReturningCommitFails(t *testing.T) {
+	t.Parallel()
+	same(t, "", func(t *testing.T, db *sql.DB) []string {
+		mustExec(t, db, "CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE c(id INTEGER PRIMARY KEY, p REFERENCES p(id) DEFERRABLE INITIALLY DEFERRED)")
+		var out []string
+		var id int64
+		err := db.QueryRow("INSERT INTO c(p) VALUES (99) RETURNING id").Scan(&id)
+		out = append(out, fmt.Sprintf("QueryRow: %s, rows %d", class(err), count(t, db, "c")))
+		rows, err := db.Query("INSERT INTO c(p) VALUES (98), (97) RETURNING id")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprintf("first row: %v", rows.Next()))
+		out = append(out, fmt.Sprintf("Close after one row: %s, rows %d", class(rows.Close()), count(t, db, "c")))
+		rows, err = db.Query("INSERT INTO c(p) VALUES (96) RETURNING id")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+		}
+		out = append(out, fmt.Sprintf("read to the end: %s, Close %s, rows %d", class(rows.Err()), class(rows.Close()), count(t, db, "c")))
+		_, err = db.Exec("INSERT INTO c(p) VALUES (95) RETURNING id")
+		out = append(out, fmt.Sprintf("Exec: %s, rows %d", class(err), count(t, db, "c")))
+		// The pool writes on.
+		_, err = db.Exec("INSERT INTO p VALUES (1); INSERT INTO c(p) VALUES (1)")
+		out = append(out, fmt.Sprintf("after: %s, rows %d", class(err), count(t, db, "c")))
+		return out
+	})
+}
