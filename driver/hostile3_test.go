@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/ncruces/go-sqlite3"
 	"github.com/sqlitekit/sqlitekit/driver"
@@ -277,5 +278,77 @@ func TestHelpers_nilArguments(t *testing.T) {
 			t.Errorf("%s: %v, want an error saying what is nil", name, err)
 		}
 		usable(t, db, name)
+	}
+}
+
+// A migration file saved with a byte order mark (as Windows editors do)
+// keeps its foreign_keys=off directive: the BOM before it on the first
+// line hid it, the step ran with foreign keys on, and the 12-step
+// rebuild of a parent table (its DROP TABLE) deleted every child row
+// through ON DELETE CASCADE.
+func TestLoadMigrations_byteOrderMark(t *testing.T) {
+	t.Parallel()
+	const bom = "\ufeff"
+	fsys := fstest.MapFS{
+		"m/1_tables.sql": {Data: []byte(bom + "CREATE TABLE parent(id INTEGER PRIMARY KEY, name TEXT);\r\n" +
+			"CREATE TABLE child(id INTEGER PRIMARY KEY, parent INTEGER REFERENCES parent(id) ON DELETE CASCADE);\r\n" +
+			"INSERT INTO parent VALUES (1, 'p');\r\nINSERT INTO child VALUES (10, 1), (11, 1);\r\n")},
+		"m/2_rebuild.sql": {Data: []byte(bom + driver.ForeignKeysOffDirective + "\r\n" +
+			"CREATE TABLE new_parent(id INTEGER PRIMARY KEY, name TEXT NOT NULL);\r\n" +
+			"INSERT INTO new_parent SELECT * FROM parent;\r\nDROP TABLE parent;\r\n" +
+			"ALTER TABLE new_parent RENAME TO parent;\r\n")},
+	}
+	steps, err := driver.LoadMigrations(fsys, "m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !steps[1].ForeignKeysOff {
+		t.Errorf("2_rebuild.sql: ForeignKeysOff is false; its first line is the directive, after a BOM")
+	}
+	for _, s := range steps {
+		if strings.HasPrefix(s.SQL, bom) {
+			t.Errorf("%s: the SQL begins with the BOM", s.Name)
+		}
+	}
+	db := openDB(t, testdb.Path(t))
+	if err := driver.Migrate(t.Context(), db, steps); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM child").Scan(&n); err != nil || n != 2 {
+		t.Errorf("child has %d rows after the rebuild (%v), want 2", n, err)
+	}
+}
+
+// A line comment that tries to be the directive but is misspelled is an
+// error naming the file, not a step silently run with foreign keys on;
+// spacing and case do not matter.
+func TestLoadMigrations_directiveSpelling(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		line string
+		off  bool // the step runs with foreign keys off
+		bad  bool // LoadMigrations fails
+	}{
+		{"-- sqlitekit:foreign_keys=off", true, false},
+		{"--sqlitekit:foreign_keys=off", true, false},
+		{"  -- SQLITEKIT: foreign_keys = OFF  ", true, false},
+		{"-- sqlitekit:foreign-keys=off", false, true},
+		{"-- sqlitekit:foreign_keys=of", false, true},
+		{"-- sqlitekit:foreign_keys=on", false, true},
+		{"-- sqlitekit foreign_keys=off", false, true},
+		{"-- sqlitekit is great", false, false},
+		{"-- see the sqlitekit:foreign_keys=off directive", false, false},
+	} {
+		fsys := fstest.MapFS{"m/1_x.sql": {Data: []byte(tc.line + "\nCREATE TABLE t(x);\n")}}
+		steps, err := driver.LoadMigrations(fsys, "m")
+		switch {
+		case tc.bad && (err == nil || !strings.Contains(err.Error(), "1_x.sql")):
+			t.Errorf("%q: %v, want an error naming the file", tc.line, err)
+		case !tc.bad && err != nil:
+			t.Errorf("%q: %v", tc.line, err)
+		case !tc.bad && steps[0].ForeignKeysOff != tc.off:
+			t.Errorf("%q: ForeignKeysOff = %v, want %v", tc.line, steps[0].ForeignKeysOff, tc.off)
+		}
 	}
 }

@@ -408,7 +408,10 @@ const ForeignKeysOffDirective = "-- sqlitekit:foreign_keys=off"
 // with the step's number, counting from 1 ("001_create_users.sql",
 // "2-add-index.sql"), and the numbers must run from 1 to the number of
 // files without a gap or a repeat. Other files are ignored. A file with
-// the line [ForeignKeysOffDirective] runs with foreign keys off.
+// the line [ForeignKeysOffDirective] (in any case and spacing) runs with
+// foreign keys off; a line comment that begins "-- sqlitekit:" but is not
+// that directive is an error. A byte order mark at the start of a file
+// is removed.
 func LoadMigrations(fsys fs.FS, dir string) ([]Migration, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
@@ -444,17 +447,40 @@ func LoadMigrations(fsys fs.FS, dir string) ([]Migration, error) {
 		if err != nil {
 			return nil, fmt.Errorf("sqlitekit: load migrations: %w", err)
 		}
-		text := string(b)
-		steps[i] = Migration{Name: f.name, SQL: text, ForeignKeysOff: hasDirective(text)}
+		// A byte order mark (Windows editors write one) is no SQL, and
+		// hid a directive on the first line.
+		text := strings.TrimPrefix(string(b), "\ufeff")
+		off, err := hasDirective(text)
+		if err != nil {
+			return nil, fmt.Errorf("sqlitekit: load migrations: %q: %w", f.name, err)
+		}
+		steps[i] = Migration{Name: f.name, SQL: text, ForeignKeysOff: off}
 	}
 	return steps, nil
 }
 
-func hasDirective(text string) bool {
+// hasDirective reports whether text has a line that is
+// ForeignKeysOffDirective, whatever its case and spacing; a line comment
+// that tries to be a directive of sqlitekit's ("-- sqlitekit:..." or
+// "-- sqlitekit foreign...") but is not this one is an error: the step
+// would silently run with foreign keys on.
+func hasDirective(text string) (bool, error) {
+	want := strings.ToLower(strings.Join(strings.Fields(strings.TrimPrefix(ForeignKeysOffDirective, "--")), ""))
+	found := false
 	for line := range strings.Lines(text) {
-		if strings.EqualFold(strings.TrimSpace(line), ForeignKeysOffDirective) {
-			return true
+		comment, ok := strings.CutPrefix(strings.TrimSpace(line), "--")
+		if !ok {
+			continue
 		}
+		words := strings.ToLower(strings.Join(strings.Fields(comment), ""))
+		rest, ok := strings.CutPrefix(words, "sqlitekit")
+		if !ok || !strings.HasPrefix(rest, ":") && !strings.HasPrefix(rest, "foreign") {
+			continue
+		}
+		if words != want {
+			return false, fmt.Errorf("the line %q is not a directive sqlitekit knows: the one there is %q", strings.TrimSpace(line), ForeignKeysOffDirective)
+		}
+		found = true
 	}
-	return false
+	return found, nil
 }
