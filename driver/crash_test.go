@@ -78,7 +78,7 @@ func calibrate(t *testing.T, role, arg string) time.Duration {
 	return acks[1].At.Sub(acks[0].At)
 }
 
-const crashStepRows = 20000
+var crashStepRows = crashtest.Size(20000)
 
 // crashSteps are migrations that each take some milliseconds, so that a
 // kill lands inside them; each leaves a mark that says it ran: table s<i>
@@ -139,7 +139,7 @@ func migrated(t *testing.T, path string) int {
 		if !exists {
 			continue
 		}
-		if n := queryInt(t, c, "SELECT count(*) FROM s"+strconv.Itoa(i)); n != crashStepRows {
+		if n := queryInt(t, c, "SELECT count(*) FROM s"+strconv.Itoa(i)); n != int64(crashStepRows) {
 			t.Fatalf("user_version %d: s%d has %d rows, want %d", v, i, n, crashStepRows)
 		}
 		if n := queryInt(t, c, "SELECT count(*) FROM log WHERE step = "+strconv.Itoa(i)); n != 1 {
@@ -248,7 +248,7 @@ func TestCrashCopy(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src.db")
-	const rows = 30000
+	rows := crashtest.Size(30000)
 	db := testdb.Open(t, src)
 	testdb.Exec(t, db, `CREATE TABLE t(id INTEGER PRIMARY KEY, pad BLOB);
 		WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?)
@@ -314,7 +314,7 @@ func TestCrashCopy(t *testing.T) {
 				switch {
 				case n == 1:
 					return "old"
-				case n == rows && queryInt(t, c, "SELECT sum(length(pad)) FROM t") == sum:
+				case n == int64(rows) && queryInt(t, c, "SELECT sum(length(pad)) FROM t") == sum:
 					return "new"
 				}
 				t.Fatalf("the destination has %d rows, want %d", n, rows)

@@ -23,7 +23,7 @@ import (
 // trigram index and is killed with SIGKILL at a random moment; afterwards
 // the index agrees with its table, or the operation left no trace.
 
-const crashRows = 2000
+var crashRows = crashtest.Size(1000)
 
 var crashIdx = trigram.Index{Table: "docs", Columns: []string{"title", "body"}}
 

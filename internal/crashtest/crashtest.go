@@ -206,6 +206,16 @@ func Kills(n int) int {
 	return n
 }
 
+// Size returns how much work (rows) a test should give a child: n, or a
+// tenth of n with the race detector, under which SQLite runs some ten
+// times slower.
+func Size(n int) int {
+	if Race {
+		return max(1, n/10)
+	}
+	return n
+}
+
 // Delay returns a random time from 0 to d, for a kill that lands
 // anywhere in work that takes d.
 func Delay(r *rand.Rand, d time.Duration) time.Duration {
