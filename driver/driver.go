@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ncruces/go-sqlite3"
+	ncvfs "github.com/ncruces/go-sqlite3/vfs"
 	_ "github.com/ncruces/go-sqlite3/vfs/memdb" // in-memory databases
 
 	"github.com/sqlitekit/sqlitekit/internal/dbid"
@@ -172,7 +173,20 @@ func newConnector(cfg pragma.Config, opts *Options, owned bool) (*connector, err
 		if c.vfs == "" {
 			c.vfs = vfs.Name // the OS VFS, counted
 		}
-		c.name = fileURI(cfg.Path, c.vfs, cfg.Immutable)
+		// The full name, resolved once by the VFS as SQLite resolves it
+		// at each open: a relative path names the file it named here,
+		// for every connection, even after the program changes its
+		// working directory. A name the VFS cannot resolve yet (its
+		// directory does not exist) is left as it is, for the open to
+		// resolve or fail on; the OS VFS gives the full name with an
+		// error when it resolved a symbolic link (SQLITE_OK_SYMLINK).
+		c.path = cfg.Path
+		if v := ncvfs.Find(c.vfs); v != nil {
+			if full, _ := v.FullPathname(cfg.Path); full != "" {
+				c.path = full
+			}
+		}
+		c.name = fileURI(c.path, c.vfs, cfg.Immutable)
 	}
 	c.osVFS = c.vfs == vfs.Name || c.vfs == "os"
 
@@ -257,6 +271,7 @@ type connector struct {
 	cfg       pragma.Config
 	pragmas   []pragma.Pragma // what each connection runs, in order
 	name      string          // the URI sqlite3.OpenFlags gets
+	path      string          // the file's full name (cfg.Path resolved by the VFS)
 	flags     sqlite3.OpenFlag
 	vfs       string // the VFS the database is on
 	osVFS     bool   // the OS VFS (sqlitekit's, counted, or "os")
@@ -464,7 +479,7 @@ func (c *connector) try(ctx context.Context) (_ *sqlite3.Conn, readOnly bool, er
 	if err != nil && errors.Is(err, sqlite3.CANTOPEN) && c.flags&sqlite3.OPEN_READWRITE != 0 && !c.memory {
 		// A file this process may read but not write opens read-only,
 		// as C SQLite opens it; writes then fail with SQLITE_READONLY.
-		if _, serr := os.Stat(c.cfg.Path); serr == nil {
+		if _, serr := os.Stat(c.path); serr == nil {
 			if ro, rerr := sqlite3.OpenFlags(c.name, sqlite3.OPEN_URI|sqlite3.OPEN_READONLY); rerr == nil {
 				db, err = ro, nil
 			}

@@ -352,3 +352,68 @@ func TestLoadMigrations_directiveSpelling(t *testing.T) {
 		}
 	}
 }
+
+// A relative path names the file it named at Open: every connection of
+// the pool opens that file, even after the program changes its working
+// directory (connections opened after a chdir created and used another
+// database, silently).
+//
+// Not parallel: it changes the working directory.
+func TestOpen_relativePathAfterChdir(t *testing.T) {
+	first, second := t.TempDir(), t.TempDir()
+	t.Chdir(first)
+	db, err := sql.Open("sqlitekit", "rel.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxIdleConns(0) // every use opens a new connection
+	if _, err := db.Exec("CREATE TABLE t(x); INSERT INTO t VALUES (1)"); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(second)
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM t").Scan(&n); err != nil || n != 1 {
+		t.Errorf("after chdir: count = %d, %v; want the table of %s", n, err, filepath.Join(first, "rel.db"))
+	}
+	if _, err := os.Stat(filepath.Join(second, "rel.db")); err == nil {
+		t.Errorf("a connection created %s", filepath.Join(second, "rel.db"))
+	}
+}
+
+// The same through a symbolic link to the directory.
+func TestOpen_relativePathThroughSymlink(t *testing.T) {
+	real := t.TempDir()
+	base := t.TempDir()
+	if err := os.Symlink(real, filepath.Join(base, "link")); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(base)
+	db, err := sql.Open("sqlitekit", "link/rel.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxIdleConns(0)
+	if _, err := db.Exec("CREATE TABLE t(x); INSERT INTO t VALUES (1)"); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM t").Scan(&n); err != nil || n != 1 {
+		t.Errorf("after chdir: count = %d, %v", n, err)
+	}
+	if _, err := os.Stat(filepath.Join(real, "rel.db")); err != nil {
+		t.Errorf("the database is not in the link's target: %v", err)
+	}
+	// A file in a directory that does not exist yet fails at first use,
+	// as before, not at Open.
+	missing, err := sql.Open("sqlitekit", "no/such/dir/x.db")
+	if err != nil {
+		t.Fatalf("Open of a path in a missing directory: %v", err)
+	}
+	if err := missing.Ping(); err == nil {
+		t.Error("Ping of a path in a missing directory succeeded")
+	}
+	missing.Close()
+}
