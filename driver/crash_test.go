@@ -260,9 +260,9 @@ func TestCrashCopy(t *testing.T) {
 	db.Close()
 
 	for _, tc := range []struct {
-		role, before string // before: what is at the destination: "", "old" or "empty"
+		role, before string // before: what is at the destination: "", "old", "old WAL" or "empty"
 	}{
-		{"backup", ""}, {"backup", "old"}, {"vacuum", ""}, {"vacuum", "empty"},
+		{"backup", ""}, {"backup", "old"}, {"backup", "old WAL"}, {"vacuum", ""}, {"vacuum", "empty"},
 	} {
 		t.Run(tc.role+"/"+orElse(tc.before, "new"), func(t *testing.T) {
 			dir := t.TempDir()
@@ -282,6 +282,10 @@ func TestCrashCopy(t *testing.T) {
 						t.Fatal(err)
 					}
 					c.Close()
+				case "old WAL": // an earlier backup of a WAL database, in WAL mode too
+					db := testdb.Open(t, dest)
+					testdb.Exec(t, db, "CREATE TABLE t(id INTEGER PRIMARY KEY, pad BLOB); INSERT INTO t VALUES (1, x'00')")
+					db.Close()
 				case "empty":
 					if err := os.WriteFile(dest, nil, 0o644); err != nil {
 						t.Fatal(err)
@@ -325,7 +329,7 @@ func TestCrashCopy(t *testing.T) {
 			if s := state(); s != "new" {
 				t.Fatalf("a whole run left %s", s)
 			}
-			want := orElse(tc.before, "absent")
+			want := orElse(strings.TrimSuffix(tc.before, " WAL"), "absent")
 			r := rand.New(rand.NewPCG(21, uint64(len(tc.role)+len(tc.before))))
 			kills := crashtest.Kills(16)
 			seen := map[string]int{}
