@@ -1,7 +1,6 @@
 package reliability_test
 
 import (
-	"bufio"
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
@@ -9,7 +8,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -17,8 +15,7 @@ import (
 	"github.com/sqlitekit/sqlitekit/internal/testdb"
 )
 
-// TestMain lets the test binary play the writer that TestCrashLoop kills:
-// with SQLITEKIT_CRASH_DSN set, it commits numbered rows until killed.
+// TestMain lets the test binary play the processes of TestMultiProcess.
 func TestMain(m *testing.M) {
 	if dsn := os.Getenv("SQLITEKIT_MP_DSN"); dsn != "" {
 		who := os.Getenv("SQLITEKIT_MP_WHO")
@@ -29,21 +26,16 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	if dsn := os.Getenv("SQLITEKIT_CRASH_DSN"); dsn != "" {
-		seed, _ := strconv.ParseUint(os.Getenv("SQLITEKIT_CRASH_SEED"), 10, 64)
-		if err := writer(dsn, seed); err != nil {
-			fmt.Fprintln(os.Stderr, "writer:", err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
 	os.Exit(m.Run())
 }
 
-// writer commits transactions of 1 to 50 rows, some rows a few pages
-// long, numbering rows on from the largest id in the table, and prints the
-// last id of each transaction once Commit has returned.
-func writer(dsn string, seed uint64) error {
+// writer, the process TestCrashLoop kills (arg: "seed|dsn"), commits
+// transactions of 1 to 50 rows, some rows a few pages long, numbering rows
+// on from the largest id in the table, and acknowledges the last id of
+// each transaction once Commit has returned.
+func writer(arg string) error {
+	seedText, dsn, _ := strings.Cut(arg, "|")
+	seed, _ := strconv.ParseUint(seedText, 10, 64)
 	db, err := sql.Open("sqlitekit", dsn)
 	if err != nil {
 		return err
@@ -56,6 +48,7 @@ func writer(dsn string, seed uint64) error {
 	if err := db.QueryRow("SELECT coalesce(max(id), 0) + 1 FROM t").Scan(&next); err != nil {
 		return err
 	}
+	crashtest.Ack("ready")
 	r := rand.New(rand.NewPCG(seed, seed))
 	for {
 		tx, err := db.Begin()
@@ -76,7 +69,7 @@ func writer(dsn string, seed uint64) error {
 		if err := tx.Commit(); err != nil {
 			return err
 		}
-		fmt.Println(next - 1) // acknowledged
+		crashtest.Ack(strconv.FormatInt(next-1, 10))
 	}
 }
 
@@ -97,55 +90,18 @@ func TestCrashLoop(t *testing.T) {
 			r := rand.New(rand.NewPCG(1, uint64(len(mode.name))))
 			var acked int64
 			for kill := range kills {
-				cmd := exec.Command(os.Args[0], "-test.run=^$")
-				cmd.Env = append(os.Environ(), "SQLITEKIT_CRASH_DSN="+dsn, "SQLITEKIT_CRASH_SEED="+strconv.Itoa(kill))
-				stdout, err := cmd.StdoutPipe()
-				if err != nil {
-					t.Fatal(err)
+				// The kill lands after the writer is ready, in the middle
+				// of its work.
+				acks, killed := crashtest.Run(t, "writer", strconv.Itoa(kill)+"|"+dsn, crashtest.Delay(r, 60*time.Millisecond))
+				if !killed {
+					t.Fatalf("kill %d: the writer ended by itself", kill)
 				}
-				var stderr strings.Builder
-				cmd.Stderr = &stderr
-				if err := cmd.Start(); err != nil {
-					t.Fatal(err)
-				}
-				lines := make(chan int64)
-				go func() {
-					defer close(lines)
-					sc := bufio.NewScanner(stdout)
-					for sc.Scan() {
-						if id, err := strconv.ParseInt(sc.Text(), 10, 64); err == nil {
-							lines <- id
-						}
+				for _, a := range acks[1:] {
+					id, err := strconv.ParseInt(a.Text, 10, 64)
+					if err != nil {
+						t.Fatalf("kill %d: acknowledgement %q", kill, a.Text)
 					}
-				}()
-				// Kill after the first acknowledgement plus a random delay,
-				// so that every kill lands in the middle of the work.
-				var first bool
-				deadline := time.After(30 * time.Second)
-				timer := make(<-chan time.Time)
-			wait:
-				for {
-					select {
-					case id, ok := <-lines:
-						if !ok {
-							break wait
-						}
-						acked = max(acked, id)
-						if !first {
-							first = true
-							timer = time.After(time.Duration(r.IntN(40)) * time.Millisecond)
-						}
-					case <-timer:
-						cmd.Process.Signal(syscall.SIGKILL)
-						timer = nil
-					case <-deadline:
-						cmd.Process.Kill()
-						t.Fatalf("kill %d: the writer acknowledged nothing for 30 s; stderr: %s", kill, stderr.String())
-					}
-				}
-				err = cmd.Wait()
-				if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
-					t.Fatalf("kill %d: the writer ended by itself: %v; stderr: %s", kill, err, stderr.String())
+					acked = max(acked, id)
 				}
 				check(t, dsn, acked)
 			}

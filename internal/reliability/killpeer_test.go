@@ -16,9 +16,10 @@ import (
 	"github.com/sqlitekit/sqlitekit/internal/testdb"
 )
 
-// TestCrashChild plays the other process of TestCrashPeer.
+// TestCrashChild plays the processes TestCrashLoop and TestCrashPeer kill.
 func TestCrashChild(t *testing.T) {
 	crashtest.Child(t, map[string]crashtest.Role{
+		"writer": writer,
 		// peer commits transactions of its own rows on the database at
 		// path, pausing inside some of them while it holds the write
 		// lock, and acknowledges the last id of each once Commit returned.
