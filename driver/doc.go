@@ -266,6 +266,10 @@
 //
 // # Statements and arguments
 //
+// SQL text with a NUL byte is refused: SQLite would stop reading at the
+// NUL and run what comes before it as the whole statement (ncruces does:
+// "DELETE FROM t\x00 WHERE id = 1" deletes every row).
+//
 // A statement runs only when every parameter it has, positional or
 // named (:name, @name, $name), got a value: otherwise nothing runs, and
 // the error names the first parameter without one (a misspelled

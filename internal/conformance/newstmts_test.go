@@ -174,9 +174,33 @@ func TestDiffReturningCommitFails(t *testing.T) {
 		out = append(out, fmt.Sprintf("read to the end: %s, Close %s, rows %d", class(rows.Err()), class(rows.Close()), count(t, db, "c")))
 		_, err = db.Exec("INSERT INTO c(p) VALUES (95) RETURNING id")
 		out = append(out, fmt.Sprintf("Exec: %s, rows %d", class(err), count(t, db, "c")))
+		tx, err := db.Begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = tx.QueryRow("INSERT INTO c(p) VALUES (94) RETURNING id").Scan(&id)
+		out = append(out, fmt.Sprintf("in a Tx: %s", class(err)))
+		out = append(out, fmt.Sprintf("Commit: %s, Rollback: %s, rows %d", class(tx.Commit()), class(tx.Rollback()), count(t, db, "c")))
 		// The pool writes on.
 		_, err = db.Exec("INSERT INTO p VALUES (1); INSERT INTO c(p) VALUES (1)")
 		out = append(out, fmt.Sprintf("after: %s, rows %d", class(err), count(t, db, "c")))
 		return out
 	})
+}
+
+// SQL text with a NUL byte: SQLite reads it up to the NUL, so ncruces
+// runs what comes before as the whole statement ("DELETE FROM t\x00
+// WHERE id = 1" deletes every row); sqlitekit refuses it, and nothing
+// runs.
+func TestDiffNULInSQL(t *testing.T) {
+	t.Parallel()
+	ncr, kit := both(t, "", func(t *testing.T, db *sql.DB) []string {
+		mustExec(t, db, "CREATE TABLE t(id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1), (2)")
+		_, err := db.Exec("DELETE FROM t\x00 WHERE id = 1")
+		_, err2 := db.Query("SELECT 1\x00 FROM nope")
+		return []string{fmt.Sprintf("exec: %v, rows left %d; query: %v", err != nil, count(t, db, "t"), err2 != nil)}
+	})
+	if ncr[0] != "exec: false, rows left 0; query: false" || kit[0] != "exec: true, rows left 2; query: true" {
+		t.Errorf("ncruces %q, sqlitekit %q", ncr, kit)
+	}
 }
