@@ -50,6 +50,9 @@
 // reaches SQLite as written, ';' and all, and an error names the PRAGMA
 // that failed ("PRAGMA temp_store_directory: ...") but never its value,
 // and not at all when the cause is the file ("file is not a database").
+// The functions given to sqlite3.AutoExtension run as SQLite opens the
+// connection, before those PRAGMAs (ncruces runs its _pragma list
+// first): where both set the same thing, the PRAGMA wins.
 //
 // # Defaults and why
 //
