@@ -16,7 +16,7 @@ import (
 )
 
 // TestCrashChild plays the process TestCrashRestore kills: it restores a
-// replica (arg: "url|path|litestream") with Restore.
+// replica (arg: "url|path|litestream") with Restore or Follow.
 func TestCrashChild(t *testing.T) {
 	crashtest.Child(t, map[string]crashtest.Role{
 		"restore": func(arg string) error {
@@ -28,13 +28,25 @@ func TestCrashChild(t *testing.T) {
 			crashtest.Ack("done")
 			return nil
 		},
+		// follow follows the replica with Follow until killed.
+		"follow": func(arg string) error {
+			f := strings.Split(arg, "|")
+			crashtest.Ack("ready")
+			if _, err := replica.Follow(context.Background(), f[0], f[1], &replica.RestoreOptions{Binary: f[2], Logger: quiet}); err != nil {
+				return err
+			}
+			crashtest.Ack("done")
+			time.Sleep(time.Hour)
+			return nil
+		},
 	})
 }
 
-// TestCrashRestore kills a process in the middle of Restore (Litestream,
-// its child, dies with it): the restored database is then absent or
-// whole, never a partial file that a later open would take for the
-// database, and a Restore after the kill succeeds.
+// TestCrashRestore kills a process in the middle of Restore, then of
+// Follow's first restore (Litestream, its child, dies with it): the
+// restored database is then absent or whole, never a partial file that a
+// later open would take for the database, and a Restore or Follow after
+// the kill succeeds.
 func TestCrashRestore(t *testing.T) {
 	t.Parallel()
 	bin := binary(t)
@@ -110,4 +122,48 @@ func TestCrashRestore(t *testing.T) {
 		}
 	}
 	t.Logf("%d kills over %v of restore: %v; %d left Litestream's %s.tmp, which the next Restore replaced", kills, span, seen, tmps, filepath.Base(out))
+
+	// Follow, killed before or after its first restore is whole: again
+	// the database is absent or whole, and if absent Follow starts again.
+	// With delay < 0, it is killed once Follow returned, and follow
+	// returns how long that took.
+	follow := func(delay time.Duration) (killedBeforeDone bool, took time.Duration) {
+		p := crashtest.Start(t, "follow", arg)
+		ready, ok := p.Next()
+		if !ok {
+			p.Wait()
+			t.Fatal("the follower ended")
+		}
+		if delay < 0 {
+			l, ok := p.Next()
+			if !ok || l.Text != "done" {
+				p.Wait()
+				t.Fatal("the follower ended")
+			}
+			took = l.At.Sub(ready.At)
+		} else {
+			time.Sleep(delay)
+		}
+		acks, _ := p.Kill()
+		return len(acks) < 2, took
+	}
+	clean()
+	_, span = follow(-1)
+	seen = map[string]int{}
+	for range kills {
+		clean()
+		before, _ := follow(crashtest.Delay(rnd, span))
+		time.Sleep(20 * time.Millisecond)
+		s := state()
+		if before {
+			seen[s]++
+		}
+		if s == "absent" {
+			follow(-1)
+			if s := state(); s != "whole" {
+				t.Fatalf("the Follow after a kill left %s", s)
+			}
+		}
+	}
+	t.Logf("Follow: %d kills over %v: %v (before it returned)", kills, span, seen)
 }
