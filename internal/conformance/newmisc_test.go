@@ -94,7 +94,8 @@ func TestDiffBusy(t *testing.T) {
 		var out []string
 		start := time.Now()
 		_, err = b.Exec("INSERT INTO t VALUES (2)")
-		out = append(out, fmt.Sprintf("write: %s, waited %v", class(err), time.Since(start) >= 40*time.Millisecond))
+		var temp interface{ Temporary() bool }
+		out = append(out, fmt.Sprintf("write: %s, waited %v, temporary %v", class(err), time.Since(start) >= 40*time.Millisecond, errors.As(err, &temp) && temp.Temporary()))
 		_, err = b.Begin()
 		out = append(out, "begin: "+class(err))
 		var n int

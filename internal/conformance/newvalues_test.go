@@ -266,3 +266,40 @@ func TestDiffTimeReadOthers(t *testing.T) {
 		})
 	}
 }
+
+// JSON as storage layers keep it: Go values bound with sqlite3.JSON and
+// as marshalled text or bytes, read back with sqlite3.JSON and into
+// strings, json.RawMessage and maps; JSONB; the JSON functions' types.
+func TestDiffJSON(t *testing.T) {
+	t.Parallel()
+	type doc struct {
+		A int      `json:"a"`
+		B []string `json:"b,omitempty"`
+	}
+	same(t, "", func(t *testing.T, db *sql.DB) []string {
+		mustExec(t, db, "CREATE TABLE t(id INTEGER PRIMARY KEY, j JSON, b BLOB, x TEXT)")
+		var out []string
+		for i, v := range []any{doc{1, []string{"x"}}, map[string]any{"k": 1.5}, []int{1, 2}, nil, "s", 7, json.RawMessage(`{"r":true}`)} {
+			raw, _ := json.Marshal(v)
+			_, err := db.Exec("INSERT INTO t VALUES (?, ?, jsonb(?), ?)", i, sqlite3.JSON(v), string(raw), raw)
+			out = append(out, fmt.Sprintf("insert %d: %s", i, class(err)))
+		}
+		out = append(out, scanAll(db.Query("SELECT id, j, typeof(j), json_type(j), typeof(b), json(b), x, j ->> '$.a', j -> '$.b' FROM t ORDER BY id"))...)
+		var d doc
+		err := db.QueryRow("SELECT j FROM t WHERE id = 0").Scan(sqlite3.JSON(&d))
+		out = append(out, fmt.Sprintf("into a struct: %+v %s", d, class(err)))
+		var m map[string]any
+		err = db.QueryRow("SELECT json(b) FROM t WHERE id = 1").Scan(sqlite3.JSON(&m))
+		out = append(out, fmt.Sprintf("JSONB into a map: %v %s", m, class(err)))
+		err = db.QueryRow("SELECT b FROM t WHERE id = 1").Scan(sqlite3.JSON(&m))
+		out = append(out, fmt.Sprintf("raw JSONB into a map: %s", class(err)))
+		var rm json.RawMessage
+		err = db.QueryRow("SELECT x FROM t WHERE id = 6").Scan(&rm)
+		out = append(out, fmt.Sprintf("into RawMessage: %s %s", rm, class(err)))
+		var n any
+		err = db.QueryRow("SELECT j FROM t WHERE id = 3").Scan(sqlite3.JSON(&n))
+		out = append(out, fmt.Sprintf("null: %v %s", n, class(err)))
+		out = append(out, scanAll(db.Query("SELECT json_group_array(id), json_group_object(id, j) FROM t"))...)
+		return out
+	})
+}
