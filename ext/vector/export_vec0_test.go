@@ -8,3 +8,7 @@ func SetVec0PointReads(n int) (restore func()) {
 	vec0PointReads = n
 	return func() { vec0PointReads = old }
 }
+
+// SegMax is how many T_vectorsNN rows a chunk may have: chunk c's are
+// c*SegMax and on.
+const SegMax = segMax

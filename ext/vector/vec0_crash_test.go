@@ -214,6 +214,13 @@ func checkCrashVec0(t *testing.T, path string, vers, pending map[int64]int64) ma
 			t.Fatalf("%s has %v rows for %d rows", shadow, n, len(have))
 		}
 	}
+	// Each chunk has its vectors, and no vectors lack their chunk: chunk
+	// c's vectors are row c*SegMax of T_vectors00 (with chunk_size 16,
+	// one row).
+	if n := query(t, c, fmt.Sprintf(`SELECT (SELECT count(*) FROM items_vectors00 WHERE rowid / %[1]d NOT IN (SELECT chunk_id FROM items_chunks))
+		+ (SELECT count(*) FROM items_chunks WHERE chunk_id * %[1]d NOT IN (SELECT rowid FROM items_vectors00))`, vector.SegMax))[0][0]; n != int64(0) {
+		t.Fatalf("%v chunks without vectors or vectors without a chunk", n)
+	}
 	// KNN against brute force.
 	r := rand.New(rand.NewPCG(uint64(len(have)), 1))
 	for range 4 {
