@@ -46,6 +46,35 @@ func TestCrashChild(t *testing.T) {
 			})
 		},
 		"checkpoint": checkpointChild,
+		// truncate grows the WAL by a few MB of rows, acknowledges the
+		// last id, then checkpoints with CheckpointTruncate.
+		"truncate": func(dsn string) error {
+			db, err := sql.Open("sqlitekit", dsn)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if _, err := db.Exec("CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, pad BLOB)"); err != nil {
+				return err
+			}
+			var last int64
+			for range 4 {
+				_, err := db.Exec(`WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?)
+					INSERT INTO t SELECT (SELECT coalesce(max(id), 0) FROM t) + x, randomblob(300) FROM c`, crashtest.Size(5000))
+				if err != nil {
+					return err
+				}
+			}
+			if err := db.QueryRow("SELECT max(id) FROM t").Scan(&last); err != nil {
+				return err
+			}
+			crashtest.Ack(strconv.FormatInt(last, 10))
+			if _, err := driver.Checkpoint(context.Background(), db, driver.CheckpointTruncate); err != nil {
+				return err
+			}
+			crashtest.Ack("done")
+			return nil
+		},
 	})
 }
 
@@ -454,4 +483,40 @@ func TestCrashCheckpoint(t *testing.T) {
 		t.Fatal("the writer never committed")
 	}
 	t.Logf("%d kills; %d rows acknowledged", kills, acked)
+}
+
+// TestCrashTruncate kills Checkpoint(CheckpointTruncate) of a WAL of a few
+// MB at random moments: every committed row is there after each kill, the
+// database intact, for sqlitekit and the sqlite3 CLI.
+func TestCrashTruncate(t *testing.T) {
+	t.Parallel()
+	path := testdb.Path(t)
+	dsn := "file:" + path + "?_pragma=wal_autocheckpoint(0)" // the WAL grows until the TRUNCATE
+	span := calibrate(t, "truncate", dsn)
+	r := rand.New(rand.NewPCG(81, 82))
+	kills := crashtest.Kills(16)
+	seen := 0
+	for kill := range kills {
+		removeDB(t, path)
+		acks, killed := crashtest.Run(t, "truncate", dsn, crashtest.Delay(r, span))
+		acked, err := strconv.ParseInt(acks[0].Text, 10, 64)
+		if err != nil {
+			t.Fatalf("ack %q", acks[0].Text)
+		}
+		if killed {
+			seen++
+		}
+		c, err := sqlite3.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		integrityOK(t, c)
+		n, maxID := queryInt(t, c, "SELECT count(*) FROM t"), queryInt(t, c, "SELECT max(id) FROM t")
+		c.Close()
+		if maxID != acked || n != maxID {
+			t.Fatalf("kill %d: %d rows up to id %d; %d were committed", kill, n, maxID, acked)
+		}
+		cliOK(t, path)
+	}
+	t.Logf("%d kills over %v of checkpoint, %d before it returned", kills, span, seen)
 }
