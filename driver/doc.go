@@ -293,8 +293,10 @@
 //
 // Query and Prepare take one statement, which semicolons and comments
 // may follow; a query of no statement (only a comment) has no rows. The
-// rows run their first step when first read (Columns or Next), not in
-// Query: an unread *sql.Rows holds no read transaction, and an error of
+// rows run their first step when first read (Next, or Columns for a
+// query that only reads), not in Query: asking for the columns of a
+// statement that writes does not run it (as with ncruces), an unread
+// *sql.Rows holds no read transaction, and an error of
 // that step (a locked database, a table dropped since the statement was
 // cached) comes from Next, Err or Row.Scan.
 //

@@ -79,7 +79,8 @@ const (
 )
 
 // query returns the rows of e, bound and in use. They run the first step
-// when they are first read, by Columns or Next, not here: an unread
+// when they are first read, by Next, or by Columns if the statement only
+// reads (see describe), not here: an unread
 // *sql.Rows (leaked by a program, or kept for later) then holds no read
 // transaction, which would block a checkpoint or, in memory, every
 // writer.
@@ -157,13 +158,27 @@ func (e *entry) columns() {
 	}
 }
 
-// Columns returns the column names, running the first step if no row
-// was read yet. It returns a copy: the names are kept with the cached
-// statement.
-func (r *rows) Columns() []string {
-	if r.state == rowUnstarted {
-		r.start()
+// describe readies the column metadata before the first Next. A
+// statement that only reads and has columns runs its first step (see
+// start); one that writes does not: asking for the columns does not
+// write (a console that runs a statement of no columns again with Exec
+// would write twice), as with ncruces/go-sqlite3. Its columns are those
+// of the statement as last prepared.
+func (r *rows) describe() {
+	if r.state != rowUnstarted {
+		return
 	}
+	if s := r.e.s; s.ReadOnly() && s.ColumnCount() > 0 {
+		r.start()
+		return
+	}
+	r.e.columns()
+}
+
+// Columns returns the column names (see describe). It returns a copy:
+// the names are kept with the cached statement.
+func (r *rows) Columns() []string {
+	r.describe()
 	return slices.Clone(r.e.names)
 }
 
@@ -221,9 +236,7 @@ func (r *rows) ColumnTypeDatabaseTypeName(i int) string {
 // its own type, so that a destination made from the scan type can hold
 // it; a NULL BLOB is a nil []byte.
 func (r *rows) ColumnTypeScanType(i int) reflect.Type {
-	if r.state == rowUnstarted {
-		r.start()
-	}
+	r.describe()
 	k := r.e.kinds[i]
 	// rowPending: the first row is read, Next has not returned it.
 	if r.state == rowStepping || r.state == rowPending && k == kindAny {
@@ -271,9 +284,7 @@ func (r *rows) valueKind(decl colKind, i int) colKind {
 // KEY. (An outer join may still give NULL for it.) For an expression it
 // does not know (ok false).
 func (r *rows) ColumnTypeNullable(i int) (nullable, ok bool) {
-	if r.state == rowUnstarted {
-		r.start()
-	}
+	r.describe()
 	e := r.e
 	if e.nulls == nil {
 		e.nulls = make([]nullability, len(e.names))

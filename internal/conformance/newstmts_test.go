@@ -204,3 +204,46 @@ func TestDiffNULInSQL(t *testing.T) {
 		t.Errorf("ncruces %q, sqlitekit %q", ncr, kit)
 	}
 }
+
+// Asking the rows of a query for its columns does not run a statement
+// that writes: a SQL console that runs what it is given with Query,
+// looks at the columns, and runs a statement of no columns again with
+// Exec, writes once (ncruces; sqlitekit ran the statement's first step,
+// all of an INSERT, in Columns). A query that only reads may run its
+// first step there (sqlitekit does, so that its columns are those of the
+// schema it runs on).
+func TestDiffColumnsDoNotWrite(t *testing.T) {
+	t.Parallel()
+	same(t, "", func(t *testing.T, db *sql.DB) []string {
+		mustExec(t, db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v)")
+		var out []string
+		for _, q := range []string{
+			"INSERT INTO t(v) VALUES (1)",
+			"INSERT INTO t(v) VALUES (2) RETURNING id",
+			"UPDATE t SET v = v + 10 RETURNING v",
+			"DELETE FROM t WHERE v = 11 RETURNING *",
+			"CREATE TABLE u(x)",
+		} {
+			rows, err := db.Query(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cols, err := rows.Columns()
+			cts, err2 := rows.ColumnTypes()
+			var types []string
+			for _, ct := range cts {
+				types = append(types, ct.DatabaseTypeName()+"/"+ct.ScanType().String())
+			}
+			rows.Close()
+			out = append(out, fmt.Sprintf("%s: columns %v %s, types %v %s; rows %d", q, cols, class(err), types, class(err2), count(t, db, "t")))
+			if len(cols) == 0 { // what a console does with a statement of no columns
+				_, err := db.Exec(q)
+				out = append(out, fmt.Sprintf("  then Exec: %s, rows %d", class(err), count(t, db, "t")))
+			}
+		}
+		// Read to the end, a RETURNING query runs as it always did.
+		out = append(out, scanAll(db.Query("INSERT INTO t(v) VALUES (3), (4) RETURNING id, v"))...)
+		out = append(out, scanAll(db.Query("SELECT id, v FROM t ORDER BY id"))...)
+		return out
+	})
+}
