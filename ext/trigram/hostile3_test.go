@@ -104,3 +104,59 @@ func TestHelpers_nilQuerier(t *testing.T) {
 		}
 	}
 }
+
+// Create refuses a content table that is a view before it changes
+// anything: its triggers cannot be made on a view, and Create failed
+// only after it had dropped the index it replaces. With the caller's
+// *sql.Tx that half-done change was committed with the caller's other
+// work, and Search then missed every row.
+func TestCreate_viewRefusedFirst(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	exec(t, db, `CREATE TABLE docs(id INTEGER PRIMARY KEY, body TEXT); INSERT INTO docs VALUES (1, 'hello world');
+		CREATE VIEW docs_view AS SELECT id, body FROM docs; CREATE VIRTUAL TABLE notes USING fts5(body)`)
+	good := trigram.Index{Name: "idx", Table: "docs", Columns: []string{"body"}}
+	if err := trigram.Create(t.Context(), db, good); err != nil {
+		t.Fatal(err)
+	}
+	before := schemaSQL(t, db)
+	tx, err := db.BeginTx(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for table, kind := range map[string]string{"docs_view": "view", "notes": "virtual"} {
+		err := trigram.Create(t.Context(), tx, trigram.Index{Name: "idx", Table: table, Columns: []string{"body"}})
+		if !errors.Is(err, trigram.ErrInvalidIndex) || !strings.Contains(err.Error(), kind) {
+			t.Errorf("Create over the %s %s: %v, want ErrInvalidIndex saying it is a %s", kind, table, err, kind)
+		}
+	}
+	if _, err := tx.ExecContext(t.Context(), `INSERT INTO docs VALUES (2, 'hello again')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if after := schemaSQL(t, db); after != before {
+		t.Errorf("the refused Create changed the schema in the caller's transaction:\nbefore: %s\nafter:  %s", before, after)
+	}
+	var ids []int64
+	for h, err := range trigram.Search(t.Context(), db, good, "hello", nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, h.RowID)
+	}
+	if len(ids) != 2 {
+		t.Errorf("Search found %v, want rows 1 and 2", ids)
+	}
+}
+
+func schemaSQL(t *testing.T, db *sql.DB) string {
+	t.Helper()
+	var s string
+	if err := db.QueryRow(`SELECT group_concat(type || ' ' || name || ': ' || ifnull(sql, ''), char(10)) FROM (SELECT type, name, sql FROM sqlite_schema ORDER BY name)`).Scan(&s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

@@ -18,8 +18,10 @@ import (
 // (driver.Querier and vector.Querier are the same idea; this package's
 // also runs ExecContext, to create and drop indexes.)
 // Functions that change the schema run in a transaction of their own when the
-// handle also has a BeginTx method ([*sql.DB], [*sql.Conn]), and in the
-// caller's transaction when it is a [*sql.Tx].
+// handle also has a BeginTx method ([*sql.DB], [*sql.Conn]): a call that
+// fails changes nothing. With a [*sql.Tx] they run in the caller's
+// transaction, and a call that fails may leave part of its work there:
+// roll the transaction back.
 type Querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -61,7 +63,8 @@ type Index struct {
 // cannot describe an index (an empty or malformed name, no columns, a column
 // named twice, a column name FTS5 reserves, or RemoveDiacritics with
 // CaseSensitive) or that does not fit its content table ([Create]: a table
-// or column that does not exist in the main schema, a RowID that is not an
+// or column that does not exist in the main schema, a view or virtual
+// table as the content table, a RowID that is not an
 // integer key of the table, a TEMP table of the same name, an object of the
 // index's names that is not part of a trigram index).
 var ErrInvalidIndex = errors.New("invalid index")
@@ -206,6 +209,10 @@ type beginner interface {
 }
 
 // inTx runs fn in a transaction of its own if db can begin one.
+// In the caller's transaction (a *sql.Tx), fn runs as it is: a savepoint
+// rolled back after a failed FTS5 'rebuild' in a table dropped and made
+// again within it leaves the restored index corrupt (SQLite 3.54.1), so
+// the caller rolls back its transaction instead.
 func inTx(ctx context.Context, db Querier, fn func(Querier) error) (err error) {
 	b, ok := db.(beginner)
 	if !ok {
@@ -239,6 +246,21 @@ func (idx Index) checkTable(ctx context.Context, db Querier) error {
 	}
 	if shadowed {
 		return fmt.Errorf("%w: a TEMP table %q shadows the content table on this connection: the triggers would be made on it", ErrInvalidIndex, idx.Table)
+	}
+	kind, err := db.QueryContext(ctx, `SELECT type FROM pragma_table_list(?) WHERE schema = 'main'`, idx.Table)
+	if err != nil {
+		return fmt.Errorf("table %q: %w", idx.Table, err)
+	}
+	var typ string
+	if kind.Next() {
+		err = kind.Scan(&typ)
+	}
+	if err := errors.Join(err, kind.Err(), kind.Close()); err != nil {
+		return fmt.Errorf("table %q: %w", idx.Table, err)
+	}
+	if typ != "" && typ != "table" {
+		// The index's triggers can only be made on a table.
+		return fmt.Errorf("%w: %q is a %s, not a table", ErrInvalidIndex, idx.Table, typ)
 	}
 	rows, err := db.QueryContext(ctx, `SELECT name, pk, type, "notnull" FROM pragma_table_xinfo(?, 'main')`, idx.Table)
 	if err != nil {
