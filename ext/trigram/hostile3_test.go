@@ -160,3 +160,40 @@ func schemaSQL(t *testing.T, db *sql.DB) string {
 	}
 	return s
 }
+
+// Column names compare as SQLite compares them: ASCII letters without
+// case, other letters exactly ("É" and "é" are two columns). Go's
+// Unicode case folding refused an index over both as "named twice", and
+// took "É" for an existing "é", which failed only while the index was
+// filled, after the index it replaced was dropped.
+func TestCreate_columnNamesFoldAsSQLite(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	exec(t, db, `CREATE TABLE docs(id INTEGER PRIMARY KEY, "é" TEXT, "É" TEXT, k TEXT); INSERT INTO docs VALUES (1, 'hello', 'world', 'x')`)
+	both := trigram.Index{Table: "docs", Columns: []string{"é", "É"}}
+	if err := trigram.Create(t.Context(), db, both); err != nil {
+		t.Fatalf("Create over the columns é and É: %v", err)
+	}
+	for _, text := range []string{"hello", "world"} {
+		n := 0
+		for _, err := range trigram.Search(t.Context(), db, both, text, nil) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
+		}
+		if n != 1 {
+			t.Errorf("Search(%q) found %d rows, want 1", text, n)
+		}
+	}
+	for _, col := range []string{"\u212a", "K"} { // the Kelvin sign folds to k in Go, not in SQLite
+		idx := trigram.Index{Name: "other", Table: "docs", Columns: []string{col}}
+		err := trigram.Create(t.Context(), db, idx)
+		if col == "K" && err != nil {
+			t.Errorf("Create over K (the column k): %v", err)
+		}
+		if col != "K" && !errors.Is(err, trigram.ErrInvalidIndex) {
+			t.Errorf("Create over %q: %v, want ErrInvalidIndex (no such column)", col, err)
+		}
+	}
+}

@@ -121,11 +121,11 @@ func (idx Index) validate() error {
 		if err := checkName("column", c); err != nil {
 			return err
 		}
-		lc := strings.ToLower(c)
+		lc := sqlFold(c)
 		switch {
 		case seen[lc]:
 			return fmt.Errorf("%w: column %q named twice", ErrInvalidIndex, c)
-		case lc == "rank" || lc == "rowid" || strings.EqualFold(c, idx.name()):
+		case lc == "rank" || lc == "rowid" || lc == sqlFold(idx.name()):
 			return fmt.Errorf("%w: FTS5 reserves the column name %q", ErrInvalidIndex, c)
 		}
 		seen[lc] = true
@@ -160,6 +160,18 @@ func tokenizeOption(m foldMode) string {
 }
 
 func q(id string) string { return sqlite3.QuoteIdentifier(id) }
+
+// sqlFold returns the name id as SQLite compares names: ASCII letters
+// in lower case, every other character as it is ("É" and "é" are two
+// names, as are the Kelvin sign and "k").
+func sqlFold(id string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, id)
+}
 
 // schema returns the statements that create the index, in order:
 // the virtual table and the insert, delete and update triggers.
@@ -277,16 +289,16 @@ func (idx Index) checkTable(ctx context.Context, db Querier) error {
 		if err := rows.Scan(&name, &pk, &typ, &notNull); err != nil {
 			return fmt.Errorf("table %q: %w", idx.Table, err)
 		}
-		cols[strings.ToLower(name)] = true
+		cols[sqlFold(name)] = true
 		n++
 		if pk > 0 {
 			pks++
 		}
-		if strings.EqualFold(name, idx.rowid()) {
+		if sqlFold(name) == sqlFold(idx.rowid()) {
 			ridPK, ridNotNull = pk > 0, notNull
 		}
 		// FTS5 row IDs are integers: a TEXT key indexed nothing.
-		if strings.EqualFold(name, idx.RowID) && !strings.Contains(strings.ToUpper(typ), "INT") {
+		if sqlFold(name) == sqlFold(idx.RowID) && !strings.Contains(strings.ToUpper(typ), "INT") {
 			rows.Close()
 			return fmt.Errorf("%w: rowid column %q is declared %q; it must be an INTEGER column", ErrInvalidIndex, name, typ)
 		}
@@ -298,14 +310,14 @@ func (idx Index) checkTable(ctx context.Context, db Querier) error {
 		return fmt.Errorf("%w: table %q does not exist in the main schema", ErrInvalidIndex, idx.Table)
 	}
 	for _, c := range idx.Columns {
-		if !cols[strings.ToLower(c)] {
+		if !cols[sqlFold(c)] {
 			return fmt.Errorf("%w: table %q has no column %q", ErrInvalidIndex, idx.Table, c)
 		}
 	}
-	if idx.RowID != "" && !strings.EqualFold(idx.RowID, "rowid") && !cols[strings.ToLower(idx.RowID)] {
+	if idx.RowID != "" && sqlFold(idx.RowID) != "rowid" && !cols[sqlFold(idx.RowID)] {
 		return fmt.Errorf("%w: table %q has no column %q", ErrInvalidIndex, idx.Table, idx.RowID)
 	}
-	return idx.checkKey(ctx, db, cols[strings.ToLower(idx.rowid())], ridPK && pks == 1, ridNotNull)
+	return idx.checkKey(ctx, db, cols[sqlFold(idx.rowid())], ridPK && pks == 1, ridNotNull)
 }
 
 // checkKey verifies that the index's rowid is a key of the table, each
@@ -372,7 +384,7 @@ func (idx Index) existing(ctx context.Context, db Querier) ([]string, error) {
 			// table (it holds no text of its own) and triggers that
 			// write to it. A contentful FTS5 table or a trigger of the
 			// application's that bears the name is not dropped.
-			ours := typ == "trigger" && strings.Contains(strings.ToLower(s.String), strings.ToLower("INSERT INTO "+q(idx.name())+"("))
+			ours := typ == "trigger" && strings.Contains(sqlFold(s.String), sqlFold("INSERT INTO "+q(idx.name())+"("))
 			if i == 0 {
 				ours = typ == "table" && madeByCreate(s.String)
 			}
