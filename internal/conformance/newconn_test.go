@@ -3,10 +3,12 @@ package conformance_test
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -347,4 +349,67 @@ func TestDiffCloseOrder(t *testing.T) {
 		log("ping after close: %v", db.Ping() != nil)
 		return out
 	})
+}
+
+// wrapped is a driver as tracing and hook wrappers make them (otelsql,
+// sqlhooks): it embeds the driver.Driver only, so database/sql calls
+// Open for every connection instead of a connector.
+type wrapped struct{ driver.Driver }
+
+var registerWrapped sync.Once
+
+// Both drivers behind a wrapper that hides their connectors: a pool of
+// several connections, transactions, prepared statements, concurrency.
+func TestDiffWrappedDriver(t *testing.T) {
+	t.Parallel()
+	registerWrapped.Do(func() {
+		for _, name := range drivers {
+			db, err := sql.Open(name, ":memory:")
+			if err != nil {
+				t.Fatal(err)
+			}
+			sql.Register("wrapped-"+name, wrapped{db.Driver()})
+			db.Close()
+		}
+	})
+	var got [2][]string
+	for i, name := range drivers {
+		db, err := sql.Open("wrapped-"+name, "file:"+filepath.Join(t.TempDir(), "w.db")+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(wal)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustExec(t, db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v)")
+		st, err := db.Prepare("INSERT INTO t(v) VALUES (?)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for g := range 4 {
+			wg.Go(func() {
+				for j := range 10 {
+					tx, err := db.Begin()
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if _, err := tx.Stmt(st).Exec(g*100 + j); err != nil {
+						t.Error(err)
+					}
+					if err := tx.Commit(); err != nil {
+						t.Error(err)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		st.Close()
+		var out []string
+		out = append(out, scanAll(db.Query("SELECT count(*), sum(v) FROM t"))...)
+		out = append(out, fmt.Sprint("open connections > 1: ", db.Stats().OpenConnections > 1))
+		out = append(out, "close: "+class(db.Close()))
+		got[i] = out
+	}
+	if d := diffStrings(got[0], got[1]); d != "" {
+		t.Error(d)
+	}
 }
