@@ -197,3 +197,67 @@ func TestCreate_columnNamesFoldAsSQLite(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSearchDocument: a document of any bytes (invalid UTF-8, NUL,
+// combining marks, FTS5 syntax) is found by exactly the texts it
+// contains under the index's folding: any text, and pieces cut from the
+// document at any byte, as typed and with AllWords.
+func FuzzSearchDocument(f *testing.F) {
+	for _, s := range []string{"hello world", "\xff\xfe abc", "e\u0301t\u00e9", "a\x00bc", "\"NEAR\" (x) * ^:", "İstanbul ıi", "ß ẞ ss", "\xc3(\xa9", "%_[a]"} {
+		f.Add(s, "abc", uint16(0), uint16(5), uint8(0))
+	}
+	type index struct {
+		db  trigram.Querier
+		idx trigram.Index
+	}
+	var kinds []index
+	for _, kind := range []trigram.Index{{}, {CaseSensitive: true}, {RemoveDiacritics: true}} {
+		db := openDB(f)
+		exec(f, db, `CREATE TABLE docs(id INTEGER PRIMARY KEY, title TEXT, body TEXT);
+			INSERT INTO docs VALUES (1, 'abc', 'hello world'), (2, NULL, 'ÉTÉ été'), (3, 'x', '日本語 ab')`)
+		idx := kind
+		idx.Table, idx.Columns, idx.RowID = "docs", []string{"title", "body"}, "id"
+		if err := trigram.Create(f.Context(), db, idx); err != nil {
+			f.Fatal(err)
+		}
+		kinds = append(kinds, index{db, idx})
+	}
+	f.Fuzz(func(t *testing.T, doc, text string, from, n uint16, kind uint8) {
+		k := kinds[int(kind)%len(kinds)]
+		ctx := t.Context()
+		if _, err := k.db.ExecContext(ctx, `INSERT INTO docs(id, title, body) VALUES (999, '', ?)`, doc); err != nil {
+			t.Fatal(err)
+		}
+		defer func() {
+			if _, err := k.db.ExecContext(ctx, `DELETE FROM docs WHERE id = 999`); err != nil {
+				t.Fatal(err)
+			}
+		}()
+		texts := []string{text}
+		if len(doc) > 0 {
+			i := int(from) % len(doc)
+			texts = append(texts, doc[i:min(len(doc), i+1+int(n)%40)])
+		}
+		for _, text := range texts {
+			for _, all := range []bool{false, true} {
+				want := k.idx.Contains(doc, text)
+				if all {
+					want = true
+					for _, w := range strings.Fields(text) {
+						want = want && k.idx.Contains(doc, w)
+					}
+				}
+				found := false
+				for h, err := range trigram.Search(ctx, k.db, k.idx, text, &trigram.SearchOptions{AllWords: all, Highlight: true, Snippet: 16}) {
+					if err != nil {
+						t.Fatalf("Search(%q, AllWords=%v): %v", text, all, err)
+					}
+					found = found || h.RowID == 999
+				}
+				if found != want {
+					t.Fatalf("document %q, Search(%q, AllWords=%v): found %v, want %v", doc, text, all, found, want)
+				}
+			}
+		}
+	})
+}
