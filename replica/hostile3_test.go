@@ -161,3 +161,38 @@ func TestStart_longTempDir(t *testing.T) {
 		t.Errorf("Start left %s in TMPDIR", e.Name())
 	}
 }
+
+// The replica lock that another process holds is seen whatever the
+// spelling of the database's path: Start through a symbolic link to a
+// database whose lock (beside the real file) is held started a second
+// Litestream for it.
+func TestStart_lockedThroughSymlink(t *testing.T) {
+	t.Parallel()
+	bin := binary(t)
+	path := testdb.Path(t)
+	sqlite3(t, path, "PRAGMA journal_mode=WAL; CREATE TABLE t(x)")
+	// Another process's replica: its lock, beside the real file.
+	dir := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+"-litestream")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	lock, err := os.OpenFile(filepath.Join(dir, "sqlitekit.lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), "link.db")
+	if err := os.Symlink(path, link); err != nil {
+		t.Fatal(err)
+	}
+	r, err := replica.Start(t.Context(), link, "file://"+filepath.Join(t.TempDir(), "rep"), &replica.Options{Binary: bin, Logger: quiet})
+	if err == nil {
+		r.Close()
+	}
+	if !errors.Is(err, replica.ErrAlreadyReplicated) {
+		t.Errorf("Start through a link to a database another process replicates: %v, want ErrAlreadyReplicated", err)
+	}
+}

@@ -15,12 +15,18 @@ import (
 
 // lockDB takes the lock that says a Litestream of this package replicates
 // the database at db, for any process: an exclusive flock of
-// sqlitekit.lock in the directory Litestream keeps beside the database
-// (.NAME-litestream). Every litestream replicate is given the file, so the
-// lock is held while this process or one of its litestreams lives (one
-// that outlived a killed program, where the system cannot kill it with
-// the program).
+// sqlitekit.lock in the directory .NAME-litestream beside the database
+// file (the one Litestream keeps there), its path's symbolic links
+// resolved. Every litestream replicate is given the file, so the lock is
+// held while this process or one of its litestreams lives (one that
+// outlived a killed program, where the system cannot kill it with the
+// program).
 func lockDB(db string) (*os.File, error) {
+	// Beside the file itself, whatever the path's symbolic links: two
+	// spellings of one database take one lock.
+	if real, err := filepath.EvalSymlinks(db); err == nil {
+		db = real
+	}
 	dir := lockDir(db)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("replica: %w", err)
