@@ -138,7 +138,15 @@ func TestAppKilled(t *testing.T) {
 	}
 	// The app's lock went with it and its litestream: the app, started
 	// again, may replicate (here, this process plays it).
+	// The kernel may release a dead process's lock a moment after its
+	// files left /proc (the last close of a file can be deferred): a
+	// refusal is retried, for up to 5 s.
+	deadline = time.Now().Add(5 * time.Second)
 	r, err := replica.Start(t.Context(), path, url, &replica.Options{Binary: bin, Logger: quiet})
+	for errors.Is(err, replica.ErrAlreadyReplicated) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+		r, err = replica.Start(t.Context(), path, url, &replica.Options{Binary: bin, Logger: quiet})
+	}
 	if err != nil {
 		t.Fatalf("Start after the app and its litestream were killed: %v", err)
 	}
