@@ -220,7 +220,8 @@
 // mattn ("file::memory:?cache=shared") open ONE in-memory database for
 // the whole pool of a *sql.DB: every connection sees the same tables, so
 // SetMaxOpenConns(8) works and no "one connection only" workaround is
-// needed. The database lives until the *sql.DB is closed. A named one,
+// needed (with ncruces, each connection has a database of its own). The
+// database lives until the *sql.DB is closed. A named one,
 // "file:NAME?mode=memory", is shared by every *sql.DB of the process
 // that opens NAME, and lives while one of them is open; so is ncruces'
 // memdb form, "file:/NAME?vfs=memdb" (with the leading slash; without
@@ -243,6 +244,7 @@
 // or anything database/sql converts to one of them (driver.Valuer). A
 // uint above math.MaxInt64 is refused (database/sql would wrap it around
 // to a negative int64, and ncruces store that).
+//
 // Columns scan back as int64, float64, string (TEXT), []byte (BLOB) or
 // nil; a column declared BOOLEAN scans 0 and 1 as false and true, and
 // one declared DATE, TIME, DATETIME or TIMESTAMP as time.Time, written
@@ -250,7 +252,8 @@
 // in it or in any format SQLite's date functions read (see
 // pragma.Config.TimeFormat): with a _timefmt other than the default or
 // sqlite, ncruces reads only its format, and gives a time another
-// program or CURRENT_TIMESTAMP wrote as text or a number. As with ncruces/go-sqlite3, text that is a
+// program or CURRENT_TIMESTAMP wrote as text or a number. As with
+// ncruces/go-sqlite3, text that is a
 // time exactly as the default format writes it (RFC 3339) arrives as a
 // time.Time from any column not declared TEXT: an aggregate (max(at)),
 // an expression, a time parameter echoed back (SELECT ?), a column of no
@@ -276,7 +279,8 @@
 // A statement runs only when every parameter it has, positional or
 // named (:name, @name, $name), got a value: otherwise nothing runs, and
 // the error names the first parameter without one (a misspelled
-// sql.Named is caught so, instead of writing NULL). A named argument no
+// sql.Named is caught so, instead of writing NULL, as ncruces does). A
+// named argument no
 // parameter uses is ignored, as the other drivers do, so one set of
 // named values may serve several statements. A positional argument no
 // parameter takes is an error, as database/sql makes it for prepared
@@ -290,9 +294,13 @@
 // runs inside a SAVEPOINT, rolled back if the check fails, so such a
 // script cannot BEGIN, COMMIT or ATTACH. An error of SQLite stops a
 // script where it happens; what ran before stays, as with sqlite3_exec.
+// (ncruces refuses arguments for a script.)
 //
 // Query and Prepare take one statement, which semicolons and comments
-// may follow; a query of no statement (only a comment) has no rows. The
+// may follow; a query of no statement (only a comment) has no rows
+// (ncruces panics). A statement prepared before the schema changed
+// (ALTER TABLE) has the columns of the schema it runs on (ncruces keeps
+// those it was prepared with, and its rows fail). The
 // rows run their first step when first read (Next, or Columns for a
 // query that only reads), not in Query: asking for the columns of a
 // statement that writes does not run it (as with ncruces), an unread
@@ -312,6 +320,10 @@
 // A connection given back to the pool inside a transaction begun with
 // SQL (db.Exec("BEGIN")) is closed, which rolls the transaction back, and
 // is not reused: later writes never land in a transaction nobody ends.
+// ncruces gives such a connection to the next user, still inside the
+// transaction; code that relied on that, with SetMaxOpenConns(1) and
+// db.Exec("BEGIN") ... db.Exec("COMMIT"), uses db.Begin, or a sql.Conn,
+// here.
 //
 // # Out of memory
 //

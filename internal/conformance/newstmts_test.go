@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // LastInsertId and RowsAffected of each statement, one connection, as a
@@ -246,4 +248,31 @@ func TestDiffColumnsDoNotWrite(t *testing.T) {
 		out = append(out, scanAll(db.Query("SELECT id, v FROM t ORDER BY id"))...)
 		return out
 	})
+}
+
+// A transaction begun with SQL through the pool, on a pool of one
+// connection: ncruces hands the connection, still inside the
+// transaction, to the next Exec, so BEGIN ... ROLLBACK by db.Exec works
+// there; sqlitekit closes a connection given back inside a transaction
+// (rolling it back), so the INSERT commits on its own and the ROLLBACK
+// finds no transaction. Documented in the driver's package docs, with
+// what to use instead (db.Begin, or a sql.Conn).
+func TestDiffSQLBeginThroughThePool(t *testing.T) {
+	t.Parallel()
+	ncr, kit := both(t, "", func(t *testing.T, db *sql.DB) []string {
+		db.SetMaxOpenConns(1)
+		mustExec(t, db, "CREATE TABLE t(x)")
+		var out []string
+		for _, q := range []string{"BEGIN", "INSERT INTO t VALUES (1)", "ROLLBACK"} {
+			_, err := db.Exec(q)
+			out = append(out, q+": "+class(err))
+		}
+		return append(out, fmt.Sprint("rows: ", count(t, db, "t")))
+	})
+	if want := []string{"BEGIN: ok", "INSERT INTO t VALUES (1): ok", "ROLLBACK: ok", "rows: 0"}; !cmp.Equal(ncr, want) {
+		t.Errorf("ncruces: %q", ncr)
+	}
+	if want := []string{"BEGIN: ok", "INSERT INTO t VALUES (1): ok", "ROLLBACK: sqlite3: SQL logic error", "rows: 1"}; !cmp.Equal(kit, want) {
+		t.Errorf("sqlitekit: %q", kit)
+	}
 }
