@@ -249,10 +249,12 @@
 // nil; a column declared BOOLEAN scans 0 and 1 as false and true, and
 // one declared DATE, TIME, DATETIME or TIMESTAMP as time.Time, written
 // in the _timefmt or _time_format format (RFC 3339 by default) and read
-// in it or in any format SQLite's date functions read (see
-// pragma.Config.TimeFormat): with a _timefmt other than the default or
-// sqlite, ncruces reads only its format, and gives a time another
-// program or CURRENT_TIMESTAMP wrote as text or a number. As with
+// in it, in any format SQLite's date functions read, or as
+// time.Time.String writes it (modernc's default) (see
+// pragma.Config.TimeFormat). ncruces reads time.Time.String's text as a
+// string, and with a _timefmt other than the default or sqlite reads
+// only its format, and gives a time another program or
+// CURRENT_TIMESTAMP wrote as text or a number. As with
 // ncruces/go-sqlite3, text that is a
 // time exactly as the default format writes it (RFC 3339) arrives as a
 // time.Time from any column not declared TEXT: an aggregate (max(at)),
