@@ -77,7 +77,10 @@ type Options struct {
 
 	// MaxOpenConns is the pool size [Open] sets: one connection writes
 	// at a time (SQLite has one write lock), the others read.
-	// Zero means max(4, GOMAXPROCS). NewConnector ignores it.
+	// Zero means max(4, GOMAXPROCS), or 1 for a Config in EXCLUSIVE
+	// locking mode, whose first connection keeps the database's locks
+	// (with sql.Open, call db.SetMaxOpenConns(1) for that mode).
+	// NewConnector ignores it.
 	MaxOpenConns int
 }
 
@@ -97,7 +100,11 @@ func Open(cfg pragma.Config, opts *Options) (*sql.DB, error) {
 	if opts != nil {
 		n = opts.MaxOpenConns
 	}
-	if n <= 0 {
+	switch {
+	case n > 0:
+	case cfg.LockingMode == pragma.LockingExclusive:
+		n = 1 // the first connection keeps the locks: no other could open
+	default:
 		n = max(4, runtime.GOMAXPROCS(0))
 	}
 	db.SetMaxOpenConns(n)

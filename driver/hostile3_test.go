@@ -9,8 +9,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/ncruces/go-sqlite3"
 	"github.com/sqlitekit/sqlitekit/driver"
@@ -416,4 +419,49 @@ func TestOpen_relativePathThroughSymlink(t *testing.T) {
 		t.Error("Ping of a path in a missing directory succeeded")
 	}
 	missing.Close()
+}
+
+// Open sizes the pool for EXCLUSIVE locking mode at one connection: the
+// first connection keeps the database's locks, so every other one failed
+// to open ("PRAGMA journal_mode: database is locked", after the busy
+// timeout) and callers got those errors.
+func TestOpen_exclusiveLockingOneConnection(t *testing.T) {
+	t.Parallel()
+	cfg := pragma.Default()
+	cfg.Path = testdb.Path(t)
+	cfg.LockingMode = pragma.LockingExclusive
+	cfg.BusyTimeout = 200 * time.Millisecond
+	db, err := driver.Open(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("CREATE TABLE t(x)"); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var failures atomic.Int64
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 20 {
+				var err error
+				if g%2 == 0 {
+					_, err = db.Exec("INSERT INTO t VALUES (?)", i)
+				} else {
+					var n int
+					err = db.QueryRow("SELECT count(*) FROM t").Scan(&n)
+				}
+				if err != nil && failures.Add(1) == 1 {
+					t.Errorf("goroutine %d: %v", g, err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if n := failures.Load(); n > 0 {
+		t.Errorf("%d of 80 statements failed", n)
+	}
+	if n := db.Stats().MaxOpenConnections; n != 1 {
+		t.Errorf("MaxOpenConnections = %d, want 1", n)
+	}
 }

@@ -154,7 +154,9 @@ type Config struct {
 	// https://sqlite.org/pragma.html#pragma_wal_autocheckpoint
 	WALAutocheckpoint int
 	// LockingMode: in EXCLUSIVE mode a connection never releases its file
-	// locks; no other connection or process can use the database.
+	// locks; no other connection or process can use the database (a pool
+	// of driver.Open then has one connection; with sql.Open, call
+	// db.SetMaxOpenConns(1)).
 	//
 	// https://sqlite.org/pragma.html#pragma_locking_mode
 	LockingMode LockingMode
