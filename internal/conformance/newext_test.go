@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ncruces/go-sqlite3"
+	"github.com/ncruces/go-sqlite3/ext/array"
 	"github.com/ncruces/go-sqlite3/ext/fts5"
 	"github.com/ncruces/go-sqlite3/ext/regexp"
 	"github.com/ncruces/go-sqlite3/ext/unicode"
@@ -28,7 +29,7 @@ func registerAutoExtensions() {
 			if !strings.Contains(c.Filename("main").String(), "AutoExtension") {
 				return nil
 			}
-			return errors.Join(fts5.Register(c), vec1.Register(c), regexp.Register(c), unicode.Register(c))
+			return errors.Join(fts5.Register(c), vec1.Register(c), regexp.Register(c), unicode.Register(c), array.Register(c))
 		})
 	})
 }
@@ -54,6 +55,9 @@ func TestDiffAutoExtension(t *testing.T) {
 		} {
 			out = append(out, fmt.Sprintf("%s: %q", q, scanAll(db.Query(q))))
 		}
+		// A Go slice passed as a pointer to the array table function.
+		out = append(out, scanAll(db.Query("SELECT value FROM array(?) ORDER BY value DESC", sqlite3.Pointer([]int{3, 1, 2})))...)
+		out = append(out, scanAll(db.Query("SELECT rowid FROM f WHERE rowid IN array(?)", sqlite3.Pointer([]int64{1, 5})))...)
 		return out
 	})
 }
