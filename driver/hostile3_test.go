@@ -341,6 +341,9 @@ func TestLoadMigrations_directiveSpelling(t *testing.T) {
 		{"-- sqlitekit:foreign_keys=on", false, true},
 		{"-- sqlitekit foreign_keys=off", false, true},
 		{"-- sqlitekit is great", false, false},
+		{"-- sqlitekit: this step adds the users table", false, false},
+		{"-- sqlitekit:fk=off", false, true},
+		{"-- sqlitekit: foreign keys off", false, true},
 		{"-- see the sqlitekit:foreign_keys=off directive", false, false},
 	} {
 		fsys := fstest.MapFS{"m/1_x.sql": {Data: []byte(tc.line + "\nCREATE TABLE t(x);\n")}}

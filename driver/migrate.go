@@ -409,8 +409,8 @@ const ForeignKeysOffDirective = "-- sqlitekit:foreign_keys=off"
 // "2-add-index.sql"), and the numbers must run from 1 to the number of
 // files without a gap or a repeat. Other files are ignored. A file with
 // the line [ForeignKeysOffDirective] (in any case and spacing) runs with
-// foreign keys off; a line comment that begins "-- sqlitekit:" but is not
-// that directive is an error. A byte order mark at the start of a file
+// foreign keys off; a line comment that begins "-- sqlitekit:" and sets
+// something ("=", "foreign", "fk") but is not that directive is an error. A byte order mark at the start of a file
 // is removed.
 func LoadMigrations(fsys fs.FS, dir string) ([]Migration, error) {
 	entries, err := fs.ReadDir(fsys, dir)
@@ -461,9 +461,10 @@ func LoadMigrations(fsys fs.FS, dir string) ([]Migration, error) {
 
 // hasDirective reports whether text has a line that is
 // ForeignKeysOffDirective, whatever its case and spacing; a line comment
-// that tries to be a directive of sqlitekit's ("-- sqlitekit:..." or
-// "-- sqlitekit foreign...") but is not this one is an error: the step
-// would silently run with foreign keys on.
+// that tries to be a directive of sqlitekit's ("-- sqlitekit:" or
+// "-- sqlitekit foreign", then a setting: "=", "foreign" or "fk") but is
+// not this one is an error: the step would silently run with foreign
+// keys on.
 func hasDirective(text string) (bool, error) {
 	want := strings.ToLower(strings.Join(strings.Fields(strings.TrimPrefix(ForeignKeysOffDirective, "--")), ""))
 	found := false
@@ -476,6 +477,9 @@ func hasDirective(text string) (bool, error) {
 		rest, ok := strings.CutPrefix(words, "sqlitekit")
 		if !ok || !strings.HasPrefix(rest, ":") && !strings.HasPrefix(rest, "foreign") {
 			continue
+		}
+		if !strings.Contains(rest, "=") && !strings.Contains(rest, "foreign") && !strings.Contains(rest, "fk") {
+			continue // a comment that begins "sqlitekit:", not a directive
 		}
 		if words != want {
 			return false, fmt.Errorf("the line %q is not a directive sqlitekit knows: the one there is %q", strings.TrimSpace(line), ForeignKeysOffDirective)
