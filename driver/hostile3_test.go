@@ -468,3 +468,21 @@ func TestOpen_exclusiveLockingOneConnection(t *testing.T) {
 		t.Errorf("MaxOpenConnections = %d, want 1", n)
 	}
 }
+
+// A step of only comments (a placeholder file, "-- TODO") is refused as
+// an empty one is: applied, it counted as done, and the SQL written into
+// it later never ran on the databases that had applied it.
+func TestMigrate_onlyComments(t *testing.T) {
+	t.Parallel()
+	db := openDB(t, testdb.Path(t))
+	for _, sql := range []string{"-- TODO: write this step", "/* later */", " ; ; -- nothing\n;", "-- sqlitekit:foreign_keys=off\n"} {
+		err := driver.Migrate(t.Context(), db, []driver.Migration{{Name: "001_todo.sql", SQL: sql}})
+		if err == nil || !strings.Contains(err.Error(), "001_todo.sql") {
+			t.Errorf("Migrate with the step %q: %v, want an error naming it", sql, err)
+		}
+		var v int
+		if err := db.QueryRow("PRAGMA user_version").Scan(&v); err != nil || v != 0 {
+			t.Fatalf("user_version = %d (%v), want 0", v, err)
+		}
+	}
+}

@@ -31,8 +31,9 @@ type Migration struct {
 
 	// SQL is the script the step runs: one or more statements separated
 	// by semicolons. It is ignored when Func is not nil. A step with
-	// neither (SQL empty or only spaces, and no Func) is refused when it
-	// would run: an empty file is more likely a mistake than a step.
+	// neither (SQL empty, or only spaces and comments, and no Func) is
+	// refused when it would run: an empty file is more likely a mistake
+	// than a step.
 	SQL string
 
 	// Func, if not nil, runs the step in Go, inside the step's
@@ -321,6 +322,9 @@ func (g *stepGuard) run(ctx context.Context, script string) error {
 				return err
 			}
 			if s == nil { // nothing left but spaces or comments
+				if n == 1 { // a placeholder is more likely a mistake than a step
+					return errors.New("the step's SQL has no statement, only comments")
+				}
 				return nil
 			}
 			if s.BindCount() != 0 { // it would run with NULL there
