@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"unicode/utf8"
 
@@ -42,10 +43,10 @@ const backupStep = 100
 // with the pages copied so far and the total; the last call has done ==
 // total. When ctx is done, Backup stops between two steps and returns an
 // error matching ctx.Err(). A copy to a new file is written beside it
-// under a temporary name and renamed into place when it is whole, so a
-// failed or cancelled copy leaves no file behind, and never removes one
-// that another copy to the same name wrote; an existing file is written
-// in place, and left as the failure leaves it.
+// under a temporary name, synced, and renamed into place when it is
+// whole, so a failed or cancelled copy leaves no file behind, and never
+// removes one that another copy to the same name wrote; an existing file
+// is written in place, and left as the failure leaves it.
 //
 // https://sqlite.org/backup.html
 func Backup(ctx context.Context, db *sql.DB, destPath string, progress func(done, total int)) error {
@@ -127,11 +128,15 @@ func endRead(c *sqlite3.Conn) {
 // path is a file name, as for [Backup]; it must not name an existing
 // file that is not empty. Cancelling ctx interrupts the copy. The copy is
 // written beside path and renamed into place as [Backup] does for a new
-// file, also over an empty file there: VACUUM INTO writes without a
+// file, also over an empty file there (or the empty file a symbolic
+// link at path names; the link stays): VACUUM INTO writes without a
 // journal, so a copy cut short (an error, a crash, a kill) written at path
 // itself would stay there, a partial database a later open would take
-// for a copy and a later VacuumInto would refuse to replace. A failed
-// copy leaves no file behind, and never removes one it did not write.
+// for a copy and a later VacuumInto would refuse to replace. VACUUM INTO
+// does not sync what it writes either; VacuumInto syncs the copy before
+// renaming it, and the directory after, so a copy it returned survives a
+// power loss. A failed copy leaves no file behind, and never removes one
+// it did not write.
 //
 // https://sqlite.org/lang_vacuum.html#vacuuminto
 func VacuumInto(ctx context.Context, db *sql.DB, path string) error {
@@ -230,11 +235,19 @@ func sameFile(a, b string) bool {
 // journals its writes, so a copy cut short leaves the file as it was) or
 // the file is not empty (VACUUM INTO refuses it), copy writes it in
 // place, and it is left as copy leaves it. Otherwise copy writes a new
-// file beside dest that this call alone created (a unique name, made with
-// O_EXCL), renamed to dest once copy succeeds and removed if it fails: a
-// failed copy never removes a file it did not create, such as the one
-// another copy to the same new name has just written.
+// file beside dest (beside the file a symbolic link dest names, which
+// stays a link) that this call alone created (a unique name, made with
+// O_EXCL); once copy succeeds the file is synced (VACUUM INTO does not
+// sync what it writes) and renamed to dest, and the directory synced; if
+// copy fails the file is removed: a failed copy never removes a file it
+// did not create, such as the one another copy to the same new name has
+// just written.
 func intoFile(dest string, inPlace bool, copy func(path string) error) error {
+	if !inPlace {
+		if real, err := filepath.EvalSymlinks(dest); err == nil {
+			dest = real
+		}
+	}
 	if fi, err := os.Lstat(dest); !errors.Is(err, os.ErrNotExist) {
 		if inPlace || err != nil || !fi.Mode().IsRegular() || fi.Size() > 0 {
 			return copy(dest)
@@ -249,7 +262,7 @@ func intoFile(dest string, inPlace bool, copy func(path string) error) error {
 		os.Remove(tmp)
 		return fmt.Errorf("the copy's temporary file: %w", err)
 	}
-	if err := copy(tmp); err != nil {
+	if err := errors.Join(copy(tmp), syncPath(tmp)); err != nil {
 		for _, suffix := range []string{"", "-journal", "-wal", "-shm"} {
 			os.Remove(tmp + suffix)
 		}
@@ -259,7 +272,19 @@ func intoFile(dest string, inPlace bool, copy func(path string) error) error {
 		os.Remove(tmp)
 		return err
 	}
-	return nil
+	if runtime.GOOS == "windows" { // a directory cannot be opened to sync it
+		return nil
+	}
+	return syncPath(filepath.Dir(dest))
+}
+
+// syncPath flushes the file or directory at path to stable storage.
+func syncPath(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	return errors.Join(f.Sync(), f.Close())
 }
 
 // maxTempPrefix bounds the part of a copy's temporary file name taken

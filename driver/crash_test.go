@@ -289,18 +289,21 @@ func TestCrashCopy(t *testing.T) {
 	db.Close()
 
 	for _, tc := range []struct {
-		role, before string // before: what is at the destination: "", "old", "old WAL" or "empty"
+		role, before string // before: what is at the destination: "", "old", "old WAL", "empty" or "link to empty"
 	}{
 		{"backup", ""}, {"backup", "old"}, {"backup", "old WAL"}, {"vacuum", ""}, {"vacuum", "empty"},
+		{"vacuum", "link to empty"},
 	} {
 		t.Run(tc.role+"/"+orElse(tc.before, "new"), func(t *testing.T) {
 			dir := t.TempDir()
 			dest := filepath.Join(dir, "copy.db")
+			target := filepath.Join(dir, "target.db") // where dest links to, "link to empty"
 			// A page cache smaller than the database, as a large
 			// database has: VACUUM INTO writes pages out as it goes.
 			arg := "file:" + src + "?_pragma=cache_size(-256)|" + dest
 			reset := func() {
 				removeDB(t, dest)
+				removeDB(t, target)
 				switch tc.before {
 				case "old":
 					c, err := sqlite3.Open(dest)
@@ -319,12 +322,24 @@ func TestCrashCopy(t *testing.T) {
 					if err := os.WriteFile(dest, nil, 0o644); err != nil {
 						t.Fatal(err)
 					}
+				case "link to empty": // the copy goes to the file, and the link stays
+					if err := os.WriteFile(target, nil, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.Symlink(target, dest); err != nil {
+						t.Fatal(err)
+					}
 				}
 			}
 			// state says what is at dest: "absent", "empty", "old" or
 			// "new", and fails the test for anything else.
 			state := func() string {
 				t.Helper()
+				if tc.before == "link to empty" {
+					if fi, err := os.Lstat(dest); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+						t.Fatalf("the link at the destination is gone: %v, %v", fi, err)
+					}
+				}
 				fi, err := os.Stat(dest)
 				switch {
 				case errors.Is(err, os.ErrNotExist):
@@ -358,7 +373,7 @@ func TestCrashCopy(t *testing.T) {
 			if s := state(); s != "new" {
 				t.Fatalf("a whole run left %s", s)
 			}
-			want := orElse(strings.TrimSuffix(tc.before, " WAL"), "absent")
+			want := orElse(strings.TrimSuffix(strings.TrimPrefix(tc.before, "link to "), " WAL"), "absent")
 			r := rand.New(rand.NewPCG(21, uint64(len(tc.role)+len(tc.before))))
 			kills := crashtest.Kills(16)
 			seen := map[string]int{}
