@@ -196,3 +196,28 @@ func TestStart_lockedThroughSymlink(t *testing.T) {
 		t.Errorf("Start through a link to a database another process replicates: %v, want ErrAlreadyReplicated", err)
 	}
 }
+
+// A relative Options.Binary names the command it named at Start: Sync
+// (which runs `litestream sync`) and restarts ran it relative to the
+// working directory of the moment, and failed after a chdir.
+//
+// Not parallel: it changes the working directory.
+func TestStart_relativeBinaryAfterChdir(t *testing.T) {
+	bin := binary(t)
+	dir := t.TempDir()
+	if err := os.Symlink(bin, filepath.Join(dir, "ls-bin")); err != nil {
+		t.Fatal(err)
+	}
+	path := testdb.Path(t)
+	sqlite3(t, path, "PRAGMA journal_mode=WAL; CREATE TABLE t(x)")
+	t.Chdir(dir)
+	r, err := replica.Start(t.Context(), path, "file://"+filepath.Join(t.TempDir(), "rep"), &replica.Options{Binary: "./ls-bin", Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	t.Chdir(t.TempDir())
+	if err := r.Sync(t.Context()); err != nil {
+		t.Errorf("Sync after chdir: %v", err)
+	}
+}

@@ -303,6 +303,11 @@ func lookBinary(binary string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("replica: %w (%v)", ErrNoBinary, err)
 	}
+	// Absolute: Sync and restarts run it again later, whatever the
+	// working directory is then.
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
 	return path, nil
 }
 

@@ -70,6 +70,10 @@ func (o *RestoreOptions) args(url, dbPath string) (binary string, args []string,
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return "", nil, fmt.Errorf("replica: %w", err)
 	}
+	// Absolute, as Follow watches it: the working directory may change.
+	if abs, err := filepath.Abs(dbPath); err == nil {
+		dbPath = abs
+	}
 	args = []string{"restore", "-o", dbPath}
 	if o.Overwrite {
 		args = append(args, "-force")
@@ -181,6 +185,7 @@ func Follow(ctx context.Context, url, dbPath string, opts *RestoreOptions) (*Fol
 	if err != nil {
 		return nil, err
 	}
+	dbPath = args[2] // absolute
 	log := opts.Logger
 	if log == nil {
 		log = slog.Default()
