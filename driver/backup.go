@@ -181,7 +181,13 @@ func fileName(path string) error {
 	case strings.IndexByte(path, 0) >= 0:
 		return fmt.Errorf("the destination %q has a NUL byte", truncate(path))
 	}
-	return checkPathLen(path, true)
+	if err := checkPathLen(path, true); err != nil {
+		return err
+	}
+	if real, err := filepath.EvalSymlinks(path); err == nil && real != path {
+		return checkPathLen(real, true) // SQLite opens the file the link names
+	}
+	return nil
 }
 
 // notTheSource refuses dest if it names the main database of c or one of

@@ -193,6 +193,11 @@ func newConnector(cfg pragma.Config, opts *Options, owned bool) (*connector, err
 				c.path = full
 			}
 		}
+		if c.path != cfg.Path { // a symbolic link may name a longer one
+			if err := checkPathLen(c.path, true); err != nil {
+				return nil, fmt.Errorf("sqlitekit: %w", err)
+			}
+		}
 		c.name = fileURI(c.path, c.vfs, cfg.Immutable)
 	}
 	c.osVFS = c.vfs == vfs.Name || c.vfs == "os"

@@ -486,3 +486,41 @@ func TestMigrate_onlyComments(t *testing.T) {
 		}
 	}
 }
+
+// The length checks apply to the file SQLite opens: a short name that is
+// a symbolic link to a file of a long name failed with "disk I/O error"
+// at the first PRAGMA (SQLite resolves the link, and its journal's name
+// is then too long).
+func TestOpen_longNameThroughSymlink(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	long := filepath.Join(dir, strings.Repeat("y", 250)+".db")
+	if err := os.WriteFile(long, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "short.db")
+	if err := os.Symlink(long, link); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlitekit", link)
+	if err == nil {
+		_, err = db.Exec("CREATE TABLE t(x)")
+		db.Close()
+	}
+	if err == nil || !strings.Contains(err.Error(), "255 bytes") {
+		t.Errorf("Open of a link to a 253-byte file name: %.300v, want an error saying the name is too long", err)
+	}
+	// A copy over such a link.
+	src := openDB(t, testdb.Path(t))
+	if _, err := src.Exec("CREATE TABLE t(x)"); err != nil {
+		t.Fatal(err)
+	}
+	for name, copy := range map[string]func() error{
+		"Backup":     func() error { return driver.Backup(t.Context(), src, link, nil) },
+		"VacuumInto": func() error { return driver.VacuumInto(t.Context(), src, link) },
+	} {
+		if err := copy(); err == nil || !strings.Contains(err.Error(), "255 bytes") {
+			t.Errorf("%s to a link to a 253-byte file name: %.300v, want an error saying the name is too long", name, err)
+		}
+	}
+}
