@@ -325,7 +325,19 @@
 // ncruces gives such a connection to the next user, still inside the
 // transaction; code that relied on that, with SetMaxOpenConns(1) and
 // db.Exec("BEGIN") ... db.Exec("COMMIT"), uses db.Begin, or a sql.Conn,
-// here.
+// here. Such code learns of it only at its COMMIT ("no transaction is
+// active"): the statements in between ran one by one, each committed on
+// its own, on connections with the DSN's settings, so a PRAGMA it ran
+// before BEGIN on the closed connection no longer holds (foreign_keys =
+// OFF before rebuilding a table: DROP TABLE of the old table then
+// deletes the rows that reference it ON DELETE CASCADE).
+//
+// SQLite's errors are ncruces' *sqlite3.Error, told apart with
+// errors.Is(err, sqlite3.CONSTRAINT_UNIQUE) or errors.As. They have no
+// exported fields: gorm.io/driver/sqlite, which reads mattn's error
+// fields through encoding/json for gorm.Config.TranslateError, maps none
+// of them to gorm.ErrDuplicatedKey or gorm.ErrForeignKeyViolated (nor
+// ncruces' errors).
 //
 // # Out of memory
 //
