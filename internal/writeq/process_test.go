@@ -42,8 +42,7 @@ func TestMain(m *testing.M) {
 		os.Exit(0)
 	}
 	if path := os.Getenv("SQLITEKIT_LOOP_DB"); path != "" {
-		d, _ := time.ParseDuration(os.Getenv("SQLITEKIT_LOOP_FOR"))
-		n, err := writeLoop(path, os.Getenv("SQLITEKIT_LOOP_WHO"), d)
+		n, err := writeLoop(path, os.Getenv("SQLITEKIT_LOOP_WHO"))
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
@@ -54,10 +53,12 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// writeLoop inserts rows as who, one transaction each, from 4 goroutines,
-// from the moment the file "go" appears next to the database until d has
-// passed, and returns how many it committed.
-func writeLoop(path, who string, d time.Duration) (int64, error) {
+// writeLoop inserts rows as who, one transaction each, from 4 goroutines:
+// it prints "ready" once the database is open, waits for the file "go"
+// next to the database, which holds the instant to stop at (so that both
+// processes of TestTwoProcessesShare write over the same window), and
+// returns how many transactions it committed.
+func writeLoop(path, who string) (int64, error) {
 	db, err := sql.Open("sqlitekit", path)
 	if err != nil {
 		return 0, err
@@ -66,13 +67,15 @@ func writeLoop(path, who string, d time.Duration) (int64, error) {
 	if err := db.Ping(); err != nil {
 		return 0, err
 	}
+	fmt.Println("ready")
+	var end time.Time
 	for {
-		if _, err := os.Stat(path + ".go"); err == nil {
+		b, err := os.ReadFile(path + ".go")
+		if err == nil && end.UnmarshalText(b) == nil {
 			break
 		}
 		time.Sleep(time.Millisecond)
 	}
-	end := time.Now().Add(d)
 	var n atomic.Int64
 	var wg sync.WaitGroup
 	errs := make(chan error, 4)
@@ -92,7 +95,7 @@ func writeLoop(path, who string, d time.Duration) (int64, error) {
 	return n.Load(), <-errs
 }
 
-// Two sqlitekit processes write to one database in a loop, for the same
+// Two sqlitekit processes write to one database in a loop, over the same
 // two seconds: both make progress, neither below a third of the commits.
 func TestTwoProcessesShare(t *testing.T) {
 	t.Parallel()
@@ -101,26 +104,49 @@ func TestTwoProcessesShare(t *testing.T) {
 	testdb.Exec(t, db, "CREATE TABLE t(who TEXT, g INTEGER, i INTEGER)")
 
 	counts := make([]int64, 2)
+	ready := make(chan bool, 2)
 	var wg sync.WaitGroup
 	for p := range 2 {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "SQLITEKIT_LOOP_DB="+path, "SQLITEKIT_LOOP_WHO=p"+strconv.Itoa(p), "SQLITEKIT_LOOP_FOR=2s")
+		cmd.Env = append(os.Environ(), "SQLITEKIT_LOOP_DB="+path, "SQLITEKIT_LOOP_WHO=p"+strconv.Itoa(p))
 		var errOut strings.Builder
 		cmd.Stderr = &errOut
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
 		wg.Go(func() {
-			out, err := cmd.Output()
-			if err != nil {
+			sc := bufio.NewScanner(out)
+			ok := sc.Scan() && sc.Text() == "ready"
+			ready <- ok
+			var printed string
+			if ok && sc.Scan() {
+				printed = sc.Text()
+			}
+			if err := cmd.Wait(); err != nil {
 				t.Errorf("process %d: %v\n%s", p, err, errOut.String())
 				return
 			}
-			counts[p], err = strconv.ParseInt(strings.TrimSpace(string(out)), 10, 64)
-			if err != nil {
-				t.Errorf("process %d printed %q", p, out)
+			var err error
+			if counts[p], err = strconv.ParseInt(printed, 10, 64); err != nil {
+				t.Errorf("process %d printed %q", p, printed)
 			}
 		})
 	}
-	time.Sleep(200 * time.Millisecond) // both have opened the database
-	if err := os.WriteFile(path+".go", nil, 0o600); err != nil {
+	// Both have the database open (and so see each other) before either
+	// begins, and both stop at the same instant.
+	if !<-ready || !<-ready {
+		wg.Wait()
+		t.Fatal("a process did not open the database")
+	}
+	end, _ := time.Now().Add(2 * time.Second).MarshalText()
+	if err := os.WriteFile(path+".go.tmp", end, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(path+".go.tmp", path+".go"); err != nil {
 		t.Fatal(err)
 	}
 	wg.Wait()
