@@ -24,7 +24,7 @@ import (
 
 // TestMain lets the test binary play the other process of
 // TestTwoProcessesShare: with SQLITEKIT_LOOP_DB set, it writes in a loop
-// for SQLITEKIT_LOOP_FOR and prints how many transactions it committed.
+// as writeLoop says and prints how many transactions it committed.
 func TestMain(m *testing.M) {
 	if path := os.Getenv("SQLITEKIT_IDLE_DB"); path != "" {
 		// Open the database, say so, and keep it open until stdin closes.
