@@ -47,3 +47,19 @@ func TestHelpers_nilContext(t *testing.T) {
 		}
 	}
 }
+
+// TestRegister_nil: a nil connection is an error, not a panic.
+func TestRegister_nil(t *testing.T) {
+	var err error
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				t.Fatalf("Register(nil) panicked: %v", r)
+			}
+		}()
+		err = trigram.Register(nil)
+	}()
+	if err == nil || !strings.Contains(err.Error(), "is nil") {
+		t.Errorf("Register(nil): %v, want an error saying the connection is nil", err)
+	}
+}

@@ -22,6 +22,9 @@ import (
 //
 // https://sqlite.org/c3ref/create_function.html
 func Register(db *sqlite3.Conn) error {
+	if db == nil {
+		return errors.New("trigram: Register: the connection is nil")
+	}
 	const flags = sqlite3.DETERMINISTIC | sqlite3.INNOCUOUS
 	var buf struct { // a connection runs one function call at a time
 		text, query []byte

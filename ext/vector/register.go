@@ -51,6 +51,9 @@ func (e elem) subtype() uint {
 //
 // https://sqlite.org/c3ref/create_function.html
 func Register(db *sqlite3.Conn) error {
+	if db == nil {
+		return errors.New("vector: Register: the connection is nil")
+	}
 	const (
 		pure = sqlite3.DETERMINISTIC | sqlite3.INNOCUOUS
 		in   = pure | sqlite3.SUBTYPE

@@ -1,6 +1,7 @@
 package vector
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -94,7 +95,7 @@ func TopK(ctx context.Context, db Querier, table, column string, query []float32
 		}
 		q, args, err := topKQuery(table, column, query, k, opts)
 		if err == nil {
-			err = ctxarg.Check(ctx)
+			err = cmp.Or(ctxarg.Check(ctx), ctxarg.NotNil("Querier", db))
 		}
 		if err != nil {
 			yield(Match{}, fmt.Errorf("vector: TopK: %w", err))
