@@ -131,15 +131,42 @@ func interrupted(ctx context.Context, err error) error {
 // IsValid implements [driver.Validator]: a connection given back to the
 // pool inside a transaction begun with SQL (db.Exec("BEGIN")) is not
 // valid. database/sql closes it, which rolls the transaction back, so
-// that later writes of the pool do not land in it and vanish. Nor is a
-// connection broken by SQLite running out of memory (see nomem.go).
-func (c *conn) IsValid() bool { return !c.broken && c.db.GetAutocommit() }
+// that later writes of the pool do not land in it and vanish; and the
+// next statement on the pool fails with [ErrTxLeftOpen] (see leftOpen).
+// Nor is a connection broken by SQLite running out of memory (see
+// nomem.go).
+func (c *conn) IsValid() bool { return c.ResetSession(context.Background()) == nil }
 
 // ResetSession implements [driver.SessionResetter]: it refuses, as
 // IsValid does, a connection left inside a transaction.
 func (c *conn) ResetSession(ctx context.Context) error {
-	if c.broken || !c.db.GetAutocommit() {
+	if c.broken {
 		return driver.ErrBadConn
+	}
+	if !c.db.GetAutocommit() {
+		c.c.leftOpen.Store(true)
+		return driver.ErrBadConn
+	}
+	return nil
+}
+
+// ErrTxLeftOpen is the error of the statement that follows, on the same
+// pool, a transaction begun with SQL and left open when its connection
+// went back to the pool: db.Exec("BEGIN") (or a sql.Conn closed inside
+// BEGIN). That transaction was rolled back with its connection, and the
+// statement did not run: statements meant to run inside it would
+// otherwise each commit on their own, on a connection without its
+// per-connection settings (PRAGMA foreign_keys = OFF before a table
+// rebuild: the rebuild's DROP TABLE would delete the child rows).
+var ErrTxLeftOpen = errors.New("a transaction begun with SQL (BEGIN) was left open when its connection went back to the pool, " +
+	"and was rolled back; this statement did not run. Run a transaction with db.BeginTx, or on one connection with db.Conn")
+
+// leftOpen returns an error matching [ErrTxLeftOpen] once after a
+// connection of the pool was given back inside a transaction begun with
+// SQL, and then nil.
+func (c *conn) leftOpen() error {
+	if c.c.leftOpen.Load() && c.c.leftOpen.Swap(false) {
+		return fmt.Errorf("sqlitekit: %w", ErrTxLeftOpen)
 	}
 	return nil
 }

@@ -322,15 +322,15 @@
 // A connection given back to the pool inside a transaction begun with
 // SQL (db.Exec("BEGIN")) is closed, which rolls the transaction back, and
 // is not reused: later writes never land in a transaction nobody ends.
-// ncruces gives such a connection to the next user, still inside the
-// transaction; code that relied on that, with SetMaxOpenConns(1) and
-// db.Exec("BEGIN") ... db.Exec("COMMIT"), uses db.Begin, or a sql.Conn,
-// here. Such code learns of it only at its COMMIT ("no transaction is
-// active"): the statements in between ran one by one, each committed on
-// its own, on connections with the DSN's settings, so a PRAGMA it ran
-// before BEGIN on the closed connection no longer holds (foreign_keys =
-// OFF before rebuilding a table: DROP TABLE of the old table then
-// deletes the rows that reference it ON DELETE CASCADE).
+// The next statement on the pool then fails with ErrTxLeftOpen and does
+// not run. ncruces gives such a connection to the next user, still
+// inside the transaction; code that relied on that, with
+// db.Exec("BEGIN") ... db.Exec("COMMIT") on a *sql.DB, uses db.BeginTx,
+// or a sql.Conn, here. The statements after its BEGIN would otherwise
+// each commit on their own, on connections without the settings it made
+// before BEGIN (foreign_keys = OFF before rebuilding a table: DROP TABLE
+// of the old table would delete the rows that reference it ON DELETE
+// CASCADE).
 //
 // SQLite's errors are ncruces' *sqlite3.Error, told apart with
 // errors.Is(err, sqlite3.CONSTRAINT_UNIQUE) or errors.As. They have no

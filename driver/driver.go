@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ncruces/go-sqlite3"
@@ -295,8 +296,9 @@ type connector struct {
 	tmRead    timeReader
 	tmWrite   sqlite3.TimeFormat
 	stats     cacheStats
-	ckptPages int  // the automatic checkpoint size; 0: SQLite checkpoints by itself, or not at all
-	owned     bool // c serves one *sql.DB, or one connection of Driver.Open
+	ckptPages int         // the automatic checkpoint size; 0: SQLite checkpoints by itself, or not at all
+	owned     bool        // c serves one *sql.DB, or one connection of Driver.Open
+	leftOpen  atomic.Bool // a connection went back to the pool inside a transaction begun with SQL: see conn.leftOpen
 
 	mu     sync.Mutex
 	conns  int  // connections open

@@ -21,6 +21,9 @@ func (c *conn) PrepareContext(ctx context.Context, query string) (_ driver.Stmt,
 		return nil, driver.ErrBadConn
 	}
 	defer c.recoverNOMEM(&err)
+	if err := c.leftOpen(); err != nil {
+		return nil, err
+	}
 	if err := nulFree(query); err != nil {
 		return nil, fmt.Errorf("sqlitekit: %w", err)
 	}
@@ -93,6 +96,9 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 		return nil, driver.ErrBadConn
 	}
 	defer c.recoverNOMEM(&err)
+	if err := c.leftOpen(); err != nil {
+		return nil, err
+	}
 	if query == "" && len(args) == 0 && c.ncrucesSavepoint(ctx) {
 		return result{}, nil
 	}
@@ -341,6 +347,9 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 		return nil, driver.ErrBadConn
 	}
 	defer c.recoverNOMEM(&err)
+	if err := c.leftOpen(); err != nil {
+		return nil, err
+	}
 	if err := nulFree(query); err != nil {
 		return nil, fmt.Errorf("sqlitekit: %w", err)
 	}

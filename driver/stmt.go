@@ -58,6 +58,9 @@ func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (_ dri
 		return nil, driver.ErrBadConn
 	}
 	defer s.c.recoverNOMEM(&err)
+	if err := s.c.leftOpen(); err != nil {
+		return nil, err
+	}
 	if s.e.inUse {
 		return nil, errOpenRows
 	}
@@ -80,6 +83,9 @@ func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (_ dr
 		return nil, driver.ErrBadConn
 	}
 	defer s.c.recoverNOMEM(&err)
+	if err := s.c.leftOpen(); err != nil {
+		return nil, err
+	}
 	if s.e.inUse {
 		return nil, errOpenRows
 	}

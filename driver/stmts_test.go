@@ -190,6 +190,51 @@ func TestPool_leftInTransaction(t *testing.T) {
 	}
 }
 
+// The statement after a transaction begun with SQL through the pool
+// fails with ErrTxLeftOpen, and does not run: a migration written as
+// db.Exec("PRAGMA foreign_keys = OFF"), db.Exec("BEGIN"), its table
+// rebuild, db.Exec("COMMIT") (beads' shape) ran every statement after
+// BEGIN on its own, on a fresh connection with foreign keys on, so the
+// rebuild's DROP TABLE deleted the child rows through ON DELETE CASCADE,
+// and only COMMIT failed. Once reported, the pool works as before.
+func TestPool_leftOpenIsReported(t *testing.T) {
+	t.Parallel()
+	for _, via := range []string{"db", "sql.Conn"} {
+		t.Run(via, func(t *testing.T) {
+			t.Parallel()
+			db := open(t, testdb.Path(t))
+			db.SetMaxOpenConns(3)
+			testdb.Exec(t, db, `CREATE TABLE p(id TEXT PRIMARY KEY);
+				CREATE TABLE c(p REFERENCES p(id) ON DELETE CASCADE);
+				INSERT INTO p VALUES ('a'); INSERT INTO c VALUES ('a'), ('a')`)
+			testdb.Exec(t, db, "PRAGMA foreign_keys = OFF")
+			switch via {
+			case "db":
+				testdb.Exec(t, db, "BEGIN")
+			case "sql.Conn": // a sql.Conn closed inside BEGIN
+				conn, err := db.Conn(context.Background())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := conn.ExecContext(context.Background(), "BEGIN"); err != nil {
+					t.Fatal(err)
+				}
+				conn.Close()
+			}
+			_, err := db.Exec("DROP TABLE p")
+			if !errors.Is(err, driver.ErrTxLeftOpen) {
+				t.Fatalf("the statement after BEGIN: %v, want ErrTxLeftOpen", err)
+			}
+			if n := count(t, db, "c"); n != 2 {
+				t.Errorf("%d child rows, want 2: the statement ran", n)
+			}
+			if n := count(t, db, "p"); n != 1 {
+				t.Errorf("%d parent rows, want 1", n)
+			}
+		})
+	}
+}
+
 // Values ncruces returns as time.Time come back as time.Time, values of
 // TEXT columns byte for byte as strings.
 func TestTimes_expressions(t *testing.T) {

@@ -28,6 +28,9 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (_ driver.Tx,
 		return nil, driver.ErrBadConn
 	}
 	defer c.recoverNOMEM(&err)
+	if err := c.leftOpen(); err != nil {
+		return nil, err
+	}
 	begin := c.begin
 	switch sql.IsolationLevel(opts.Isolation) {
 	case sql.LevelDefault:
