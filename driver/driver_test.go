@@ -440,6 +440,29 @@ func TestExtensions(t *testing.T) {
 	}
 }
 
+// This build of SQLite has no worker threads: PRAGMA threads reads back
+// 0 whatever it is given, which is why package pragma refuses threads
+// above 0 (TestParse_threadsRefused).
+func TestThreadsNone(t *testing.T) {
+	t.Parallel()
+	c, err := sqlite3.Open(":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s, _, err := c.Prepare("PRAGMA threads = 4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if !s.Step() {
+		t.Fatalf("PRAGMA threads = 4 returned no row: %v", s.Err())
+	}
+	if n := s.ColumnInt(0); n != 0 {
+		t.Errorf("PRAGMA threads = 4 reads back %d: this build has worker threads, and pragma may accept threads", n)
+	}
+}
+
 // pragma's list of known PRAGMAs is the engine's.
 func TestPragmaList(t *testing.T) {
 	t.Parallel()

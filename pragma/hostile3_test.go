@@ -66,3 +66,21 @@ func TestValidate_pathIsNotAURI(t *testing.T) {
 		}
 	}
 }
+
+// PRAGMA threads above 0 is refused: this build of SQLite has no worker
+// threads (SQLITE_MAX_WORKER_THREADS is 0; driver's TestThreadsNone
+// checks the engine), so the engine would read it back as 0 and sort on
+// one thread, silently. threads(0) is what it is anyway, and accepted.
+func TestParse_threadsRefused(t *testing.T) {
+	t.Parallel()
+	for _, dsn := range []string{"file:x.db?_pragma=threads(4)", "file:x.db?_pragma=threads=1"} {
+		_, err := pragma.Parse(dsn)
+		var perr *pragma.Error
+		if !errors.As(err, &perr) || perr.Name != "threads" || !errors.Is(err, pragma.ErrInvalidValue) {
+			t.Errorf("Parse(%q): %v, want an invalid value error naming threads", dsn, err)
+		}
+	}
+	if _, err := pragma.Parse("file:x.db?_pragma=threads(0)"); err != nil {
+		t.Errorf("threads(0): %v", err)
+	}
+}

@@ -113,6 +113,12 @@ func (p Pragma) validate() error {
 		return &Error{Name: p.Name, Value: p.Value, Err: ErrInvalidValue,
 			Reason: "writes the database file's header, not a connection setting: every new connection would write it again, undoing later changes; " + why}
 	}
+	if p.Name == "threads" && p.Value != "" {
+		if n, err := strconv.ParseInt(p.Value, 10, 64); err != nil || n != 0 {
+			// https://sqlite.org/pragma.html#pragma_threads
+			return invalid(p.Name, p.Value, "this build of SQLite has no worker threads (SQLITE_MAX_WORKER_THREADS is 0): SQLite would read %s as 0 and sort on one thread", p.Value)
+		}
+	}
 	return nil
 }
 
