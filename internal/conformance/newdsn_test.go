@@ -40,7 +40,9 @@ func TestDiffDSNPragmas(t *testing.T) {
 		// sql.Open (package pragma says why: every new connection would
 		// write the file's header again).
 		"_pragma=query_only(1)",
-		"_pragma=threads(2)&_pragma=analysis_limit(400)",
+		// _pragma=threads(N) above 0 is refused too: this build has no
+		// worker threads, and ncruces reads it back as 0.
+		"_pragma=analysis_limit(400)",
 		"_pragma=defer_foreign_keys(1)",
 		"_txlock=deferred",
 		"_txlock=exclusive",
