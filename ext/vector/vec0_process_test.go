@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -341,68 +340,6 @@ func TestVec0ProcessReadsWhileOneWrites(t *testing.T) {
 		if 0 < n && n < rows {
 			reads++
 		}
-	}
-}
-
-// TestVec0SIGKILL kills a writer process at random moments; each time,
-// the reopened table holds every acknowledged row, and only whole
-// transactions, consistently in all its shadow tables.
-func TestVec0SIGKILL(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts processes")
-	}
-	path := filepath.Join(t.TempDir(), "kill.db")
-	r := rand.New(rand.NewPCG(3, 4))
-	var acked int64
-	for kill := range 4 {
-		cmd, acks := startWriter(t, path, 0)
-		deadline := time.After(time.Duration(50+r.IntN(200)) * time.Millisecond)
-		lines := make(chan string)
-		go func() {
-			for acks.Scan() {
-				lines <- acks.Text()
-			}
-			close(lines)
-		}()
-	wait:
-		for {
-			select {
-			case l, ok := <-lines:
-				if !ok {
-					break wait
-				}
-				n, err := strconv.ParseInt(strings.TrimSpace(l), 10, 64)
-				if err != nil {
-					t.Fatal(l)
-				}
-				acked = n
-			case <-deadline:
-				cmd.Process.Signal(syscall.SIGKILL)
-				for l := range lines {
-					if n, err := strconv.ParseInt(strings.TrimSpace(l), 10, 64); err == nil {
-						acked = n
-					}
-				}
-				break wait
-			}
-		}
-		cmd.Wait()
-		c, err := openFileConn(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := checkConsistent(t, c)
-		if n < acked {
-			t.Fatalf("kill %d: %d rows after reopening, but %d were acknowledged", kill, n, acked)
-		}
-		if got := query(t, c, "PRAGMA integrity_check"); got[0][0] != "ok" {
-			t.Fatalf("kill %d: integrity_check: %v", kill, got)
-		}
-		c.Close()
-		t.Logf("kill %d: %d rows acknowledged, %d in the table", kill, acked, n)
-	}
-	if acked == 0 {
-		t.Fatal("the writer never committed")
 	}
 }
 
