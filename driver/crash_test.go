@@ -78,22 +78,9 @@ func TestCrashChild(t *testing.T) {
 	})
 }
 
-// childDo opens dsn, acknowledges "ready", runs do and acknowledges "done".
+// childDo is crashtest.Do on a sqlitekit pool of dsn.
 func childDo(dsn string, do func(*sql.DB) error) error {
-	db, err := sql.Open("sqlitekit", dsn)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := db.Ping(); err != nil {
-		return err
-	}
-	crashtest.Ack("ready")
-	if err := do(db); err != nil {
-		return err
-	}
-	crashtest.Ack("done")
-	return nil
+	return crashtest.Do(func() (*sql.DB, error) { return sql.Open("sqlitekit", dsn) }, do)
 }
 
 // calibrate runs role to the end once and returns how long its work took,

@@ -88,21 +88,9 @@ func TestCrashChild(t *testing.T) {
 	})
 }
 
+// crashDo is crashtest.Do on a pool of dsn with the trigram functions.
 func crashDo(dsn string, do func(*sql.DB) error) error {
-	db, err := openWith(dsn)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := db.Ping(); err != nil {
-		return err
-	}
-	crashtest.Ack("ready")
-	if err := do(db); err != nil {
-		return err
-	}
-	crashtest.Ack("done")
-	return nil
+	return crashtest.Do(func() (*sql.DB, error) { return openWith(dsn) }, do)
 }
 
 // crashState checks the database after a kill and says what the index

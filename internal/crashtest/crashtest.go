@@ -17,6 +17,7 @@ package crashtest
 
 import (
 	"bufio"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -75,6 +76,26 @@ func Ack(line string) {
 	if ackFile != nil {
 		ackFile.WriteString(line + "\n")
 	}
+}
+
+// Do, in a child, opens a database with open and pings it, acknowledges
+// "ready", runs do and acknowledges "done": a child whose one piece of
+// work the parent kills at a random moment (see [Delay]).
+func Do(open func() (*sql.DB, error), do func(*sql.DB) error) error {
+	db, err := open()
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Ping(); err != nil {
+		return err
+	}
+	Ack("ready")
+	if err := do(db); err != nil {
+		return err
+	}
+	Ack("done")
+	return nil
 }
 
 // An AckLine is a line a child wrote with [Ack], and when the parent read it.
