@@ -140,14 +140,8 @@ func Checkpoint(ctx context.Context, db *sql.DB, mode CheckpointMode) (Checkpoin
 func walCheckpoint(ctx context.Context, c *sqlite3.Conn, mode CheckpointMode, res *CheckpointResult) error {
 	var deadline time.Time
 	if mode != CheckpointPassive {
-		var ms int64
-		if s, _, err := c.Prepare("PRAGMA busy_timeout"); err == nil {
-			if s.Step() {
-				ms = s.ColumnInt64(0)
-			}
-			s.Close()
-		}
-		deadline = time.Now().Add(time.Duration(ms) * time.Millisecond)
+		wait, _ := busyTimeout(c) // 0 if it cannot be read: no wait
+		deadline = time.Now().Add(wait)
 	}
 	for pause := time.Millisecond; ; pause = min(2*pause, 10*time.Millisecond) {
 		var err error

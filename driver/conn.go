@@ -132,7 +132,7 @@ func interrupted(ctx context.Context, err error) error {
 // pool inside a transaction begun with SQL (db.Exec("BEGIN")) is not
 // valid. database/sql closes it, which rolls the transaction back, so
 // that later writes of the pool do not land in it and vanish; and the
-// next statement on the pool fails with [ErrTxLeftOpen] (see leftOpen).
+// next statement on the pool fails with [ErrTxLeftOpen] (see ready).
 // Nor is a connection broken by SQLite running out of memory (see
 // nomem.go).
 func (c *conn) IsValid() bool { return c.ResetSession(context.Background()) == nil }
@@ -161,10 +161,14 @@ func (c *conn) ResetSession(ctx context.Context) error {
 var ErrTxLeftOpen = errors.New("a transaction begun with SQL (BEGIN) was left open when its connection went back to the pool, " +
 	"and was rolled back; this statement did not run. Run a transaction with db.BeginTx, or on one connection with db.Conn")
 
-// leftOpen returns an error matching [ErrTxLeftOpen] once after a
-// connection of the pool was given back inside a transaction begun with
-// SQL, and then nil.
-func (c *conn) leftOpen() error {
+// ready is what every statement and transaction checks first: it
+// returns driver.ErrBadConn if the connection is broken (see nomem.go),
+// and an error matching [ErrTxLeftOpen] once after a connection of the
+// pool was given back inside a transaction begun with SQL.
+func (c *conn) ready() error {
+	if c.broken {
+		return driver.ErrBadConn
+	}
 	if c.c.leftOpen.Load() && c.c.leftOpen.Swap(false) {
 		return fmt.Errorf("sqlitekit: %w", ErrTxLeftOpen)
 	}

@@ -10,6 +10,7 @@ import (
 	mrand "math/rand/v2"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -298,7 +299,7 @@ type connector struct {
 	stats     cacheStats
 	ckptPages int         // the automatic checkpoint size; 0: SQLite checkpoints by itself, or not at all
 	owned     bool        // c serves one *sql.DB, or one connection of Driver.Open
-	leftOpen  atomic.Bool // a connection went back to the pool inside a transaction begun with SQL: see conn.leftOpen
+	leftOpen  atomic.Bool // a connection went back to the pool inside a transaction begun with SQL: see conn.ready
 
 	mu     sync.Mutex
 	conns  int  // connections open
@@ -582,4 +583,14 @@ func pragmaText(db *sqlite3.Conn, pragma string) (string, error) {
 		v = s.ColumnText(0)
 	}
 	return v, s.Err()
+}
+
+// busyTimeout returns db's busy timeout, as SQLite has it.
+func busyTimeout(db *sqlite3.Conn) (time.Duration, error) {
+	v, err := pragmaText(db, "busy_timeout")
+	if err != nil {
+		return 0, err
+	}
+	ms, err := strconv.ParseInt(v, 10, 64)
+	return time.Duration(ms) * time.Millisecond, err
 }

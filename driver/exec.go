@@ -17,13 +17,10 @@ func (c *conn) Prepare(query string) (driver.Stmt, error) {
 }
 
 func (c *conn) PrepareContext(ctx context.Context, query string) (_ driver.Stmt, err error) {
-	if c.broken {
-		return nil, driver.ErrBadConn
-	}
-	defer c.recoverNOMEM(&err)
-	if err := c.leftOpen(); err != nil {
+	if err := c.ready(); err != nil {
 		return nil, err
 	}
+	defer c.recoverNOMEM(&err)
 	if err := nulFree(query); err != nil {
 		return nil, fmt.Errorf("sqlitekit: %w", err)
 	}
@@ -92,13 +89,10 @@ func truncate(s string) string {
 // ExecContext runs query. A query of one statement runs from the
 // statement cache; a query of several is a script (see execScript).
 func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (_ driver.Result, err error) {
-	if c.broken {
-		return nil, driver.ErrBadConn
-	}
-	defer c.recoverNOMEM(&err)
-	if err := c.leftOpen(); err != nil {
+	if err := c.ready(); err != nil {
 		return nil, err
 	}
+	defer c.recoverNOMEM(&err)
 	if query == "" && len(args) == 0 && c.ncrucesSavepoint(ctx) {
 		return result{}, nil
 	}
@@ -343,13 +337,10 @@ func (r result) RowsAffected() (int64, error) { return r.rows, nil }
 // QueryContext runs a query of one statement, from the statement cache.
 // A query of no statement (only comments) has no rows.
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (_ driver.Rows, err error) {
-	if c.broken {
-		return nil, driver.ErrBadConn
-	}
-	defer c.recoverNOMEM(&err)
-	if err := c.leftOpen(); err != nil {
+	if err := c.ready(); err != nil {
 		return nil, err
 	}
+	defer c.recoverNOMEM(&err)
 	if err := nulFree(query); err != nil {
 		return nil, fmt.Errorf("sqlitekit: %w", err)
 	}

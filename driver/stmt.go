@@ -54,13 +54,10 @@ func named(args []driver.Value) []driver.NamedValue {
 }
 
 func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (_ driver.Result, err error) {
-	if s.c.broken {
-		return nil, driver.ErrBadConn
-	}
-	defer s.c.recoverNOMEM(&err)
-	if err := s.c.leftOpen(); err != nil {
+	if err := s.c.ready(); err != nil {
 		return nil, err
 	}
+	defer s.c.recoverNOMEM(&err)
 	if s.e.inUse {
 		return nil, errOpenRows
 	}
@@ -79,13 +76,10 @@ func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (_ dri
 var errOpenRows = errors.New("sqlitekit: the statement has open rows: close them first")
 
 func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (_ driver.Rows, err error) {
-	if s.c.broken {
-		return nil, driver.ErrBadConn
-	}
-	defer s.c.recoverNOMEM(&err)
-	if err := s.c.leftOpen(); err != nil {
+	if err := s.c.ready(); err != nil {
 		return nil, err
 	}
+	defer s.c.recoverNOMEM(&err)
 	if s.e.inUse {
 		return nil, errOpenRows
 	}

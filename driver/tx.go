@@ -6,7 +6,6 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/ncruces/go-sqlite3"
@@ -24,13 +23,10 @@ func (c *conn) Begin() (driver.Tx, error) {
 // read-only file) every transaction begins DEFERRED and none waits for
 // the write turn.
 func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (_ driver.Tx, err error) {
-	if c.broken {
-		return nil, driver.ErrBadConn
-	}
-	defer c.recoverNOMEM(&err)
-	if err := c.leftOpen(); err != nil {
+	if err := c.ready(); err != nil {
 		return nil, err
 	}
+	defer c.recoverNOMEM(&err)
 	begin := c.begin
 	switch sql.IsolationLevel(opts.Isolation) {
 	case sql.LevelDefault:
@@ -122,10 +118,8 @@ func (c *conn) startWrite(ctx context.Context) error {
 // read again here.
 func (c *conn) busyTimeout() time.Duration {
 	if c.busyStale {
-		if v, err := pragmaText(c.db, "busy_timeout"); err == nil {
-			if ms, err := strconv.ParseInt(v, 10, 64); err == nil {
-				c.busy, c.busyStale = time.Duration(ms)*time.Millisecond, false
-			}
+		if d, err := busyTimeout(c.db); err == nil {
+			c.busy, c.busyStale = d, false
 		}
 	}
 	return c.busy
