@@ -82,9 +82,9 @@ var ErrReplicated = errors.New("replicated database")
 // the connection's busy handler, and for another checkpoint (another
 // process's, or the pool's own in the background) to end, up to the
 // connection's busy timeout (the DSN's busy_timeout), or until ctx is
-// done. If they still block it, Checkpoint
-// returns what it did and an error that matches sqlite3.BUSY
-// (errors.Is(err, sqlite3.BUSY)) and says so:
+// done. If they still block it, Checkpoint returns what it did and an
+// error that matches sqlite3.BUSY (errors.Is(err, sqlite3.BUSY)) and
+// says so:
 //
 //	sqlitekit: checkpoint TRUNCATE: a reader or writer is using the WAL (12 of 40 frames copied): database is locked
 //

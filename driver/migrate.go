@@ -414,8 +414,8 @@ const ForeignKeysOffDirective = "-- sqlitekit:foreign_keys=off"
 // files without a gap or a repeat. Other files are ignored. A file with
 // the line [ForeignKeysOffDirective] (in any case and spacing) runs with
 // foreign keys off; a line comment that begins "-- sqlitekit:" and sets
-// something ("=", "foreign", "fk") but is not that directive is an error. A byte order mark at the start of a file
-// is removed.
+// something ("=", "foreign", "fk") but is not that directive is an
+// error. A byte order mark at the start of a file is removed.
 func LoadMigrations(fsys fs.FS, dir string) ([]Migration, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
