@@ -111,6 +111,17 @@ func TestVec1Path(t *testing.T) {
 	if diff := cmp.Diff(exact(), ann(`{K:5, nprobe:20}`)); diff != "" {
 		t.Errorf("trained index, all buckets (-exact +vec1):\n%s", diff)
 	}
+	// One bucket of 20: training is random (SQLite's randomness), and
+	// the bucket nearest q held fewer than 5 'en' rows in 1 run of 30.
+	// Four more rows in q's direction (cosine distance 0) go, through the
+	// trigger, to the bucket row 1000 is in, so it holds at least 5.
+	for i := range 4 {
+		v := slices.Clone(q)
+		for j := range v {
+			v[j] *= float32(2 + i)
+		}
+		exec(`INSERT INTO docs VALUES (?, 'en', ?)`, 1002+i, v)
+	}
 	got := ann(`{K:5, nprobe:0.05}`)
 	if len(got) != 5 || !slices.Contains(got, 1000) {
 		t.Errorf("trained index, one bucket: got %v, want 5 rows with 1000", got)
